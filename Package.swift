@@ -1,0 +1,46 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+    name: "Plebiscite",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "plebiscite", targets: ["plebiscite"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+    ],
+    targets: [
+        // The only C: libsodium, found through pkg-config.
+        .systemLibrary(
+            name: "CSodium",
+            pkgConfig: "libsodium",
+            providers: [.apt(["libsodium-dev"])]
+        ),
+        // Group layer: ristretto255 Element and Scalar, plus libsodium's hash, random, box and sign.
+        .target(name: "Ristretto", dependencies: ["CSodium"]),
+        // Proofs, ElGamal, threshold sharing.
+        .target(name: "PlebisciteCrypto", dependencies: ["Ristretto"]),
+        // Codable record values, canonical hashing, the event log, single-entry checks.
+        .target(name: "ElectionRecord", dependencies: ["PlebisciteCrypto", "Ristretto"]),
+        // Protocol steps: ceremony, credentials, ballots, casting, tally, decryption.
+        .target(name: "ElectionProtocol", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        // Independent verifier: record and crypto only.
+        .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        .target(
+            name: "PlebisciteCLI",
+            dependencies: [
+                "ElectionProtocol", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
+        .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
+        .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
+        .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        .testTarget(
+            name: "VerifierTests",
+            dependencies: ["ElectionVerifier", "ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI"]
+        ),
+    ]
+)

@@ -1,0 +1,2 @@
+import ArgumentParser
+public struct PlebisciteCommand: ParsableCommand { public init() {} }

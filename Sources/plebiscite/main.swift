@@ -1,0 +1,2 @@
+import PlebisciteCLI
+PlebisciteCommand.main()
