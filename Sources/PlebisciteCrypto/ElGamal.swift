@@ -1,0 +1,38 @@
+import Ristretto
+
+/// Exponential ElGamal ciphertext (alpha, beta) = (r*B, m*B + r*K) under the joint key K.
+public struct Ciphertext: Sendable, Hashable, Codable {
+    public var alpha: Element
+    public var beta: Element
+
+    public init(alpha: Element, beta: Element) {
+        self.alpha = alpha
+        self.beta = beta
+    }
+
+    /// The encryption of 0 with nonce 0: the neutral element for homomorphic sums.
+    public static let zero = Ciphertext(alpha: .identity, beta: .identity)
+
+    /// Homomorphic addition: the result encrypts the sum of the plaintexts.
+    public static func + (a: Ciphertext, b: Ciphertext) -> Ciphertext {
+        Ciphertext(alpha: a.alpha + b.alpha, beta: a.beta + b.beta)
+    }
+
+    public static func += (a: inout Ciphertext, b: Ciphertext) { a = a + b }
+
+    /// Encrypts a small plaintext `m` (a selection 0/1) with nonce `r`, constant-time in `m` for m in {0, 1}.
+    public static func encrypt(bit m: UInt8, nonce r: Scalar, key: Element) -> Ciphertext {
+        Ciphertext(alpha: .base(r), beta: r * key + Element.select(.generator, bit: m))
+    }
+
+    /// Encrypts an arbitrary plaintext scalar (not secret-shaped, e.g. audits and tests).
+    public static func encrypt(_ m: Scalar, nonce r: Scalar, key: Element) -> Ciphertext {
+        Ciphertext(alpha: .base(r), beta: .base(m) + r * key)
+    }
+
+    /// Appends both components to a transcript.
+    public func append(to t: inout Transcript) {
+        t.append(alpha)
+        t.append(beta)
+    }
+}
