@@ -1,0 +1,48 @@
+import PlebisciteCrypto
+import Ristretto
+
+/// The re-voting rule and the aggregation both the tallier and the verifier apply.
+public enum CountingRule {
+    /// A ballot in log order, with its sequence number.
+    public typealias Cast = (seq: Int, ballot: EncryptedBallot)
+
+    /// The counted ballots: for each credential, its last ballot in log order (SPEC 6).
+    /// Returns them in log order. Complexity: O(n).
+    public static func counted(_ ballots: [Cast]) -> [Cast] {
+        var last = [Element: Int]()
+        for (i, b) in ballots.enumerated() { last[b.ballot.credential] = i }
+        return ballots.enumerated().filter { last[$0.element.ballot.credential] == $0.offset }.map(\.element)
+    }
+
+    /// Sums the counted ballots per (precinct, channel) cell, per question and option.
+    /// Cells come in manifest precinct order then manifest channel order; empty cells are left out.
+    ///
+    /// Complexity: O(ballots x options) group additions, spread over `workers` threads.
+    public static func aggregate(manifest: Manifest, counted: [EncryptedBallot], workers: Int = 1) -> EncryptedTally {
+        struct Key: Hashable { var precinct: String; var channel: Channel }
+        let grouped = Dictionary(grouping: counted) { Key(precinct: $0.precinct, channel: $0.channel) }
+        var keys = [Key]()
+        for p in manifest.precincts {
+            for ch in manifest.channels where grouped[Key(precinct: p.id, channel: ch)] != nil {
+                keys.append(Key(precinct: p.id, channel: ch))
+            }
+        }
+        let cells = Parallel.map(keys, workers: workers) { key -> TallyCell in
+            let ballots = grouped[key]!
+            let style = manifest.precinct(key.precinct)!.questions
+            let questions = style.map { qid -> QuestionSums in
+                let options = manifest.question(qid)?.options.count ?? 0
+                var sums = [Ciphertext](repeating: .zero, count: options)
+                for b in ballots {
+                    guard let answer = b.answers.first(where: { $0.question == qid }),
+                        answer.selections.count == options
+                    else { continue }
+                    for i in 0..<options { sums[i] += answer.selections[i].ciphertext }
+                }
+                return QuestionSums(question: qid, sums: sums)
+            }
+            return TallyCell(precinct: key.precinct, channel: key.channel, ballots: ballots.count, questions: questions)
+        }
+        return EncryptedTally(cells: cells)
+    }
+}

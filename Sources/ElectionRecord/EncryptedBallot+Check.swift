@@ -1,0 +1,136 @@
+import PlebisciteCrypto
+import Ristretto
+
+/// The published credentials: which precinct each belongs to, and how many each precinct has.
+public struct CredentialRegistry: Sendable {
+    public private(set) var precinctOf: [Element: String] = [:]
+    public private(set) var counts: [String: Int] = [:]
+
+    public init() {}
+
+    /// Adds a precinct's list; returns credentials that were already registered.
+    @discardableResult
+    public mutating func add(_ list: CredentialList) -> [Element] {
+        var clashes = [Element]()
+        for c in list.credentials {
+            if precinctOf[c] != nil { clashes.append(c) } else { precinctOf[c] = list.precinct }
+        }
+        counts[list.precinct, default: 0] += list.credentials.count
+        return clashes
+    }
+}
+
+extension EncryptedBallot {
+    /// The ballot hash, which is the ballot id (PROTOCOL.md 4.7).
+    public func hash(contextHash: Digest) -> Digest { ProtocolHashes.ballotHash(contextHash: contextHash, self) }
+
+    /// Checks 6.1 to 6.7 on this ballot alone: everything the verifier checks for a single ballot
+    /// except its position in the log. Returns every failure found (empty when valid).
+    ///
+    /// Complexity: for an option, 2 fixed-base and 6 variable-base multiplications; for a question,
+    /// (max - min + 1) fixed-base and 3 (max - min + 1) variable-base; one of each for the signature.
+    public func check(in context: ElectionContext, credentials: CredentialRegistry, hash ballotHash: Digest? = nil) -> [CheckFailure] {
+        var failures = [CheckFailure]()
+        let manifest = context.manifest
+        if electionId != manifest.electionId {
+            failures.append(CheckFailure(.ballotElection, "ballot is for election \(electionId), not \(manifest.electionId)"))
+        }
+        let ballotHash = ballotHash ?? hash(contextHash: context.contextHash)
+
+        // 6.3: channel and device.
+        if !manifest.channels.contains(channel) {
+            failures.append(CheckFailure(.ballotChannel, "channel \(channel.rawValue) is not allowed in this election"))
+        }
+        if channel == .remote {
+            if device != nil { failures.append(CheckFailure(.ballotChannel, "remote ballots carry no device")) }
+        } else if let deviceId = device {
+            if let d = manifest.device(deviceId) {
+                if d.channel != channel {
+                    failures.append(CheckFailure(.ballotChannel, "device \(deviceId) is a \(d.channel.rawValue) device, not \(channel.rawValue)"))
+                }
+                let message = ProtocolHashes.deviceMessage(ballotHash: ballotHash)
+                if !(deviceSignature.map { d.signingKey.isValidSignature($0.bytes, for: message) } ?? false) {
+                    failures.append(CheckFailure(.ballotChannel, "device signature of \(deviceId) is missing or invalid"))
+                }
+            } else {
+                failures.append(CheckFailure(.ballotChannel, "unknown device \(deviceId)"))
+            }
+        } else {
+            failures.append(CheckFailure(.ballotChannel, "\(channel.rawValue) ballots must name their device"))
+        }
+
+        // 6.4 and 6.5: credential and signature.
+        if credentials.precinctOf[credential] != precinct {
+            let actual = credentials.precinctOf[credential].map { "precinct \($0)" } ?? "no precinct"
+            failures.append(CheckFailure(.ballotCredential, "credential \(credential.hex.prefix(16))... belongs to \(actual), not \(precinct)"))
+        }
+        do {
+            try signature.verify(message: ballotHash.bytes, key: credential, context: context.contextHash.bytes)
+        } catch {
+            failures.append(CheckFailure(.ballotSignature, "credential signature does not verify (\(error))"))
+        }
+
+        // 6.2: ballot style, then 6.6 and 6.7 proofs.
+        guard let p = manifest.precinct(precinct) else {
+            failures.append(CheckFailure(.ballotStyle, "unknown precinct \(precinct)"))
+            return failures
+        }
+        guard answers.map(\.question) == p.questions else {
+            failures.append(CheckFailure(.ballotStyle, "answers \(answers.map(\.question)) do not match precinct \(precinct)'s questions \(p.questions)"))
+            return failures
+        }
+        let key = context.jointKey
+        for answer in answers {
+            guard let q = manifest.question(answer.question), answer.selections.count == q.options.count else {
+                failures.append(CheckFailure(.ballotStyle, "question \(answer.question) needs one selection per option"))
+                continue
+            }
+            for (i, s) in answer.selections.enumerated() {
+                let ctx = ProtocolHashes.selectionContext(
+                    contextHash: context.contextHash, credential: credential, question: q.id, option: i)
+                do { try s.proof.verify(ciphertext: s.ciphertext, key: key, lower: 0, upper: 1, context: ctx) } catch {
+                    failures.append(CheckFailure(.selectionProofs, "question \(q.id) option \(i): 0/1 proof fails (\(error))"))
+                }
+            }
+            let ctx = ProtocolHashes.countContext(contextHash: context.contextHash, credential: credential, question: q.id)
+            do {
+                try answer.countProof.verify(
+                    ciphertext: answer.sum, key: key, lower: q.minSelections, upper: q.maxSelections, context: ctx)
+            } catch {
+                failures.append(CheckFailure(.countProofs, "question \(q.id): selection-count proof fails (\(error))"))
+            }
+        }
+        return failures
+    }
+}
+
+extension SpoiledBallot {
+    /// Check 7.2: the revealed values and nonces reproduce every ciphertext, and are allowed choices.
+    public func checkReveal(in context: ElectionContext) -> [CheckFailure] {
+        var failures = [CheckFailure]()
+        guard reveals.count == ballot.answers.count else {
+            return [CheckFailure(.spoiledReveal, "\(reveals.count) revealed answers for \(ballot.answers.count) questions")]
+        }
+        for (answer, reveal) in zip(ballot.answers, reveals) {
+            guard reveal.count == answer.selections.count else {
+                failures.append(CheckFailure(.spoiledReveal, "question \(answer.question): wrong number of revealed selections"))
+                continue
+            }
+            for (i, (s, r)) in zip(answer.selections, reveal).enumerated() {
+                guard r.value == 0 || r.value == 1 else {
+                    failures.append(CheckFailure(.spoiledReveal, "question \(answer.question) option \(i): value \(r.value) is not 0 or 1"))
+                    continue
+                }
+                if Ciphertext.encrypt(bit: UInt8(r.value), nonce: r.nonce, key: context.jointKey) != s.ciphertext {
+                    failures.append(CheckFailure(.spoiledReveal, "question \(answer.question) option \(i): nonce and value do not reproduce the ciphertext"))
+                }
+            }
+        }
+        return failures
+    }
+
+    /// The plaintext choices the reveal shows, per question (option indices selected).
+    public var revealedChoices: [[Int]] {
+        reveals.map { $0.enumerated().filter { $0.element.value == 1 }.map(\.offset) }
+    }
+}

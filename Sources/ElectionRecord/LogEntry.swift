@@ -1,0 +1,123 @@
+import Foundation
+
+/// What a log entry carries. The JSON field "kind" names the case; "data" holds its value.
+public enum EntryPayload: Sendable, Equatable {
+    case manifest(ManifestReference)
+    case trusteeCommitment(TrusteeCommitment)
+    case complaint(Complaint)
+    case keyCeremony(KeyCeremonyResult)
+    case credentialList(CredentialList)
+    case ballot(EncryptedBallot)
+    case spoiledBallot(SpoiledBallot)
+    case close(CloseMarker)
+    case tally(EncryptedTally)
+    case decryptionShares(DecryptionShares)
+    case result(ElectionResult)
+
+    /// The entry kind as written in the log.
+    public var kind: String {
+        switch self {
+        case .manifest: "manifest"
+        case .trusteeCommitment: "trusteeCommitment"
+        case .complaint: "complaint"
+        case .keyCeremony: "keyCeremony"
+        case .credentialList: "credentialList"
+        case .ballot: "ballot"
+        case .spoiledBallot: "spoiledBallot"
+        case .close: "close"
+        case .tally: "tally"
+        case .decryptionShares: "decryptionShares"
+        case .result: "result"
+        }
+    }
+
+    /// The protocol phase of this kind; entries must appear in non-decreasing phase (check 1.3).
+    public var phase: Int {
+        switch self {
+        case .manifest: 0
+        case .trusteeCommitment, .complaint: 1
+        case .keyCeremony: 2
+        case .credentialList: 3
+        case .ballot, .spoiledBallot: 4
+        case .close: 5
+        case .tally: 6
+        case .decryptionShares: 7
+        case .result: 8
+        }
+    }
+}
+
+/// One line of log.jsonl: {"at":..., "data":..., "kind":..., "prev":..., "seq":...}.
+public struct LogEntry: Sendable, Equatable, Codable {
+    public var seq: Int
+    public var prev: Digest
+    /// When the board appended the entry (whole seconds, ISO 8601 UTC).
+    public var at: Date
+    public var payload: EntryPayload
+
+    public init(seq: Int, prev: Digest, at: Date, payload: EntryPayload) {
+        self.seq = seq
+        self.prev = prev
+        self.at = at
+        self.payload = payload
+    }
+
+    enum CodingKeys: String, CodingKey { case seq, prev, at, kind, data }
+
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        seq = try c.decode(Int.self, forKey: .seq)
+        prev = try c.decode(Digest.self, forKey: .prev)
+        at = try c.decode(Date.self, forKey: .at)
+        let kind = try c.decode(String.self, forKey: .kind)
+        switch kind {
+        case "manifest": payload = .manifest(try c.decode(ManifestReference.self, forKey: .data))
+        case "trusteeCommitment": payload = .trusteeCommitment(try c.decode(TrusteeCommitment.self, forKey: .data))
+        case "complaint": payload = .complaint(try c.decode(Complaint.self, forKey: .data))
+        case "keyCeremony": payload = .keyCeremony(try c.decode(KeyCeremonyResult.self, forKey: .data))
+        case "credentialList": payload = .credentialList(try c.decode(CredentialList.self, forKey: .data))
+        case "ballot": payload = .ballot(try c.decode(EncryptedBallot.self, forKey: .data))
+        case "spoiledBallot": payload = .spoiledBallot(try c.decode(SpoiledBallot.self, forKey: .data))
+        case "close": payload = .close(try c.decode(CloseMarker.self, forKey: .data))
+        case "tally": payload = .tally(try c.decode(EncryptedTally.self, forKey: .data))
+        case "decryptionShares": payload = .decryptionShares(try c.decode(DecryptionShares.self, forKey: .data))
+        case "result": payload = .result(try c.decode(ElectionResult.self, forKey: .data))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown entry kind \(kind)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(seq, forKey: .seq)
+        try c.encode(prev, forKey: .prev)
+        try c.encode(at, forKey: .at)
+        try c.encode(payload.kind, forKey: .kind)
+        switch payload {
+        case .manifest(let v): try c.encode(v, forKey: .data)
+        case .trusteeCommitment(let v): try c.encode(v, forKey: .data)
+        case .complaint(let v): try c.encode(v, forKey: .data)
+        case .keyCeremony(let v): try c.encode(v, forKey: .data)
+        case .credentialList(let v): try c.encode(v, forKey: .data)
+        case .ballot(let v): try c.encode(v, forKey: .data)
+        case .spoiledBallot(let v): try c.encode(v, forKey: .data)
+        case .close(let v): try c.encode(v, forKey: .data)
+        case .tally(let v): try c.encode(v, forKey: .data)
+        case .decryptionShares(let v): try c.encode(v, forKey: .data)
+        case .result(let v): try c.encode(v, forKey: .data)
+        }
+    }
+}
+
+/// A log entry together with the exact bytes it was read from (or written as) and their hash.
+public struct RecordedEntry: Sendable {
+    public var entry: LogEntry
+    public var line: [UInt8]
+    public var hash: Digest
+
+    public init(entry: LogEntry, line: [UInt8]) {
+        self.entry = entry
+        self.line = line
+        hash = ProtocolHashes.entryHash(line)
+    }
+}

@@ -1,0 +1,174 @@
+import Foundation
+import Ristretto
+
+/// How a ballot reached the board.
+public enum Channel: String, Codable, Sendable, CaseIterable, Comparable {
+    case station, mobile, remote
+    public static func < (a: Channel, b: Channel) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A question on the ballot with its options and how many may be selected.
+public struct Question: Codable, Sendable, Equatable {
+    public var id: String
+    public var text: String
+    public var options: [String]
+    public var minSelections: Int
+    public var maxSelections: Int
+
+    public init(id: String, text: String, options: [String], minSelections: Int, maxSelections: Int) {
+        self.id = id
+        self.text = text
+        self.options = options
+        self.minSelections = minSelections
+        self.maxSelections = maxSelections
+    }
+}
+
+/// A polling precinct and the questions on its ballot (its ballot style).
+public struct Precinct: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var questions: [String]
+
+    public init(id: String, name: String, questions: [String]) {
+        self.id = id
+        self.name = name
+        self.questions = questions
+    }
+}
+
+/// A region grouping precincts, for results.
+public struct Region: Codable, Sendable, Equatable {
+    public var id: String
+    public var name: String
+    public var precincts: [Precinct]
+
+    public init(id: String, name: String, precincts: [Precinct]) {
+        self.id = id
+        self.name = name
+        self.precincts = precincts
+    }
+}
+
+/// A trustee's public identity: Ed25519 signing key and X25519 exchange key for key shares.
+public struct TrusteeDescriptor: Codable, Sendable, Equatable {
+    public var id: String
+    public var index: Int
+    public var signingKey: Ed25519.PublicKey
+    public var exchangeKey: HexBytes
+
+    public init(id: String, index: Int, signingKey: Ed25519.PublicKey, exchangeKey: [UInt8]) {
+        self.id = id
+        self.index = index
+        self.signingKey = signingKey
+        self.exchangeKey = HexBytes(exchangeKey)
+    }
+}
+
+/// A voting device (station or mobile) and its Ed25519 key.
+public struct DeviceDescriptor: Codable, Sendable, Equatable {
+    public var id: String
+    public var channel: Channel
+    public var signingKey: Ed25519.PublicKey
+
+    public init(id: String, channel: Channel, signingKey: Ed25519.PublicKey) {
+        self.id = id
+        self.channel = channel
+        self.signingKey = signingKey
+    }
+}
+
+/// The voting window; may span days.
+public struct VotingWindow: Codable, Sendable, Equatable {
+    public var opens: Date
+    public var closes: Date
+
+    public init(opens: Date, closes: Date) {
+        self.opens = opens
+        self.closes = closes
+    }
+
+    public func contains(_ instant: Date) -> Bool { instant >= opens && instant < closes }
+}
+
+/// Everything fixed before the election: published once, hashed over its exact bytes.
+public struct Manifest: Codable, Sendable, Equatable {
+    public var version: Int
+    public var electionId: String
+    public var title: String
+    public var questions: [Question]
+    public var regions: [Region]
+    public var channels: [Channel]
+    public var window: VotingWindow
+    public var trustees: [TrusteeDescriptor]
+    public var threshold: Int
+    public var credentialAuthority: Ed25519.PublicKey
+    public var devices: [DeviceDescriptor]
+    public var boardKey: Ed25519.PublicKey
+
+    public init(
+        electionId: String, title: String, questions: [Question], regions: [Region], channels: [Channel],
+        window: VotingWindow, trustees: [TrusteeDescriptor], threshold: Int,
+        credentialAuthority: Ed25519.PublicKey, devices: [DeviceDescriptor], boardKey: Ed25519.PublicKey
+    ) {
+        version = 1
+        self.electionId = electionId
+        self.title = title
+        self.questions = questions
+        self.regions = regions
+        self.channels = channels
+        self.window = window
+        self.trustees = trustees
+        self.threshold = threshold
+        self.credentialAuthority = credentialAuthority
+        self.devices = devices
+        self.boardKey = boardKey
+    }
+
+    /// All precincts in region order.
+    public var precincts: [Precinct] { regions.flatMap(\.precincts) }
+
+    public func question(_ id: String) -> Question? { questions.first { $0.id == id } }
+    public func precinct(_ id: String) -> Precinct? { precincts.first { $0.id == id } }
+    public func device(_ id: String) -> DeviceDescriptor? { devices.first { $0.id == id } }
+    public func trustee(index: Int) -> TrusteeDescriptor? { trustees.first { $0.index == index } }
+
+    /// The region that holds a precinct.
+    public func region(ofPrecinct id: String) -> Region? { regions.first { $0.precincts.contains { $0.id == id } } }
+
+    /// Structural problems, each a sentence; empty when the manifest is well-formed.
+    public func problems() -> [String] {
+        var out = [String]()
+        if version != 1 { out.append("unsupported manifest version \(version)") }
+        if electionId.isEmpty { out.append("electionId is empty") }
+        if questions.isEmpty { out.append("no questions") }
+        func duplicates(_ ids: [String]) -> [String] {
+            Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()
+        }
+        for d in duplicates(questions.map(\.id)) { out.append("duplicate question id \(d)") }
+        for d in duplicates(regions.map(\.id)) { out.append("duplicate region id \(d)") }
+        for d in duplicates(precincts.map(\.id)) { out.append("duplicate precinct id \(d)") }
+        for d in duplicates(trustees.map(\.id)) { out.append("duplicate trustee id \(d)") }
+        for d in duplicates(devices.map(\.id)) { out.append("duplicate device id \(d)") }
+        for q in questions {
+            if q.options.count < 1 || q.options.count > 64 { out.append("question \(q.id) must have 1 to 64 options") }
+            if q.minSelections < 0 || q.minSelections > q.maxSelections || q.maxSelections > q.options.count {
+                out.append("question \(q.id) needs 0 <= minSelections <= maxSelections <= options")
+            }
+        }
+        if precincts.isEmpty { out.append("no precincts") }
+        for p in precincts {
+            if p.questions.isEmpty { out.append("precinct \(p.id) has no questions") }
+            for q in p.questions where question(q) == nil { out.append("precinct \(p.id) names unknown question \(q)") }
+        }
+        if channels.isEmpty { out.append("no channels allowed") }
+        if window.opens >= window.closes { out.append("window opens at or after it closes") }
+        let n = trustees.count
+        if n < 1 || n > 255 { out.append("there must be 1 to 255 trustees, not \(n)") }
+        if threshold < 1 || threshold > n { out.append("threshold \(threshold) must lie in 1...\(n)") }
+        if Set(trustees.map(\.index)) != Set(1...max(n, 1)) { out.append("trustee indices must be exactly 1...\(n)") }
+        for t in trustees where t.exchangeKey.bytes.count != 32 { out.append("trustee \(t.id) exchange key is not 32 bytes") }
+        for d in devices where !channels.contains(d.channel) { out.append("device \(d.id) uses a channel not allowed") }
+        return out
+    }
+}

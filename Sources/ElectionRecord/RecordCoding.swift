@@ -1,0 +1,62 @@
+import Foundation
+
+/// The one JSON form the project writes: sorted keys, no escaped slashes, ISO 8601 seconds.
+public enum RecordCoding {
+    public static func encoder(pretty: Bool = false) -> JSONEncoder {
+        let e = JSONEncoder()
+        e.outputFormatting = pretty ? [.sortedKeys, .withoutEscapingSlashes, .prettyPrinted] : [.sortedKeys, .withoutEscapingSlashes]
+        e.dateEncodingStrategy = .iso8601
+        return e
+    }
+
+    public static func decoder() -> JSONDecoder {
+        let d = JSONDecoder()
+        d.dateDecodingStrategy = .iso8601
+        return d
+    }
+
+    /// Encodes a value in the canonical form.
+    public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
+        Array(try encoder(pretty: pretty).encode(value))
+    }
+
+    /// Decodes, turning Foundation's errors into one sentence that names the field path.
+    public static func decode<T: Decodable>(_ type: T.Type, from bytes: some DataProtocol) throws(RecordError) -> T {
+        do {
+            return try decoder().decode(T.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw .malformed(describe(error))
+        } catch {
+            throw .malformed("\(error)")
+        }
+    }
+
+    /// A readable account of a decoding error: what was wrong and at which field path.
+    public static func describe(_ error: DecodingError) -> String {
+        func path(_ keys: [CodingKey]) -> String {
+            keys.isEmpty ? "top level" : keys.map { $0.intValue.map { "[\($0)]" } ?? ".\($0.stringValue)" }.joined()
+        }
+        switch error {
+        case .dataCorrupted(let c):
+            let underlying = (c.underlyingError as NSError?).map { " (\($0.localizedDescription))" } ?? ""
+            return "invalid value at \(path(c.codingPath)): \(c.debugDescription)\(c.codingPath.isEmpty ? underlying : "")"
+        case .keyNotFound(let key, let c): return "missing field \(path(c.codingPath + [key]))"
+        case .typeMismatch(let type, let c): return "wrong type at \(path(c.codingPath)): expected \(type)"
+        case .valueNotFound(let type, let c): return "null at \(path(c.codingPath)): expected \(type)"
+        @unknown default: return "\(error)"
+        }
+    }
+}
+
+/// Why a record file could not be read.
+public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
+    case malformed(String)
+    case io(String)
+
+    public var description: String {
+        switch self {
+        case .malformed(let m): "malformed JSON: \(m)"
+        case .io(let m): m
+        }
+    }
+}

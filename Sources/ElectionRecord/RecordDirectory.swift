@@ -1,0 +1,127 @@
+import Foundation
+
+/// The on-disk layout of an election record (docs/PROTOCOL.md section 5):
+///
+///     RECORD/manifest.json   the manifest, exact published bytes
+///     RECORD/log.jsonl       one entry per line, hash-chained
+public struct RecordDirectory: Sendable {
+    public let url: URL
+    public var manifestURL: URL { url.appendingPathComponent("manifest.json") }
+    public var logURL: URL { url.appendingPathComponent("log.jsonl") }
+
+    public init(_ url: URL) { self.url = url }
+    public init(path: String) { self.init(URL(fileURLWithPath: path)) }
+}
+
+/// One line of log.jsonl that could not be read as an entry.
+public struct LineProblem: Sendable, Equatable {
+    public var line: Int
+    public var message: String
+}
+
+/// A record as read from disk: manifest bytes, the entries that parsed, and the lines that did not.
+public struct LoadedRecord: Sendable {
+    public var manifestBytes: [UInt8]
+    public var entries: [RecordedEntry]
+    public var problems: [LineProblem]
+
+    /// Reads a record directory. Unreadable lines are collected, not fatal, so that a verifier can
+    /// report every problem; a missing file is an error.
+    public static func load(_ dir: RecordDirectory) throws(RecordError) -> LoadedRecord {
+        let manifest: Data
+        let log: Data
+        do { manifest = try Data(contentsOf: dir.manifestURL) } catch {
+            throw .io("cannot read \(dir.manifestURL.path): \(error.localizedDescription)")
+        }
+        do { log = try Data(contentsOf: dir.logURL) } catch {
+            throw .io("cannot read \(dir.logURL.path): \(error.localizedDescription)")
+        }
+        return parse(manifestBytes: Array(manifest), log: Array(log))
+    }
+
+    /// Splits log bytes into lines and decodes each.
+    public static func parse(manifestBytes: [UInt8], log: [UInt8]) -> LoadedRecord {
+        var entries = [RecordedEntry]()
+        var problems = [LineProblem]()
+        let lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
+        let decoder = RecordCoding.decoder()
+        for (i, raw) in lines.enumerated() {
+            if raw.isEmpty {
+                if i != lines.count - 1 { problems.append(LineProblem(line: i + 1, message: "empty line")) }
+                continue
+            }
+            let line = Array(raw)
+            do {
+                let entry = try decoder.decode(LogEntry.self, from: Data(line))
+                entries.append(RecordedEntry(entry: entry, line: line))
+            } catch let e as DecodingError {
+                problems.append(LineProblem(line: i + 1, message: RecordCoding.describe(e)))
+            } catch {
+                problems.append(LineProblem(line: i + 1, message: "not JSON: \(error.localizedDescription)"))
+            }
+        }
+        if let last = lines.last, !last.isEmpty {
+            problems.append(LineProblem(line: lines.count, message: "last line has no newline (truncated write?)"))
+        }
+        return LoadedRecord(manifestBytes: manifestBytes, entries: entries, problems: problems)
+    }
+}
+
+/// Appends entries to log.jsonl, keeping the hash chain. Not thread-safe: one writer per record.
+public final class RecordWriter {
+    public let directory: RecordDirectory
+    private let handle: FileHandle
+    public private(set) var count: Int
+    public private(set) var lastHash: Digest
+    /// Whether each append is flushed to stable storage before returning (fsync).
+    public var durable: Bool
+
+    /// Creates a new record directory with the manifest's exact bytes and the first entry.
+    public static func create(
+        at dir: RecordDirectory, manifestBytes: [UInt8], electionId: String, at time: Date, durable: Bool = true
+    ) throws -> RecordWriter {
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.url, withIntermediateDirectories: true)
+        guard !fm.fileExists(atPath: dir.logURL.path) else {
+            throw RecordError.io("\(dir.logURL.path) already exists: refusing to overwrite a record")
+        }
+        try Data(manifestBytes).write(to: dir.manifestURL)
+        fm.createFile(atPath: dir.logURL.path, contents: nil)
+        let writer = try RecordWriter(dir, existing: [], durable: durable)
+        try writer.append(
+            .manifest(ManifestReference(electionId: electionId, manifestHash: ProtocolHashes.manifestHash(manifestBytes))),
+            at: time)
+        return writer
+    }
+
+    /// Opens an existing record for appending after its `existing` entries.
+    public init(_ dir: RecordDirectory, existing: [RecordedEntry], durable: Bool = true) throws {
+        directory = dir
+        guard let h = FileHandle(forWritingAtPath: dir.logURL.path) else {
+            throw RecordError.io("cannot open \(dir.logURL.path) for writing")
+        }
+        handle = h
+        try handle.seekToEnd()
+        count = existing.count
+        lastHash = existing.last?.hash ?? .zero
+        self.durable = durable
+    }
+
+    deinit { try? handle.close() }
+
+    /// Appends one entry and returns it with its hash; durable on return when `durable` is set.
+    @discardableResult
+    public func append(_ payload: EntryPayload, at time: Date) throws -> RecordedEntry {
+        let entry = LogEntry(seq: count, prev: lastHash, at: time, payload: payload)
+        let line = try RecordCoding.encode(entry)
+        try handle.write(contentsOf: Data(line + [UInt8(ascii: "\n")]))
+        if durable { try handle.synchronize() }
+        count += 1
+        let recorded = RecordedEntry(entry: entry, line: line)
+        lastHash = recorded.hash
+        return recorded
+    }
+
+    /// Flushes everything written so far to stable storage.
+    public func synchronize() throws { try handle.synchronize() }
+}
