@@ -1,0 +1,43 @@
+import ArgumentParser
+import ElectionRecord
+import Foundation
+
+extension PlebisciteCommand {
+    /// `plebiscite demo`: a complete referendum, end to end, verified.
+    struct Demo: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run a complete simulated referendum on the embedded record and verify it.")
+
+        @Option(help: "Number of eligible voters.") var voters = 2000
+        @Option(help: "Directory for the election record (must not hold one already).") var out = "demo-record"
+        @Option(help: "Seed for the simulated voters' choices (cryptographic randomness is never seeded).") var seed: UInt64 = 1
+        @Flag(help: "Replace an existing record in --out.") var force = false
+        @OptionGroup var workers: WorkerOptions
+
+        func validate() throws {
+            if voters < 1 || voters > 10_000_000 { throw ValidationError("--voters must be between 1 and 10,000,000") }
+        }
+
+        func run() throws {
+            let dir = RecordDirectory(path: out)
+            if FileManager.default.fileExists(atPath: dir.logURL.path) {
+                guard force else { throw ValidationError("\(out) already holds a record; choose another --out or pass --force") }
+                try FileManager.default.removeItem(at: dir.logURL)
+                try? FileManager.default.removeItem(at: dir.manifestURL)
+            }
+            print("Plebiscite demo: \(voters) voters, 3 regions, 8 precincts, channels station/mobile/remote, 3 trustees (threshold 2).")
+            let started = Date()
+            let outcome = try DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true).run(at: dir)
+            let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
+            print("Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.challenges) challenged and spoiled).")
+            print("Decrypted by trustees \(outcome.result.trustees.map(String.init).joined(separator: " and ")); trustee \(outcome.absentTrustee) was absent.")
+            print(ResultPrinter.results(outcome.result.summary, manifest: manifest))
+            print("Decrypted counts equal the simulated voters' final choices: \(outcome.matchesIntent ? "yes" : "NO")")
+            print(ResultPrinter.report(outcome.report))
+            let steps = outcome.timings.map { String(format: "%@ %.2fs", $0.0, $0.1) }.joined(separator: ", ")
+            print(String(format: "Record written to %@ (%.1f s: %@).", dir.url.path, Date().timeIntervalSince(started), steps))
+            print("Check it yourself: plebiscite verify \(out)")
+            if !outcome.report.ok || !outcome.matchesIntent { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,2 +1,0 @@
-import ArgumentParser
-public struct PlebisciteCommand: ParsableCommand { public init() {} }

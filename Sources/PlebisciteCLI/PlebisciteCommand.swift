@@ -1,0 +1,32 @@
+import ArgumentParser
+import ElectionRecord
+
+/// The `plebiscite` command line.
+public struct PlebisciteCommand: ParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "plebiscite",
+        abstract: "A referendum system in which every claim can be checked by anyone.",
+        discussion: """
+            Start with `plebiscite demo`: a complete referendum on the embedded record, verified.
+            The step commands (election, trustee, authority, device, vote, close, tally, combine)
+            run a real referendum from files; `plebiscite verify RECORD` checks any record.
+            """,
+        subcommands: [
+            Demo.self, Verify.self, Results.self,
+        ]
+    )
+
+    public init() {}
+}
+
+/// Options shared by commands that can use several cores.
+struct WorkerOptions: ParsableArguments {
+    @Option(name: .long, help: "Threads to use (default: all cores).")
+    var workers: Int?
+
+    var count: Int { max(1, workers ?? Parallel.cores) }
+
+    func validate() throws {
+        if let w = workers, w < 1 { throw ValidationError("--workers must be at least 1") }
+    }
+}

@@ -1,0 +1,58 @@
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+
+/// Human-readable tables of results and verification reports.
+enum ResultPrinter {
+    static func percent(_ part: Int, of whole: Int) -> String {
+        whole == 0 ? "   -  " : String(format: "%5.1f%%", Double(part) * 100 / Double(whole))
+    }
+
+    /// Results per region, channel and in total, with turnout and shares per option.
+    static func results(_ summary: ResultSummary, manifest: Manifest) -> String {
+        var out = ""
+        for q in manifest.questions {
+            out += "\n\(q.text)  [\(q.id)]\n"
+            let header = "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + "ballots  turnout"
+                + q.options.map { "  " + $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
+            out += header + "\n"
+            func line(_ s: ScopeResult, indent: String = "") -> String? {
+                guard let counts = s.questions.first(where: { $0.question == q.id })?.counts else { return nil }
+                let answered = counts.reduce(0, +)
+                let name = (indent + s.name).padding(toLength: 28, withPad: " ", startingAt: 0)
+                let cells = counts.map { c in
+                    (String(c).leftPad(7) + " " + percent(c, of: answered)).padding(toLength: 14, withPad: " ", startingAt: 0)
+                }
+                return "  \(name)\(String(s.ballots).leftPad(7))  \(String(format: "%5.1f%%", s.turnout * 100))"
+                    + cells.map { "  " + $0 }.joined()
+            }
+            for r in summary.regions { if let l = line(r) { out += l + "\n" } }
+            for c in summary.channels { if let l = line(c, indent: "channel: ") { out += l + "\n" } }
+            if let l = line(ScopeResult(id: "total", name: "TOTAL", credentials: summary.total.credentials, ballots: summary.total.ballots, turnoutPPM: summary.total.turnoutPPM, questions: summary.total.questions)) { out += l + "\n" }
+        }
+        return out
+    }
+
+    /// The verifier's verdict: each check with its items, then every failure.
+    static func report(_ r: VerificationReport, verbose: Bool = false) -> String {
+        var out = ""
+        for c in r.checks where verbose || c.status == .failed {
+            let mark = c.status == .passed ? "ok  " : c.status == .failed ? "FAIL" : "--  "
+            out += "  \(mark) \(c.check.padding(toLength: 5, withPad: " ", startingAt: 0)) \(c.title) (\(c.itemsChecked) checked)\n"
+        }
+        for f in r.failures.prefix(200) { out += "  - \(f)\n" }
+        if r.failures.count > 200 { out += "  ... and \(r.failures.count - 200) more failures (use --json for all)\n" }
+        let s = r.statistics
+        let passed = r.checks.filter { $0.status == .passed }.count
+        let failed = r.checks.filter { $0.status == .failed }.count
+        out += String(
+            format: "Verifier: %@. %d checks passed, %d failed (phase: %@). %d entries, %d ballots (%d counted, %d spoiled) in %.2f s, %.0f ballots/s on %d thread(s).\n",
+            r.ok ? "VALID" : "INVALID", passed, failed, r.phase, s.entries, s.ballots, s.countedBallots, s.spoiledBallots,
+            s.seconds, s.ballotsPerSecond, s.workers)
+        return out
+    }
+}
+
+extension String {
+    func leftPad(_ n: Int) -> String { count >= n ? self : String(repeating: " ", count: n - count) + self }
+}
