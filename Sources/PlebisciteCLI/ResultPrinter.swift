@@ -28,7 +28,9 @@ enum ResultPrinter {
             }
             for r in summary.regions { if let l = line(r) { out += l + "\n" } }
             for c in summary.channels { if let l = line(c, indent: "channel: ") { out += l + "\n" } }
-            if let l = line(ScopeResult(id: "total", name: "TOTAL", credentials: summary.total.credentials, ballots: summary.total.ballots, turnoutPPM: summary.total.turnoutPPM, questions: summary.total.questions)) { out += l + "\n" }
+            var total = summary.total
+            total.name = "TOTAL"
+            if let l = line(total) { out += l + "\n" }
         }
         return out
     }
