@@ -12,7 +12,7 @@ public struct PlebisciteCommand: ParsableCommand {
             run a real referendum from files; `plebiscite verify RECORD` checks any record.
             """,
         subcommands: [
-            Demo.self, Verify.self, Results.self,
+            Demo.self, Verify.self, Results.self, Bench.self,
         ]
     )
 
