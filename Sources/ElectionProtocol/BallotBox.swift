@@ -124,7 +124,9 @@ public final class BallotBox {
 
     private func commit(_ ballot: EncryptedBallot, hash: Digest, failures: [CheckFailure], at time: Date) throws(CastRejection) -> CastReceipt {
         if let existing = receipts[hash] { return existing }
-        if let first = failures.first { throw CastRejection(reason: RejectionReason(first.check), failures: failures) }
+        if let first = failures.min(by: { $0.check < $1.check }) {
+            throw CastRejection(reason: RejectionReason(first.check), failures: failures)
+        }
         if let rejection = positionChecks(hash: hash, at: time) { throw rejection }
         let entry: RecordedEntry
         do { entry = try writer.append(.ballot(ballot), at: time) } catch {
@@ -140,7 +142,9 @@ public final class BallotBox {
     /// Publishes a challenged ballot with its reveal (never counted; its hash can no longer be cast).
     public func spoil(_ spoiledBallot: SpoiledBallot, at time: Date) throws(CastRejection) -> CastReceipt {
         let (hash, failures) = precheck(spoiledBallot.ballot)
-        if let first = failures.first { throw CastRejection(reason: RejectionReason(first.check), failures: failures) }
+        if let first = failures.min(by: { $0.check < $1.check }) {
+            throw CastRejection(reason: RejectionReason(first.check), failures: failures)
+        }
         let reveal = spoiledBallot.checkReveal(in: context)
         if !reveal.isEmpty { throw CastRejection(reason: .invalidReveal, failures: reveal) }
         if receipts[hash] != nil {
