@@ -13,6 +13,10 @@ public struct DemoScenario: Sendable {
     public var seed: UInt64
     public var workers: Int
     public var showProgress: Bool
+    /// Share of voters coerced into a mobile "yes" who later re-vote remotely.
+    public var revoteRate = 0.04
+    /// Share of voters who challenge (spoil) a first encryption before casting.
+    public var challengeRate = 0.02
 
     public init(voters: Int = 2000, seed: UInt64 = 1, workers: Int = Parallel.cores, showProgress: Bool = false) {
         self.voters = voters
@@ -154,7 +158,7 @@ public struct DemoScenario: Sendable {
                 channel == .station ? "station-\(voter.precinct)" : channel == .mobile ? "mobile-\(region.id)" : nil
             let t = Double.random(in: 0..<(window * 0.9), using: &rng)
             let choice = choose()
-            if rng.chance(0.04) {
+            if rng.chance(revoteRate) {
                 // Coerced at home by a mobile team, overridden later in private from the web booth.
                 revotes += 1
                 var coerced = choice
@@ -166,7 +170,7 @@ public struct DemoScenario: Sendable {
                     time: opens + t + Double.random(in: 600..<(window * 0.1), using: &rng), voter: v, precinct: voter.precinct,
                     channel: .remote, device: nil, choices: choice, spoil: false))
             } else {
-                if rng.chance(0.02) {
+                if rng.chance(challengeRate) {
                     challenges += 1
                     actions.append(Action(time: opens + t, voter: v, precinct: voter.precinct, channel: channel, device: device, choices: choice, spoil: true))
                 }

@@ -1,0 +1,103 @@
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+import Testing
+
+@Suite("Verifier on damaged records and partial records")
+struct StructureTests {
+    let lines = DemoRecord.lines.log
+
+    func failures(_ record: LoadedRecord) -> [CheckFailure] {
+        RecordVerifier.verify(record, workers: 2).failures
+    }
+
+    @Test("A changed manifest.json fails check 2.1")
+    func manifestChanged() {
+        var manifest = DemoRecord.lines.manifest
+        manifest.append(UInt8(ascii: " "))
+        #expect(failures(DemoRecord.record(manifest: manifest)).contains { $0.check == .manifestHash && $0.entry == 0 })
+    }
+
+    @Test("A manifest that is not JSON fails check 2.2 and nothing crashes")
+    func manifestGarbage() {
+        let f = failures(DemoRecord.record(manifest: Array("{\"electionId\": 3".utf8)))
+        #expect(f.contains { $0.check == .manifestWellFormed })
+    }
+
+    @Test("Garbage, truncated and empty lines fail check 1.1 with their line numbers")
+    func badLines() {
+        var damaged = lines
+        damaged[5] = Array("{not json".utf8)
+        damaged[7] = Array(damaged[7].prefix(40))
+        let f = failures(DemoRecord.record(lines: damaged))
+        #expect(f.contains { $0.check == .logStructure && $0.message.contains("line 6") })
+        #expect(f.contains { $0.check == .logStructure && $0.message.contains("line 8") })
+        // Missing lines also break the chain where they were.
+        #expect(f.contains { $0.check == .hashChain })
+        let truncated = LoadedRecord.parse(manifestBytes: DemoRecord.lines.manifest, log: Array(lines.map { $0 + [10] }.joined().dropLast(1)))
+        #expect(truncated.problems.contains { $0.message.contains("no newline") })
+    }
+
+    @Test("A deleted entry, a duplicated ballot and swapped entries break the chain (1.2) and more")
+    func chainBreaks() throws {
+        let ballotIndex = lines.firstIndex { Surgery.object($0)["kind"] as? String == "ballot" }!
+        var deleted = lines
+        deleted.remove(at: ballotIndex)
+        #expect(failures(DemoRecord.record(lines: deleted)).contains { $0.check == .hashChain && $0.entry == ballotIndex + 1 })
+
+        // Appending a copy of a ballot, re-chained so only the semantic rule can catch it.
+        var dup = lines
+        var copy = Surgery.object(lines[ballotIndex])
+        copy["seq"] = ballotIndex + 1
+        dup.insert(Surgery.line(copy), at: ballotIndex + 1)
+        for i in (ballotIndex + 2)..<dup.count {
+            var o = Surgery.object(dup[i])
+            o["seq"] = i
+            dup[i] = Surgery.line(o)
+        }
+        dup = Surgery.rechain(dup, replacing: ballotIndex + 1, with: dup[ballotIndex + 1])
+        #expect(failures(DemoRecord.record(lines: dup)).contains { $0.check == .ballotUnique && $0.entry == ballotIndex + 1 })
+
+        var swapped = lines
+        swapped.swapAt(1, 2)
+        #expect(failures(DemoRecord.record(lines: swapped)).contains { $0.check == .hashChain })
+    }
+
+    @Test("Every failure is reported, not only the first")
+    func allFailures() {
+        let ballots = lines.indices.filter { Surgery.object(lines[$0])["kind"] as? String == "ballot" }
+        var damaged = lines
+        for i in ballots.prefix(2) {
+            let o = Surgery.set(Surgery.object(damaged[i]), [.key("data"), .key("electionId")][...]) { _ in "another-election" }
+            damaged = Surgery.rechain(damaged, replacing: i, with: Surgery.line(o as! [String: Any]))
+        }
+        let f = failures(DemoRecord.record(lines: damaged)).filter { $0.check == .ballotElection }
+        #expect(Set(f.compactMap(\.entry)) == Set(ballots.prefix(2)))
+    }
+
+    @Test("Incremental verification while voting is open agrees with one pass")
+    func incremental() {
+        let record = DemoRecord.record()
+        let closeIndex = record.entries.firstIndex { if case .close = $0.entry.payload { true } else { false } }!
+        let v = RecordVerifier(manifestBytes: record.manifestBytes, workers: 2)
+        v.ingest(Array(record.entries[..<(closeIndex - 2)]))
+        let during = v.report()
+        #expect(during.ok)
+        #expect(during.phase == "voting")
+        #expect(during.checks.first { $0.check == "9.1" }?.status == .notYetApplicable)
+        v.ingest(Array(record.entries[(closeIndex - 2)...]))
+        let after = v.report()
+        #expect(after.ok)
+        #expect(after.phase == "decrypted")
+        #expect(after.result == RecordVerifier.verify(record, workers: 1).result)
+        #expect(after.result != nil)
+    }
+
+    @Test("A missing record directory is a clear 1.1 failure")
+    func missing() {
+        let report = RecordVerifier.verify(directory: RecordDirectory(path: "/nonexistent/plebiscite"), workers: 1)
+        #expect(!report.ok)
+        #expect(report.failures.first?.check == .logStructure)
+        #expect(report.failures.first?.message.contains("manifest.json") == true)
+    }
+}

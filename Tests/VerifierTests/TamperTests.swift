@@ -1,0 +1,141 @@
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+import Ristretto
+import Testing
+
+/// Changes every field of one entry of every kind in a demo record and shows the verifier
+/// rejects the record with the check number that guards that field.
+@Suite("Verifier rejects every tampered field")
+struct TamperTests {
+    static let elementFields: Set<String> = ["alpha", "beta", "credential", "credentials", "commitments", "jointKey", "verificationKeys", "share"]
+    static let scalarFields: Set<String> = ["challenge", "challenges", "response", "responses", "nonce"]
+    static let digestFields: Set<String> = ["prev", "manifestHash", "contextHash", "tallyHash"]
+
+    /// The check that guards a field of an entry kind (PROTOCOL.md 7).
+    static func expectedChecks(kind: String, path: [Surgery.Step]) -> Set<Check> {
+        let keys = path.compactMap { if case .key(let k) = $0 { k } else { nil } }
+        let first = keys.first ?? ""
+        if first == "seq" || first == "prev" { return [.hashChain] }
+        if first == "kind" { return [.logStructure] }
+        if first == "at" { return kind == "ballot" ? [.ballotWindow, .entryOrder] : [.entryOrder, .closeMarker] }
+        let field = keys.dropFirst().first ?? ""
+        let leaf = keys.last ?? ""
+        switch kind {
+        case "manifest": return [.manifestHash]
+        case "trusteeCommitment":
+            if field == "commitments" { return path.last.map { if case .index = $0 { true } else { false } } == true ? [.coefficientProofs] : [.trusteeCommitments] }
+            if field == "proofs" { return leaf == "proofs" ? [.trusteeCommitments] : [.coefficientProofs] }
+            if field == "shares" { return [.trusteeSignature, .trusteeCommitments] }
+            return [.trusteeSignature]
+        case "keyCeremony":
+            return field == "jointKey" ? [.jointKey] : field == "verificationKeys" ? [.verificationKeys] : [.contextHash]
+        case "credentialList": return [.credentialListSignature]
+        case "ballot":
+            switch field {
+            case "electionId": return [.ballotElection]
+            case "precinct": return [.ballotStyle, .ballotCredential]
+            case "channel", "device", "deviceSignature": return [.ballotChannel]
+            case "credential": return [.ballotCredential]
+            case "signature": return [.ballotSignature]
+            default:
+                if keys.contains("countProof") { return [.countProofs] }
+                if keys.contains("selections") && keys.count > 3 { return [.selectionProofs] }
+                return [.ballotStyle]
+            }
+        case "spoiledBallot": return keys.contains("reveals") ? [.spoiledReveal] : [.spoiledWellFormed]
+        case "close": return [.closeMarker]
+        case "tally": return [.tallyAggregates]
+        case "decryptionShares": return [.decryptionShareProofs]
+        case "result":
+            if field == "summary" { return [.resultTotals] }
+            if field == "trustees" { return [.decryptionThreshold] }
+            return [.decryptedCounts]
+        default: return []
+        }
+    }
+
+    /// A changed value of the same type, so the entry still parses and the semantic check is what fails.
+    static func mutate(_ value: Any, key: String) -> Any {
+        if let s = value as? String {
+            if key == "channel" { return s == "station" ? "remote" : "station" }
+            if Self.elementFields.contains(key) { return Element.random().hex }
+            if Self.scalarFields.contains(key) { return Scalar.random().hex }
+            if Self.digestFields.contains(key) { return Hex.encode(Sodium.randomBytes(32)) }
+            if key == "at" || key == "closedAt" || key == "opens" || key == "closes" { return "1999-01-01T00:00:00Z" }
+            if s.count >= 2, s.count % 2 == 0, (try? Hex.decode(s)) != nil {
+                var bytes = try! Hex.decode(s)
+                bytes[0] ^= 1
+                return Hex.encode(bytes)
+            }
+            return s + "x"
+        }
+        if let n = value as? Int { return n + 1 }
+        return value
+    }
+
+    struct Case: CustomStringConvertible, Sendable {
+        var index: Int
+        var kind: String
+        var label: String
+        var description: String { "entry \(index) (\(kind)) \(label)" }
+    }
+
+    /// One representative entry of every kind, plus a station ballot and a remote ballot.
+    static let targets: [Int] = {
+        var chosen = [Int]()
+        var seen = Set<String>()
+        for (i, line) in DemoRecord.lines.log.enumerated() {
+            let o = Surgery.object(line)
+            var kind = o["kind"] as! String
+            if kind == "ballot" { kind += ((o["data"] as! [String: Any])["channel"] as! String) }
+            if seen.insert(kind).inserted { chosen.append(i) }
+        }
+        return chosen
+    }()
+
+    @Test("The untouched demo record verifies, with every kind of entry present")
+    func baseline() {
+        let report = RecordVerifier.verify(DemoRecord.record(), workers: 2)
+        #expect(report.ok, "\(report.failures)")
+        let kinds = Set(DemoRecord.lines.log.map { Surgery.object($0)["kind"] as! String })
+        #expect(kinds == ["manifest", "trusteeCommitment", "keyCeremony", "credentialList", "ballot", "spoiledBallot", "close", "tally", "decryptionShares", "result"])
+        #expect(report.statistics.spoiledBallots > 0)
+        #expect(report.statistics.countedBallots < report.statistics.ballots, "some re-votes superseded earlier ballots")
+    }
+
+    @Test("Every field of every kind of entry is guarded by its check", arguments: TamperTests.targets)
+    func tamperEveryField(_ index: Int) throws {
+        let lines = DemoRecord.lines.log
+        let original = Surgery.object(lines[index])
+        let kind = original["kind"] as! String
+        var tested = 0
+        for (path, isArray) in Surgery.paths(original) {
+            let lastKey = path.reversed().compactMap { if case .key(let k) = $0 { k } else { nil } }.first ?? ""
+            let mutated: Any
+            if isArray {
+                let array = Surgery.get(original, path[...]) as! [Any]
+                guard !array.isEmpty else { continue }
+                mutated = Surgery.set(original, path[...]) { _ in Array(array.dropLast()) }
+            } else {
+                let before = Surgery.get(original, path[...])
+                let after = Self.mutate(before, key: lastKey)
+                guard "\(after)" != "\(before)" else { continue }
+                mutated = Surgery.set(original, path[...]) { _ in after }
+            }
+            var expected = Self.expectedChecks(kind: kind, path: path)
+            if isArray, kind == "ballot" || kind == "spoiledBallot" { expected.formUnion([.ballotStyle, .spoiledWellFormed, .spoiledReveal]) }
+            if isArray, kind == "tally" || kind == "result" || kind == "decryptionShares" {
+                expected.formUnion([.tallyAggregates, .decryptedCounts, .decryptionShareProofs, .decryptionThreshold, .resultTotals])
+            }
+            let tampered = Surgery.rechain(lines, replacing: index, with: Surgery.line(mutated as! [String: Any]))
+            let report = RecordVerifier.verify(DemoRecord.record(lines: tampered), workers: 2)
+            let path = path.map(\.description).joined()
+            #expect(!report.ok, "entry \(index) \(kind) \(path): tampering went unnoticed")
+            let found = Set(report.failures.map(\.check))
+            #expect(!found.isDisjoint(with: expected), "entry \(index) \(kind) \(path): expected one of \(expected.map(\.rawValue).sorted()), got \(report.failures.prefix(4))")
+            tested += 1
+        }
+        #expect(tested >= 3)
+    }
+}
