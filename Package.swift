@@ -38,6 +38,7 @@ let package = Package(
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        .testTarget(name: "CLITests", dependencies: ["PlebisciteCLI", "ElectionVerifier", "ElectionRecord"]),
         .testTarget(
             name: "VerifierTests",
             dependencies: ["ElectionVerifier", "ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI"]

@@ -122,8 +122,9 @@ public final class BallotBox {
         return nil
     }
 
-    private func commit(_ ballot: EncryptedBallot, hash: Digest, failures: [CheckFailure], at time: Date) throws(CastRejection) -> CastReceipt {
+    private func commit(_ ballot: EncryptedBallot, hash: Digest, failures: [CheckFailure], at requested: Date) throws(CastRejection) -> CastReceipt {
         if let existing = receipts[hash] { return existing }
+        let time = writer.effectiveTime(requested)
         if let first = failures.min(by: { $0.check < $1.check }) {
             throw CastRejection(reason: RejectionReason(first.check), failures: failures)
         }
@@ -140,7 +141,8 @@ public final class BallotBox {
     }
 
     /// Publishes a challenged ballot with its reveal (never counted; its hash can no longer be cast).
-    public func spoil(_ spoiledBallot: SpoiledBallot, at time: Date) throws(CastRejection) -> CastReceipt {
+    public func spoil(_ spoiledBallot: SpoiledBallot, at requested: Date) throws(CastRejection) -> CastReceipt {
+        let time = writer.effectiveTime(requested)
         let (hash, failures) = precheck(spoiledBallot.ballot)
         if let first = failures.min(by: { $0.check < $1.check }) {
             throw CastRejection(reason: RejectionReason(first.check), failures: failures)
@@ -150,7 +152,7 @@ public final class BallotBox {
         if receipts[hash] != nil {
             throw CastRejection(reason: .duplicateBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was already cast")])
         }
-        if closed { throw CastRejection(reason: .electionClosed, failures: [CheckFailure(.ballotWindow, "the election is closed")]) }
+        if let rejection = positionChecks(hash: hash, at: time) { throw rejection }
         let entry: RecordedEntry
         do { entry = try writer.append(.spoiledBallot(spoiledBallot), at: time) } catch {
             throw CastRejection(reason: .electionClosed, failures: [CheckFailure(.logStructure, "could not store: \(error)")])
@@ -163,7 +165,8 @@ public final class BallotBox {
 
     /// Appends the close marker, signed with the board key. Refused before the window closes.
     @discardableResult
-    public func close(at time: Date, boardKey: Ed25519.SigningKey) throws -> RecordedEntry {
+    public func close(at requested: Date, boardKey: Ed25519.SigningKey) throws -> RecordedEntry {
+        let time = writer.effectiveTime(requested)
         guard !closed else { throw CastRejection(reason: .electionClosed, failures: [CheckFailure(.closeMarker, "already closed")]) }
         guard time >= context.manifest.window.closes else {
             throw CastRejection(reason: .outsideWindow, failures: [CheckFailure(.closeMarker, "the window closes at \(context.manifest.window.closes)")])

@@ -62,29 +62,14 @@ public struct LogEntry: Sendable, Equatable, Codable {
         self.payload = payload
     }
 
-    enum CodingKeys: String, CodingKey { case seq, prev, at, kind, data }
+    enum CodingKeys: String, CodingKey { case seq, prev, at }
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         seq = try c.decode(Int.self, forKey: .seq)
         prev = try c.decode(Digest.self, forKey: .prev)
         at = try c.decode(Date.self, forKey: .at)
-        let kind = try c.decode(String.self, forKey: .kind)
-        switch kind {
-        case "manifest": payload = .manifest(try c.decode(ManifestReference.self, forKey: .data))
-        case "trusteeCommitment": payload = .trusteeCommitment(try c.decode(TrusteeCommitment.self, forKey: .data))
-        case "complaint": payload = .complaint(try c.decode(Complaint.self, forKey: .data))
-        case "keyCeremony": payload = .keyCeremony(try c.decode(KeyCeremonyResult.self, forKey: .data))
-        case "credentialList": payload = .credentialList(try c.decode(CredentialList.self, forKey: .data))
-        case "ballot": payload = .ballot(try c.decode(EncryptedBallot.self, forKey: .data))
-        case "spoiledBallot": payload = .spoiledBallot(try c.decode(SpoiledBallot.self, forKey: .data))
-        case "close": payload = .close(try c.decode(CloseMarker.self, forKey: .data))
-        case "tally": payload = .tally(try c.decode(EncryptedTally.self, forKey: .data))
-        case "decryptionShares": payload = .decryptionShares(try c.decode(DecryptionShares.self, forKey: .data))
-        case "result": payload = .result(try c.decode(ElectionResult.self, forKey: .data))
-        default:
-            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown entry kind \(kind)")
-        }
+        payload = try EntryPayload(from: decoder)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -92,8 +77,38 @@ public struct LogEntry: Sendable, Equatable, Codable {
         try c.encode(seq, forKey: .seq)
         try c.encode(prev, forKey: .prev)
         try c.encode(at, forKey: .at)
-        try c.encode(payload.kind, forKey: .kind)
-        switch payload {
+        try payload.encode(to: encoder)
+    }
+}
+
+extension EntryPayload: Codable {
+    enum CodingKeys: String, CodingKey { case kind, data }
+
+    /// Decodes {"kind": ..., "data": ...}, the same fields a log line carries.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let kind = try c.decode(String.self, forKey: .kind)
+        switch kind {
+        case "manifest": self = .manifest(try c.decode(ManifestReference.self, forKey: .data))
+        case "trusteeCommitment": self = .trusteeCommitment(try c.decode(TrusteeCommitment.self, forKey: .data))
+        case "complaint": self = .complaint(try c.decode(Complaint.self, forKey: .data))
+        case "keyCeremony": self = .keyCeremony(try c.decode(KeyCeremonyResult.self, forKey: .data))
+        case "credentialList": self = .credentialList(try c.decode(CredentialList.self, forKey: .data))
+        case "ballot": self = .ballot(try c.decode(EncryptedBallot.self, forKey: .data))
+        case "spoiledBallot": self = .spoiledBallot(try c.decode(SpoiledBallot.self, forKey: .data))
+        case "close": self = .close(try c.decode(CloseMarker.self, forKey: .data))
+        case "tally": self = .tally(try c.decode(EncryptedTally.self, forKey: .data))
+        case "decryptionShares": self = .decryptionShares(try c.decode(DecryptionShares.self, forKey: .data))
+        case "result": self = .result(try c.decode(ElectionResult.self, forKey: .data))
+        default:
+            throw DecodingError.dataCorruptedError(forKey: .kind, in: c, debugDescription: "unknown entry kind \(kind)")
+        }
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(kind, forKey: .kind)
+        switch self {
         case .manifest(let v): try c.encode(v, forKey: .data)
         case .trusteeCommitment(let v): try c.encode(v, forKey: .data)
         case .complaint(let v): try c.encode(v, forKey: .data)

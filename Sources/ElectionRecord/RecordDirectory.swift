@@ -73,6 +73,8 @@ public final class RecordWriter {
     private let handle: FileHandle
     public private(set) var count: Int
     public private(set) var lastHash: Digest
+    /// The time of the last entry: the board's clock never goes backwards (check 1.3).
+    public private(set) var lastTime: Date?
     /// Whether each append is flushed to stable storage before returning (fsync).
     public var durable: Bool
 
@@ -104,19 +106,25 @@ public final class RecordWriter {
         try handle.seekToEnd()
         count = existing.count
         lastHash = existing.last?.hash ?? .zero
+        lastTime = existing.last?.entry.at
         self.durable = durable
     }
 
     deinit { try? handle.close() }
 
+    /// The time an entry appended at `time` gets: never before the previous entry.
+    public func effectiveTime(_ time: Date) -> Date { max(time, lastTime ?? time) }
+
     /// Appends one entry and returns it with its hash; durable on return when `durable` is set.
+    /// The entry's time is `effectiveTime(time)`.
     @discardableResult
     public func append(_ payload: EntryPayload, at time: Date) throws -> RecordedEntry {
-        let entry = LogEntry(seq: count, prev: lastHash, at: time, payload: payload)
+        let entry = LogEntry(seq: count, prev: lastHash, at: effectiveTime(time), payload: payload)
         let line = try RecordCoding.encode(entry)
         try handle.write(contentsOf: Data(line + [UInt8(ascii: "\n")]))
         if durable { try handle.synchronize() }
         count += 1
+        lastTime = entry.at
         let recorded = RecordedEntry(entry: entry, line: line)
         lastHash = recorded.hash
         return recorded

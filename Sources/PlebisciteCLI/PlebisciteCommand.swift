@@ -13,6 +13,8 @@ public struct PlebisciteCommand: ParsableCommand {
             """,
         subcommands: [
             Demo.self, Verify.self, Results.self, Bench.self,
+            ElectionCommand.self, TrusteeCommand.self, AuthorityCommand.self, DeviceCommand.self,
+            Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self,
         ]
     )
 

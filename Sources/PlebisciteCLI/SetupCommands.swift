@@ -1,0 +1,208 @@
+import ArgumentParser
+import ElectionProtocol
+import ElectionRecord
+import Foundation
+import Ristretto
+
+/// Writes `DIR/ID.key.json` (encrypted) and `DIR/ID.pub.json`, refusing to overwrite a key.
+func writeIdentity<S: Codable>(
+    kind: String, id: String, dir: String, publicIdentity: PublicIdentity, secret: S, passphrase: PassphraseOptions
+) throws {
+    let keyPath = "\(dir)/\(id).key.json", pubPath = "\(dir)/\(id).pub.json"
+    guard !FileManager.default.fileExists(atPath: keyPath) else { throw ValidationError("\(keyPath) exists: refusing to overwrite a key") }
+    let file = try KeyFile<S, PublicIdentity>.create(
+        kind: kind, id: id, publicPart: publicIdentity, secret: secret, passphrase: try passphrase.passphrase(confirm: true))
+    try file.write(to: keyPath)
+    try Files.write(publicIdentity, to: pubPath)
+    print("Wrote \(keyPath) (secret, encrypted) and \(pubPath) (give this one to the administrator).")
+}
+
+func validateId(_ id: String) throws {
+    guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" }) else {
+        throw ValidationError("an id is 1 to 64 letters, digits, '-' or '_'")
+    }
+}
+
+extension PlebisciteCommand {
+    /// `plebiscite authority ...`: the credential authority's steps.
+    struct AuthorityCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "authority", abstract: "Credential authority: create its key, issue credentials from a voter roll.",
+            subcommands: [Init.self, Issue.self])
+
+        struct Init: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create the authority's signing key.")
+            @Option(help: "Authority id.") var id = "authority"
+            @Option(help: "Directory for the key files.") var out = "."
+            @OptionGroup var passphrase: PassphraseOptions
+            func validate() throws { try validateId(id) }
+            func run() throws {
+                let key = Ed25519.SigningKey()
+                try writeIdentity(
+                    kind: "authority", id: id, dir: out,
+                    publicIdentity: PublicIdentity(kind: "authority", id: id, signingKey: key.publicKey),
+                    secret: SigningSecret(seed: HexBytes(key.seed)), passphrase: passphrase)
+            }
+        }
+
+        struct Issue: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Issue one credential per voter and sign the per-precinct public lists.",
+                discussion: "Writes the secret credentials (CSV: voter_id,precinct,credential) for distribution out of band, and the signed lists to publish with `plebiscite publish`.")
+            @Option(help: "The authority key file.") var key: String
+            @OptionGroup var record: RecordOptions
+            @Option(help: "Voter roll CSV with header voter_id,precinct.") var roll: String
+            @Option(help: "Where to write the secret credentials (CSV).") var credentialsOut = "credentials.csv"
+            @Option(help: "Where to write the signed public lists (JSON, to publish).") var listsOut = "credential-lists.json"
+            @OptionGroup var passphrase: PassphraseOptions
+
+            func run() throws {
+                let state = try record.state()
+                let file = try KeyFile<SigningSecret, PublicIdentity>.load(key, kind: "authority")
+                let secret = try file.open(passphrase: try passphrase.passphrase(), path: key)
+                let signing = try Ed25519.SigningKey(seed: secret.seed.bytes)
+                guard signing.publicKey == state.manifest.credentialAuthority else {
+                    throw ValidationError("this authority key is not the manifest's credential authority")
+                }
+                guard let text = try? String(contentsOfFile: roll, encoding: .utf8) else { throw ValidationError("cannot read \(roll) as UTF-8 text") }
+                let voterRoll: VoterRoll
+                do { voterRoll = try VoterRoll(csv: text, manifest: state.manifest) } catch { throw ValidationError("\(roll): \(error)") }
+                let (lists, issued) = CredentialAuthority(signingKey: signing).issue(roll: voterRoll, manifest: state.manifest, manifestHash: state.manifestHash)
+                var csv = "voter_id,precinct,credential\n"
+                for i in issued { csv += "\(i.voterId),\(i.precinct),\(i.credential.text)\n" }
+                try Data(csv.utf8).write(to: URL(fileURLWithPath: credentialsOut), options: .atomic)
+                chmod(credentialsOut, 0o600)
+                try Files.write(lists.map { EntryPayload.credentialList($0) }, to: listsOut)
+                print("Issued \(issued.count) credentials in \(lists.count) precincts: secrets in \(credentialsOut), public lists in \(listsOut).")
+            }
+        }
+    }
+
+    /// `plebiscite device init`: a polling-station or mobile device key.
+    struct DeviceCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "device", abstract: "Voting devices: create a device signing key.", subcommands: [Init.self])
+
+        struct Init: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a device's signing key.")
+            @Option(help: "Device id.") var id: String
+            @Option(help: "station or mobile.") var channel: Channel
+            @Option(help: "Directory for the key files.") var out = "."
+            @OptionGroup var passphrase: PassphraseOptions
+            func validate() throws {
+                try validateId(id)
+                if channel == .remote { throw ValidationError("remote ballots come from voters' own clients: devices are station or mobile") }
+            }
+            func run() throws {
+                let key = Ed25519.SigningKey()
+                try writeIdentity(
+                    kind: "device", id: id, dir: out,
+                    publicIdentity: PublicIdentity(kind: "device", id: id, signingKey: key.publicKey, channel: channel),
+                    secret: SigningSecret(seed: HexBytes(key.seed)), passphrase: passphrase)
+            }
+        }
+    }
+
+    /// `plebiscite election ...`: the administrator's setup steps.
+    struct ElectionCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "election", abstract: "Administrator: create the election, finish the key ceremony.",
+            subcommands: [Create.self, FinishCeremony.self])
+
+        /// The administrator's description of the election; public files are referenced by path.
+        struct Spec: Codable {
+            var electionId: String
+            var title: String
+            var questions: [Question]
+            var regions: [Region]
+            var channels: [Channel]
+            var window: VotingWindow
+            var threshold: Int
+            var trustees: [String]
+            var authority: String
+            var devices: [String]?
+        }
+
+        struct Create: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Write the manifest from a spec file and start the record; create the board key.",
+                discussion: "The spec names the trustees', authority's and devices' .pub.json files; trustee indices follow their order.")
+            @Option(help: "The election spec (JSON).") var spec: String
+            @OptionGroup var record: RecordOptions
+            @Option(help: "Where to write the board's key file (encrypted).") var boardKey = "board.key.json"
+            @OptionGroup var passphrase: PassphraseOptions
+
+            func run() throws {
+                let s = try Files.read(Spec.self, spec, what: "election spec")
+                let base = URL(fileURLWithPath: spec).deletingLastPathComponent()
+                func identity(_ path: String, kind: String) throws -> PublicIdentity {
+                    let full = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
+                    let id = try Files.read(PublicIdentity.self, full, what: "public identity file")
+                    guard id.kind == kind else { throw ValidationError("\(path) is a \(id.kind) file, a \(kind) file was expected") }
+                    return id
+                }
+                let trustees = try s.trustees.enumerated().map { i, p -> TrusteeDescriptor in
+                    let t = try identity(p, kind: "trustee")
+                    guard let x = t.exchangeKey, x.bytes.count == 32 else { throw ValidationError("\(p) has no 32-byte exchange key") }
+                    return TrusteeDescriptor(id: t.id, index: i + 1, signingKey: t.signingKey, exchangeKey: x.bytes)
+                }
+                let devices = try (s.devices ?? []).map { p -> DeviceDescriptor in
+                    let d = try identity(p, kind: "device")
+                    guard let ch = d.channel else { throw ValidationError("\(p) names no channel") }
+                    return DeviceDescriptor(id: d.id, channel: ch, signingKey: d.signingKey)
+                }
+                let board = Ed25519.SigningKey()
+                let manifest = Manifest(
+                    electionId: s.electionId, title: s.title, questions: s.questions, regions: s.regions, channels: s.channels,
+                    window: s.window, trustees: trustees, threshold: s.threshold,
+                    credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
+                    boardKey: board.publicKey)
+                let problems = manifest.problems()
+                guard problems.isEmpty else { throw ValidationError("the spec is not a valid election:\n  " + problems.joined(separator: "\n  ")) }
+                guard !FileManager.default.fileExists(atPath: boardKey) else { throw ValidationError("\(boardKey) exists: refusing to overwrite a key") }
+                let file = try KeyFile<SigningSecret, PublicIdentity>.create(
+                    kind: "board", id: s.electionId, publicPart: PublicIdentity(kind: "board", id: s.electionId, signingKey: board.publicKey),
+                    secret: SigningSecret(seed: HexBytes(board.seed)), passphrase: try passphrase.passphrase(confirm: true))
+                let bytes = try RecordCoding.encode(manifest, pretty: true)
+                do {
+                    _ = try RecordWriter.create(at: record.directory, manifestBytes: bytes, electionId: manifest.electionId, at: try Files.instant(nil))
+                } catch { throw ValidationError("\(error)") }
+                try file.write(to: boardKey)
+                print("Election \(s.electionId) created in \(record.record) (manifest hash \(ProtocolHashes.manifestHash(bytes))). Board key: \(boardKey).")
+                print("Next: each trustee runs `plebiscite trustee commit`, and you `plebiscite publish` their files.")
+            }
+        }
+
+        struct FinishCeremony: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                commandName: "finish-ceremony", abstract: "Publish the joint key once every trustee committed and none complained.")
+            @OptionGroup var record: RecordOptions
+
+            func run() throws {
+                let state = try record.state()
+                guard state.ceremony == nil else { throw ValidationError("the key ceremony is already finished") }
+                if !state.complaints.isEmpty {
+                    let verdicts = state.complaints.map { c -> String in
+                        let accused = state.commitments.first { $0.trustee == c.accused }?.commitments ?? []
+                        switch c.verdict(manifest: state.manifest, manifestHash: state.manifestHash, accusedCommitments: accused) {
+                        case .dealerCheated(let t): return "trustee \(t) cheated (complaint by trustee \(c.accuser))"
+                        case .unfounded(let why): return "unfounded complaint by trustee \(c.accuser): \(why)"
+                        }
+                    }
+                    throw ValidationError("the key ceremony failed: " + verdicts.joined(separator: "; ") + ". Start a new election with honest trustees.")
+                }
+                let indices = state.manifest.trustees.map(\.index).sorted()
+                let missing = indices.filter { i in !state.commitments.contains { $0.trustee == i } }
+                guard missing.isEmpty else { throw ValidationError("waiting for commitments from trustee(s) \(missing)") }
+                let all = indices.map { i in state.commitments.first { $0.trustee == i }!.commitments }
+                let context = ElectionContext(manifest: state.manifest, manifestHash: state.manifestHash, commitments: all)
+                try record.writer(state).append(
+                    .keyCeremony(KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
+                    at: try Files.instant(nil))
+                print("Key ceremony finished. Joint key \(context.jointKey.hex); context hash \(context.contextHash).")
+            }
+        }
+    }
+}
+
+extension Channel: ExpressibleByArgument {}

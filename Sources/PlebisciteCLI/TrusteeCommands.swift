@@ -1,0 +1,168 @@
+import ArgumentParser
+import ElectionProtocol
+import ElectionRecord
+import Foundation
+import Ristretto
+
+extension PlebisciteCommand {
+    /// `plebiscite trustee ...`: each runs on the trustee's own machine, on its own key file.
+    struct TrusteeCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "trustee",
+            abstract: "Trustee steps: create keys, commit, accept shares, decrypt the tally.",
+            discussion: "Trustee secrets never leave the key file, which is encrypted under the trustee's passphrase.",
+            subcommands: [Init.self, Commit.self, Accept.self, Decrypt.self])
+
+        static func load(_ path: String, _ passphrase: PassphraseOptions) throws -> (KeyFile<TrusteeSecret, PublicIdentity>, TrusteeSecret, Trustee, String) {
+            let file = try KeyFile<TrusteeSecret, PublicIdentity>.load(path, kind: "trustee")
+            let pass = try passphrase.passphrase()
+            let secret = try file.open(passphrase: pass, path: path)
+            let trustee = try Trustee(id: file.id, signingSeed: secret.signingSeed.bytes, exchangeSecret: secret.exchangeSecret.bytes)
+            return (file, secret, trustee, pass)
+        }
+
+        struct Init: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Create a trustee's signing and exchange keys.")
+            @Option(help: "Trustee id.") var id: String
+            @Option(help: "Directory for the key files.") var out = "."
+            @OptionGroup var passphrase: PassphraseOptions
+            func validate() throws { try validateId(id) }
+            func run() throws {
+                let t = Trustee(id: id)
+                try writeIdentity(
+                    kind: "trustee", id: id, dir: out,
+                    publicIdentity: PublicIdentity(kind: "trustee", id: id, signingKey: t.signingKey.publicKey, exchangeKey: HexBytes(t.exchangeKey.publicKey)),
+                    secret: TrusteeSecret(signingSeed: HexBytes(t.signingKey.seed), exchangeSecret: HexBytes(t.exchangeKey.secretKey)),
+                    passphrase: passphrase)
+            }
+        }
+
+        struct Commit: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Round 1: commit to a random polynomial and seal a share to every trustee.")
+            @Option(help: "The trustee key file.") var key: String
+            @OptionGroup var record: RecordOptions
+            @Option(help: "Where to write the commitment (to publish).") var out = "commitment.json"
+            @OptionGroup var passphrase: PassphraseOptions
+
+            func run() throws {
+                let state = try record.state()
+                let (_, _, trustee, _) = try TrusteeCommand.load(key, passphrase)
+                let c: TrusteeCommitment
+                do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch { throw ValidationError("\(error)") }
+                try Files.write([EntryPayload.trusteeCommitment(c)], to: out)
+                print("Commitment of trustee \(c.trustee) written to \(out).")
+            }
+        }
+
+        struct Accept: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Round 2: open and check the shares sent to this trustee; keep the secret share or write complaints.")
+            @Option(help: "The trustee key file (the secret share is added to it).") var key: String
+            @OptionGroup var record: RecordOptions
+            @Option(help: "Where to write complaints, if any (to publish).") var complaintsOut = "complaints.json"
+            @OptionGroup var passphrase: PassphraseOptions
+
+            func run() throws {
+                let state = try record.state()
+                let (file, secret, trustee, pass) = try TrusteeCommand.load(key, passphrase)
+                let outcome: ShareOutcome
+                do { outcome = try trustee.receiveShares(manifest: state.manifest, manifestHash: state.manifestHash, commitments: state.commitments) } catch {
+                    throw ValidationError("\(error)")
+                }
+                switch outcome {
+                case .accepted(let share):
+                    var updated = secret
+                    updated.secretShare = share
+                    updated.manifestHash = state.manifestHash
+                    try KeyFile<TrusteeSecret, PublicIdentity>.create(kind: "trustee", id: file.id, publicPart: file.publicPart, secret: updated, passphrase: pass)
+                        .write(to: key)
+                    print("All shares check out. The secret share is stored, encrypted, in \(key).")
+                case .complaints(let complaints):
+                    try Files.write(complaints.map { EntryPayload.complaint($0) }, to: complaintsOut)
+                    print("Bad shares from trustee(s) \(complaints.map(\.accused)): complaints written to \(complaintsOut); publish them.")
+                    throw ExitCode(1)
+                }
+            }
+        }
+
+        struct Decrypt: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Publishable decryption shares of the tally, with proofs.")
+            @Option(help: "The trustee key file.") var key: String
+            @OptionGroup var record: RecordOptions
+            @Option(help: "Where to write the decryption shares (to publish).") var out = "decryption-shares.json"
+            @OptionGroup var passphrase: PassphraseOptions
+            @OptionGroup var workers: WorkerOptions
+
+            func run() throws {
+                let state = try record.state()
+                let (_, secret, trustee, _) = try TrusteeCommand.load(key, passphrase)
+                guard let share = secret.secretShare, secret.manifestHash == state.manifestHash else {
+                    throw ValidationError("\(key) holds no secret share for this election: run `plebiscite trustee accept` first")
+                }
+                guard let tally = state.tally else { throw ValidationError("no tally in the record yet: run `plebiscite tally` after the close") }
+                // The tally is public data: check it against the ballots before decrypting anything.
+                let recomputed = try Tallier.tally(state, workers: workers.count)
+                guard recomputed == tally else { throw ValidationError("the published tally does not match the counted ballots: refusing to decrypt it") }
+                let shares: DecryptionShares
+                do { shares = try trustee.decrypt(tally: tally, secretShare: share, context: try state.context(), workers: workers.count) } catch {
+                    throw ValidationError("\(error)")
+                }
+                try Files.write([EntryPayload.decryptionShares(shares)], to: out)
+                print("Decryption shares for \(shares.partials.count) tally ciphertexts written to \(out).")
+            }
+        }
+    }
+
+    /// `plebiscite publish FILE...`: the administrator appends checked trustee and authority files.
+    struct Publish: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append trustee commitments, complaints, credential lists or decryption shares to the record, after checking them.")
+        @Argument(help: "Files written by trustee or authority commands.") var files: [String]
+        @OptionGroup var record: RecordOptions
+        @OptionGroup var workers: WorkerOptions
+
+        func run() throws {
+            for path in files {
+                let state = try record.state()
+                let payloads = try Files.read([EntryPayload].self, path, what: "entry file")
+                let writer = try record.writer(state)
+                for p in payloads {
+                    try check(p, state: state)
+                    try writer.append(p, at: try Files.instant(nil))
+                }
+                print("Published \(payloads.count) entr\(payloads.count == 1 ? "y" : "ies") from \(path).")
+            }
+        }
+
+        /// Refuses what the verifier would reject, so a bad file never reaches the record.
+        func check(_ p: EntryPayload, state: RecordState) throws {
+            var failures = [CheckFailure]()
+            switch p {
+            case .trusteeCommitment(let c):
+                guard state.ceremony == nil else { throw ValidationError("the key ceremony is finished") }
+                guard !state.commitments.contains(where: { $0.trustee == c.trustee }) else {
+                    throw ValidationError("trustee \(c.trustee) already committed")
+                }
+                failures = c.check(manifest: state.manifest, manifestHash: state.manifestHash)
+            case .complaint(let c):
+                guard state.ceremony == nil else { throw ValidationError("the key ceremony is finished") }
+                guard state.manifest.trustee(index: c.accuser)?.signingKey.isValidSignature(
+                    c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: state.manifestHash, c)) == true
+                else { throw ValidationError("the complaint is not signed by trustee \(c.accuser)") }
+            case .credentialList(let l):
+                guard state.ceremony != nil else { throw ValidationError("finish the key ceremony before publishing credentials") }
+                guard !state.credentialLists.contains(where: { $0.precinct == l.precinct }) else {
+                    throw ValidationError("precinct \(l.precinct) already has a credential list")
+                }
+                failures = l.check(manifest: state.manifest, manifestHash: state.manifestHash)
+            case .decryptionShares(let d):
+                guard let tally = state.tally else { throw ValidationError("no tally to decrypt yet") }
+                let context = try state.context()
+                failures = d.check(in: context, tally: tally, tallyHash: ProtocolHashes.tallyHash(contextHash: context.contextHash, tally), workers: workers.count)
+            default:
+                throw ValidationError("\(p.kind) entries are not published from files")
+            }
+            if !failures.isEmpty { throw ValidationError("refused: " + failures.map(\.description).joined(separator: "; ")) }
+        }
+    }
+}

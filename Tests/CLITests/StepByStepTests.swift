@@ -1,0 +1,118 @@
+import ArgumentParser
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+import Testing
+@testable import PlebisciteCLI
+
+/// A whole referendum run through the step commands, as trustees, authority, voters and
+/// administrator would run them from files on their own machines.
+@Suite("Step-by-step referendum through the CLI")
+struct StepByStepTests {
+    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-cli-\(UUID().uuidString)").path
+
+    func run(_ args: [String]) throws {
+        var command = try PlebisciteCommand.parseAsRoot(args)
+        try command.run()
+    }
+
+    /// The message a refused command gives, or nil if it succeeded.
+    func refusal(_ args: [String]) -> String? {
+        do {
+            try run(args)
+            return nil
+        } catch {
+            return PlebisciteCommand.message(for: error)
+        }
+    }
+
+    @Test("Keys, ceremony, credentials, votes with challenge and re-vote, close, tally, decryption by 2 of 3, verify")
+    func fullReferendum() throws {
+        let fm = FileManager.default
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let pw = "\(dir)/pass"
+        try "correct horse battery staple\n".write(toFile: pw, atomically: true, encoding: .utf8)
+        let p = ["--passphrase-file", pw]
+        let rec = ["--record", "\(dir)/record"]
+
+        for t in ["t1", "t2", "t3"] { try run(["trustee", "init", "--id", t, "--out", "\(dir)/\(t)"] + p) }
+        try run(["authority", "init", "--out", "\(dir)/ca"] + p)
+        try run(["device", "init", "--id", "st1", "--channel", "station", "--out", "\(dir)/dev"] + p)
+        #expect(refusal(["trustee", "init", "--id", "t1", "--out", "\(dir)/t1"] + p)?.contains("refusing to overwrite") == true)
+
+        // The window runs from yesterday to the day after tomorrow: setup happens now, as it would.
+        let iso = ISO8601DateFormatter()
+        let now = Date()
+        let opens = iso.string(from: now.addingTimeInterval(-86_400)), closes = iso.string(from: now.addingTimeInterval(2 * 86_400))
+        let afterClose = iso.string(from: now.addingTimeInterval(3 * 86_400))
+        let spec = """
+            {"electionId": "cli-test", "title": "CLI referendum",
+             "questions": [{"id": "ref", "text": "Approve?", "options": ["yes", "no"], "minSelections": 1, "maxSelections": 1}],
+             "regions": [{"id": "r1", "name": "Region 1", "precincts": [{"id": "p1", "name": "P1", "questions": ["ref"]}]},
+                         {"id": "r2", "name": "Region 2", "precincts": [{"id": "p2", "name": "P2", "questions": ["ref"]}]}],
+             "channels": ["station", "remote"],
+             "window": {"opens": "\(opens)", "closes": "\(closes)"},
+             "threshold": 2, "trustees": ["t1/t1.pub.json", "t2/t2.pub.json", "t3/t3.pub.json"],
+             "authority": "ca/authority.pub.json", "devices": ["dev/st1.pub.json"]}
+            """
+        try spec.write(toFile: "\(dir)/spec.json", atomically: true, encoding: .utf8)
+        try run(["election", "create", "--spec", "\(dir)/spec.json", "--board-key", "\(dir)/board.key.json"] + rec + p)
+
+        for t in ["t1", "t2", "t3"] {
+            try run(["trustee", "commit", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/commit.json"] + rec + p)
+        }
+        #expect(refusal(["election", "finish-ceremony"] + rec)?.contains("waiting for commitments") == true)
+        for t in ["t1", "t2", "t3"] { try run(["publish", "\(dir)/\(t)/commit.json"] + rec) }
+        #expect(refusal(["publish", "\(dir)/t1/commit.json"] + rec)?.contains("already committed") == true)
+        for t in ["t1", "t2", "t3"] { try run(["trustee", "accept", "--key", "\(dir)/\(t)/\(t).key.json"] + rec + p) }
+        try run(["election", "finish-ceremony"] + rec)
+
+        var roll = "voter_id,precinct\n"
+        for i in 0..<6 { roll += "v\(i),\(i % 2 == 0 ? "p1" : "p2")\n" }
+        try roll.write(toFile: "\(dir)/roll.csv", atomically: true, encoding: .utf8)
+        try run([
+            "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
+            "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
+        ] + rec + p)
+        try run(["publish", "\(dir)/lists.json"] + rec)
+        let creds = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        #expect(creds.count == 6)
+
+        func vote(_ i: Int, _ answer: String, extra: [String] = []) throws {
+            try run(["vote", "--credential", creds[i][2], "--precinct", creds[i][1], "--answer", "ref=\(answer)"] + extra + rec + p)
+        }
+        try vote(0, "yes", extra: ["--channel", "station", "--device-key", "\(dir)/dev/st1.key.json"])
+        try vote(1, "no", extra: ["--challenge"])
+        try vote(2, "yes")
+        try vote(2, "no")  // re-vote: this one counts
+        try vote(3, "0")
+        // Refusals with clear messages, and nothing stored.
+        let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl"))
+        #expect(refusal(["vote", "--credential", "ABCDE-FGHJK", "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("credential") == true)
+        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=maybe"] + rec)?.contains("no option 'maybe'") == true)
+        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec)?.contains("invalidCredential") == true)
+        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec)?.contains("outsideWindow") == true)
+        #expect(refusal(["close", "--board-key", "\(dir)/board.key.json", ] + rec + p)?.contains("window") == true)
+        #expect(refusal(["close", "--board-key", "\(dir)/board.key.json", "--passphrase-file", "\(dir)/roll.csv"] + rec)?.contains("wrong passphrase") == true)
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl")) == before)
+
+        try run(["close", "--board-key", "\(dir)/board.key.json", "--at", closes] + rec + p)
+        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("electionClosed") == true)
+        try run(["tally"] + rec)
+        for t in ["t1", "t3"] {
+            try run(["trustee", "decrypt", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/shares.json"] + rec + p)
+            try run(["publish", "\(dir)/\(t)/shares.json"] + rec)
+        }
+        try run(["combine"] + rec)
+
+        let report = RecordVerifier.verify(directory: RecordDirectory(path: "\(dir)/record"), workers: 2)
+        #expect(report.ok, "\(report.failures)")
+        #expect(report.statistics.spoiledBallots == 1)
+        let total = try #require(report.result?.total)
+        #expect(total.ballots == 4)
+        #expect(total.questions.first?.counts == [2, 2])
+        #expect(total.credentials == 6)
+        #expect(refusal(["verify", "\(dir)/nothing-here"])?.contains("not a record") == true)
+    }
+}
