@@ -37,6 +37,7 @@ public struct RecordState: Sendable {
         do { manifest = try RecordCoding.decode(Manifest.self, from: record.manifestBytes) } catch {
             throw .unreadable("manifest.json: \(error)")
         }
+        if let problem = manifest.problems().first { throw .unreadable("manifest.json: \(problem)") }
         manifestHash = ProtocolHashes.manifestHash(record.manifestBytes)
         entries = record.entries
         for e in record.entries {
@@ -66,6 +67,9 @@ public struct RecordState: Sendable {
     /// The election context, once the key ceremony result is published.
     public func context() throws(StateError) -> ElectionContext {
         guard let k = ceremony else { throw .wrongPhase("the key ceremony is not finished: no keyCeremony entry") }
+        guard k.verificationKeys.count == manifest.trustees.count else {
+            throw .unreadable("the key ceremony entry has \(k.verificationKeys.count) verification keys for \(manifest.trustees.count) trustees")
+        }
         return ElectionContext(
             manifest: manifest, manifestHash: manifestHash, jointKey: k.jointKey, verificationKeys: k.verificationKeys,
             contextHash: k.contextHash)

@@ -19,8 +19,8 @@ public struct ElectionContext: Sendable {
 
     /// Derives the context from the trustees' commitments (index order), as checks 4.1-4.3 do.
     public init(manifest: Manifest, manifestHash: Digest, commitments: [[Element]]) {
-        let joint = commitments.reduce(Element.identity) { $0 + $1[0] }
-        let vks = (1...commitments.count).map {
+        let joint = commitments.reduce(Element.identity) { $0 + ($1.first ?? .identity) }
+        let vks = (0..<commitments.count).map { $0 + 1 }.map {
             ThresholdSharing.verificationKey(index: UInt64($0), allCommitments: commitments)
         }
         self.init(

@@ -18,7 +18,7 @@ public enum ProtocolHashes {
         Digest.of("context") { t in
             t.append(manifestHash)
             t.append(jointKey)
-            t.append(UInt64(commitments.count))
+            t.append(commitments.count)
             for c in commitments { t.append(c) }
         }
     }
@@ -27,8 +27,8 @@ public enum ProtocolHashes {
     public static func coefficientContext(manifestHash: Digest, trustee: Int, coefficient m: Int) -> [UInt8] {
         Digest.of("coefficient-context") { t in
             t.append(manifestHash)
-            t.append(UInt64(trustee))
-            t.append(UInt64(m))
+            t.append(trustee)
+            t.append(m)
         }.bytes
     }
 
@@ -36,15 +36,15 @@ public enum ProtocolHashes {
     public static func trusteeCommitmentMessage(manifestHash: Digest, _ c: TrusteeCommitment) -> [UInt8] {
         Digest.of("trustee-commitment") { t in
             t.append(manifestHash)
-            t.append(UInt64(c.trustee))
+            t.append(c.trustee)
             t.append(c.commitments)
             for p in c.proofs {
                 t.append(p.challenge)
                 t.append(p.response)
             }
-            t.append(UInt64(c.shares.count))
+            t.append(c.shares.count)
             for s in c.shares {
-                t.append(UInt64(s.recipient))
+                t.append(s.recipient)
                 t.append(bytes: s.box.bytes)
             }
         }.bytes
@@ -54,8 +54,8 @@ public enum ProtocolHashes {
     public static func keyShareMessage(manifestHash: Digest, dealer: Int, recipient: Int, share: Scalar) -> [UInt8] {
         Digest.of("key-share") { t in
             t.append(manifestHash)
-            t.append(UInt64(dealer))
-            t.append(UInt64(recipient))
+            t.append(dealer)
+            t.append(recipient)
             t.append(share)
         }.bytes
     }
@@ -64,8 +64,8 @@ public enum ProtocolHashes {
     public static func complaintMessage(manifestHash: Digest, _ c: Complaint) -> [UInt8] {
         Digest.of("complaint") { t in
             t.append(manifestHash)
-            t.append(UInt64(c.accuser))
-            t.append(UInt64(c.accused))
+            t.append(c.accuser)
+            t.append(c.accused)
             t.append(c.share)
             t.append(bytes: c.shareSignature.bytes)
         }.bytes
@@ -86,7 +86,7 @@ public enum ProtocolHashes {
             t.append(contextHash)
             t.append(credential)
             t.append(question)
-            t.append(UInt64(option))
+            t.append(option)
         }.bytes
     }
 
@@ -108,10 +108,10 @@ public enum ProtocolHashes {
             t.append(b.channel.rawValue)
             t.append(b.credential)
             t.append(b.device ?? "")
-            t.append(UInt64(b.answers.count))
+            t.append(b.answers.count)
             for a in b.answers {
                 t.append(a.question)
-                t.append(UInt64(a.selections.count))
+                t.append(a.selections.count)
                 for s in a.selections {
                     s.ciphertext.append(to: &t)
                     appendRange(s.proof, to: &t)
@@ -122,9 +122,9 @@ public enum ProtocolHashes {
     }
 
     private static func appendRange(_ p: RangeProof, to t: inout Transcript) {
-        t.append(UInt64(p.challenges.count))
+        t.append(p.challenges.count)
         for c in p.challenges { t.append(c) }
-        t.append(UInt64(p.responses.count))
+        t.append(p.responses.count)
         for r in p.responses { t.append(r) }
     }
 
@@ -138,7 +138,7 @@ public enum ProtocolHashes {
         Digest.of("close") { t in
             t.append(manifestHash)
             t.append(previous)
-            t.append(UInt64(bitPattern: closedAt))
+            t.append(Int(closedAt))
         }.bytes
     }
 
@@ -146,15 +146,15 @@ public enum ProtocolHashes {
     public static func tallyHash(contextHash: Digest, _ tally: EncryptedTally) -> Digest {
         Digest.of("tally") { t in
             t.append(contextHash)
-            t.append(UInt64(tally.cells.count))
+            t.append(tally.cells.count)
             for c in tally.cells {
                 t.append(c.precinct)
                 t.append(c.channel.rawValue)
-                t.append(UInt64(c.ballots))
-                t.append(UInt64(c.questions.count))
+                t.append(c.ballots)
+                t.append(c.questions.count)
                 for q in c.questions {
                     t.append(q.question)
-                    t.append(UInt64(q.sums.count))
+                    t.append(q.sums.count)
                     for s in q.sums { s.append(to: &t) }
                 }
             }
@@ -166,8 +166,8 @@ public enum ProtocolHashes {
         Digest.of("decryption-context") { t in
             t.append(contextHash)
             t.append(tallyHash)
-            t.append(UInt64(trustee))
-            t.append(UInt64(position))
+            t.append(trustee)
+            t.append(position)
         }.bytes
     }
 
@@ -176,8 +176,8 @@ public enum ProtocolHashes {
         Digest.of("decryption-shares") { t in
             t.append(contextHash)
             t.append(d.tallyHash)
-            t.append(UInt64(d.trustee))
-            t.append(UInt64(d.partials.count))
+            t.append(d.trustee)
+            t.append(d.partials.count)
             for p in d.partials {
                 t.append(p.share)
                 t.append(p.proof.challenge)

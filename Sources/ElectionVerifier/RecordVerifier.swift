@@ -36,6 +36,7 @@ public final class RecordVerifier {
     private var spoiledCount = 0
     private var closed = false
     private var tally: EncryptedTally?
+    private var tallyMatches = false
     private var tallyHash: Digest?
     private var validShares = [Int: DecryptionShares]()
     private var sharesSeen = Set<Int>()
@@ -51,8 +52,11 @@ public final class RecordVerifier {
             fail(.manifestWellFormed, nil, "manifest.json does not decode: \(error)")
         }
         if let m = manifest {
-            for p in m.problems() { fail(.manifestWellFormed, nil, p) }
+            let problems = m.problems()
+            for p in problems { fail(.manifestWellFormed, nil, p) }
             count(.manifestWellFormed)
+            // Nothing after the manifest means anything under a malformed one: stop at the chain.
+            if !problems.isEmpty { manifest = nil }
         }
     }
 
@@ -301,6 +305,7 @@ public final class RecordVerifier {
                 ? "tally has \(t.cells.count) cells, the counted ballots give \(recomputed.cells.count)"
                 : "tally cells differ from the recomputed sums: \(differing.prefix(5).joined(separator: ", "))")
         }
+        tallyMatches = recomputed == t
         tally = t
         tallyHash = ProtocolHashes.tallyHash(contextHash: context.contextHash, t)
     }
@@ -330,6 +335,10 @@ public final class RecordVerifier {
         let usable = used.compactMap { validShares[$0] }
         if Set(used).count != m.threshold || usable.count != m.threshold {
             fail(.decryptionThreshold, seq, "result names trustees \(used); \(m.threshold) distinct trustees with valid shares are needed, valid: \(validShares.keys.sorted())")
+            return
+        }
+        guard tallyMatches else {
+            fail(.decryptedCounts, seq, "the counts cannot be checked: the tally itself failed check 9.1")
             return
         }
         do {

@@ -23,8 +23,8 @@ public struct RangeProof: Sendable, Equatable, Codable {
         t.append(bytes: context)
         t.append(key)
         ciphertext.append(to: &t)
-        t.append(UInt64(lower))
-        t.append(UInt64(upper))
+        t.append(lower)
+        t.append(upper)
         t.append(commitments)
         return t.challenge()
     }

@@ -32,7 +32,7 @@ public enum ThresholdSharing {
     ///
     /// Complexity: k - 1 variable-base multiplications by the small scalar `index`.
     public static func publicShare(commitments: [Element], index: UInt64) -> Element {
-        precondition(!commitments.isEmpty)
+        guard !commitments.isEmpty else { return .identity }
         let x = Scalar(index)
         var acc = commitments[commitments.count - 1]
         for c in commitments.dropLast().reversed() { acc = x * acc + c }
@@ -66,8 +66,9 @@ public enum ThresholdSharing {
 public enum DiscreteLog {
     /// The t in [0, bound] with t*B = target, or nil. Baby-step giant-step:
     /// O(sqrt(bound)) group additions and memory.
+    /// Bounds above 2^40 are refused (nil): no tally cell holds that many ballots.
     public static func solve(_ target: Element, bound: Int) -> Int? {
-        precondition(bound >= 0)
+        guard bound >= 0, bound <= 1 << 40 else { return nil }
         let m = Int(Double(bound + 1).squareRoot().rounded(.up))
         var table = [Element: Int](minimumCapacity: m)
         var p = Element.identity

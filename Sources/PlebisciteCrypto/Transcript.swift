@@ -29,6 +29,10 @@ public struct Transcript: Sendable {
         var le = value.littleEndian
         append(bytes: withUnsafeBytes(of: &le) { Array($0) })
     }
+    /// A signed integer as its 8-byte two's-complement little-endian form (the u64 of
+    /// PROTOCOL.md for every non-negative value); never traps on hostile negative input.
+    public mutating func append(_ value: Int) { append(UInt64(bitPattern: Int64(value))) }
+
     public mutating func append(_ elements: [Element]) {
         append(UInt64(elements.count))
         for e in elements { append(e) }

@@ -100,4 +100,45 @@ struct StructureTests {
         #expect(report.failures.first?.check == .logStructure)
         #expect(report.failures.first?.message.contains("manifest.json") == true)
     }
+
+    @Test("A hostile manifest (threshold 0, negative and duplicate trustee indices) is reported, not trapped on", arguments: [
+        ["threshold": 0], ["threshold": -3], ["trusteeIndex": -1], ["trusteeIndex": 1], ["maxSelections": 1_000_000_000],
+    ])
+    func hostileManifest(_ change: [String: Int]) throws {
+        var m = try JSONSerialization.jsonObject(with: Data(DemoRecord.lines.manifest)) as! [String: Any]
+        if let k = change["threshold"] { m["threshold"] = k }
+        if let i = change["trusteeIndex"] {
+            var trustees = m["trustees"] as! [[String: Any]]
+            trustees[1]["index"] = i
+            m["trustees"] = trustees
+        }
+        if let x = change["maxSelections"] {
+            var questions = m["questions"] as! [[String: Any]]
+            questions[0]["maxSelections"] = x
+            m["questions"] = questions
+        }
+        let bytes = Array(try JSONSerialization.data(withJSONObject: m, options: [.sortedKeys]))
+        let f = failures(DemoRecord.record(manifest: bytes))
+        #expect(f.contains { $0.check == .manifestWellFormed })
+        #expect(f.contains { $0.check == .manifestHash })
+    }
+
+    @Test("A tally with an impossible ballot count fails 9.1 and the counts are not trusted", arguments: [-5, Int.max, 1 << 50])
+    func hostileTallyCount(_ ballots: Int) throws {
+        let index = lines.firstIndex { Surgery.object($0)["kind"] as? String == "tally" }!
+        let o = Surgery.set(Surgery.object(lines[index]), [.key("data"), .key("cells"), .index(0), .key("ballots")][...]) { _ in ballots }
+        let f = failures(DemoRecord.record(lines: Surgery.rechain(lines, replacing: index, with: Surgery.line(o as! [String: Any]))))
+        #expect(f.contains { $0.check == .tallyAggregates && $0.entry == index })
+        // The shares name the true tally's hash, so they no longer count (10.1, 10.2): no result is trusted.
+        #expect(f.contains { $0.check == .decryptionThreshold || $0.check == .decryptedCounts })
+    }
+
+    @Test("A share set missing partials fails 10.1 and 10.2")
+    func shortShares() throws {
+        let index = lines.firstIndex { Surgery.object($0)["kind"] as? String == "decryptionShares" }!
+        let o = Surgery.set(Surgery.object(lines[index]), [.key("data"), .key("partials")][...]) { ($0 as! [Any]).dropLast(2).map { $0 } }
+        let f = failures(DemoRecord.record(lines: Surgery.rechain(lines, replacing: index, with: Surgery.line(o as! [String: Any]))))
+        #expect(f.contains { $0.check == .decryptionShareProofs && $0.entry == index && $0.message.contains("shares for") })
+        #expect(f.contains { $0.check == .decryptionThreshold })
+    }
 }
