@@ -14,7 +14,7 @@ public struct RecordDirectory: Sendable {
 }
 
 /// One line of log.jsonl that could not be read as an entry.
-public struct LineProblem: Sendable, Equatable {
+public struct LineProblem: Error, Sendable, Equatable {
     public var line: Int
     public var message: String
 }
@@ -39,25 +39,31 @@ public struct LoadedRecord: Sendable {
         return parse(manifestBytes: Array(manifest), log: Array(log))
     }
 
-    /// Splits log bytes into lines and decodes each.
-    public static func parse(manifestBytes: [UInt8], log: [UInt8]) -> LoadedRecord {
-        var entries = [RecordedEntry]()
-        var problems = [LineProblem]()
+    /// Splits log bytes into lines and decodes them on `workers` threads.
+    public static func parse(manifestBytes: [UInt8], log: [UInt8], workers: Int = Parallel.cores) -> LoadedRecord {
         let lines = log.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false)
-        let decoder = RecordCoding.decoder()
-        for (i, raw) in lines.enumerated() {
+        let decoded = Parallel.map(Array(lines.enumerated()), workers: workers) { (i, raw) -> Result<RecordedEntry, LineProblem>? in
             if raw.isEmpty {
-                if i != lines.count - 1 { problems.append(LineProblem(line: i + 1, message: "empty line")) }
-                continue
+                return i == lines.count - 1 ? nil : .failure(LineProblem(line: i + 1, message: "empty line"))
             }
             let line = Array(raw)
             do {
-                let entry = try decoder.decode(LogEntry.self, from: Data(line))
-                entries.append(RecordedEntry(entry: entry, line: line))
+                let entry = try RecordCoding.decoder().decode(LogEntry.self, from: Data(line))
+                return .success(RecordedEntry(entry: entry, line: line))
             } catch let e as DecodingError {
-                problems.append(LineProblem(line: i + 1, message: RecordCoding.describe(e)))
+                return .failure(LineProblem(line: i + 1, message: RecordCoding.describe(e)))
             } catch {
-                problems.append(LineProblem(line: i + 1, message: "not JSON: \(error.localizedDescription)"))
+                return .failure(LineProblem(line: i + 1, message: "not JSON: \(error.localizedDescription)"))
+            }
+        }
+        var entries = [RecordedEntry]()
+        var problems = [LineProblem]()
+        entries.reserveCapacity(decoded.count)
+        for d in decoded {
+            switch d {
+            case .success(let e): entries.append(e)
+            case .failure(let p): problems.append(p)
+            case nil: break
             }
         }
         if let last = lines.last, !last.isEmpty {
