@@ -111,18 +111,24 @@ public final class BallotBox {
     private func positionChecks(hash: Digest, at time: Date) -> CastRejection? {
         if closed { return CastRejection(reason: .electionClosed, failures: [CheckFailure(.ballotWindow, "the election is closed")]) }
         if time < context.manifest.window.opens {
-            return CastRejection(reason: .notOpenYet, failures: [CheckFailure(.ballotWindow, "voting opens at \(context.manifest.window.opens)")])
+            return CastRejection(
+                reason: .notOpenYet, failures: [CheckFailure(.ballotWindow, "voting opens at \(context.manifest.window.opens)")])
         }
         if time >= context.manifest.window.closes {
-            return CastRejection(reason: .outsideWindow, failures: [CheckFailure(.ballotWindow, "voting closed at \(context.manifest.window.closes)")])
+            return CastRejection(
+                reason: .outsideWindow, failures: [CheckFailure(.ballotWindow, "voting closed at \(context.manifest.window.closes)")])
         }
         if spoiled.contains(hash) {
-            return CastRejection(reason: .spoiledBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was challenged and spoiled; encrypt afresh")])
+            return CastRejection(
+                reason: .spoiledBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was challenged and spoiled; encrypt afresh")]
+            )
         }
         return nil
     }
 
-    private func commit(_ ballot: EncryptedBallot, hash: Digest, failures: [CheckFailure], at requested: Date) throws(CastRejection) -> CastReceipt {
+    private func commit(_ ballot: EncryptedBallot, hash: Digest, failures: [CheckFailure], at requested: Date) throws(CastRejection)
+        -> CastReceipt
+    {
         if let existing = receipts[hash] { return existing }
         let time = writer.effectiveTime(requested)
         if let first = failures.min(by: { $0.check < $1.check }) {
@@ -169,7 +175,8 @@ public final class BallotBox {
         let time = writer.effectiveTime(requested)
         guard !closed else { throw CastRejection(reason: .electionClosed, failures: [CheckFailure(.closeMarker, "already closed")]) }
         guard time >= context.manifest.window.closes else {
-            throw CastRejection(reason: .outsideWindow, failures: [CheckFailure(.closeMarker, "the window closes at \(context.manifest.window.closes)")])
+            throw CastRejection(
+                reason: .outsideWindow, failures: [CheckFailure(.closeMarker, "the window closes at \(context.manifest.window.closes)")])
         }
         let seconds = Int64(time.timeIntervalSince1970)
         let signature = boardKey.signature(

@@ -68,7 +68,8 @@ public struct RecordState: Sendable {
     public func context() throws(StateError) -> ElectionContext {
         guard let k = ceremony else { throw .wrongPhase("the key ceremony is not finished: no keyCeremony entry") }
         guard k.verificationKeys.count == manifest.trustees.count else {
-            throw .unreadable("the key ceremony entry has \(k.verificationKeys.count) verification keys for \(manifest.trustees.count) trustees")
+            throw .unreadable(
+                "the key ceremony entry has \(k.verificationKeys.count) verification keys for \(manifest.trustees.count) trustees")
         }
         return ElectionContext(
             manifest: manifest, manifestHash: manifestHash, jointKey: k.jointKey, verificationKeys: k.verificationKeys,

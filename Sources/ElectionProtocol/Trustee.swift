@@ -121,7 +121,8 @@ public struct Trustee: Sendable {
             if !dealerKey.isValidSignature(shareSignature, for: message)
                 || !ThresholdSharing.verifyShare(share, index: UInt64(me), commitments: c.commitments)
             {
-                complaints.append(complaint(accused: dealer, share: share, shareSignature: shareSignature, manifestHash: manifestHash, me: me))
+                complaints.append(
+                    complaint(accused: dealer, share: share, shareSignature: shareSignature, manifestHash: manifestHash, me: me))
                 continue
             }
             secret += share
@@ -138,7 +139,9 @@ public struct Trustee: Sendable {
     /// Decryption: one partial decryption with a Chaum-Pedersen proof per tally ciphertext, signed.
     ///
     /// Complexity: per ciphertext, two variable-base and one fixed-base multiplication.
-    public func decrypt(tally: EncryptedTally, secretShare: Scalar, context: ElectionContext, workers: Int = 1) throws(CeremonyError) -> DecryptionShares {
+    public func decrypt(tally: EncryptedTally, secretShare: Scalar, context: ElectionContext, workers: Int = 1) throws(CeremonyError)
+        -> DecryptionShares
+    {
         let me = try index(in: context.manifest)
         let vk = context.verificationKeys[me - 1]
         let tallyHash = ProtocolHashes.tallyHash(contextHash: context.contextHash, tally)
@@ -151,7 +154,8 @@ public struct Trustee: Sendable {
             return PartialDecryption(share: share, proof: proof)
         }
         var result = DecryptionShares(trustee: me, tallyHash: tallyHash, partials: partials, signature: [])
-        result.signature = HexBytes(signingKey.signature(for: ProtocolHashes.decryptionSharesMessage(contextHash: context.contextHash, result)))
+        result.signature = HexBytes(
+            signingKey.signature(for: ProtocolHashes.decryptionSharesMessage(contextHash: context.contextHash, result)))
         return result
     }
 }

@@ -55,4 +55,3 @@ public struct VoterRoll: Sendable {
         self.voters = voters
     }
 }
-

@@ -15,14 +15,18 @@ extension TrusteeCommitment {
             failures.append(CheckFailure(.trusteeSignature, "trustee \(trustee) (\(trusteeInfo.id)): signature does not verify"))
         }
         if commitments.count != manifest.threshold || proofs.count != manifest.threshold {
-            failures.append(CheckFailure(.trusteeCommitments, "trustee \(trustee): \(commitments.count) commitments and \(proofs.count) proofs, threshold is \(manifest.threshold)"))
+            failures.append(
+                CheckFailure(
+                    .trusteeCommitments,
+                    "trustee \(trustee): \(commitments.count) commitments and \(proofs.count) proofs, threshold is \(manifest.threshold)"))
         }
         if commitments.contains(where: \.isIdentity) {
             failures.append(CheckFailure(.trusteeCommitments, "trustee \(trustee): a coefficient commitment is the identity"))
         }
         let recipients = shares.map(\.recipient)
         if recipients.sorted() != manifest.trustees.map(\.index).sorted() {
-            failures.append(CheckFailure(.trusteeCommitments, "trustee \(trustee): shares must go to each trustee exactly once, got \(recipients)"))
+            failures.append(
+                CheckFailure(.trusteeCommitments, "trustee \(trustee): shares must go to each trustee exactly once, got \(recipients)"))
         }
         for (m, (c, proof)) in zip(commitments, proofs).enumerated() {
             let ctx = ProtocolHashes.coefficientContext(manifestHash: manifestHash, trustee: trustee, coefficient: m)
@@ -48,7 +52,8 @@ extension Complaint {
         guard let accuserInfo = manifest.trustee(index: accuser), let accusedInfo = manifest.trustee(index: accused) else {
             return .unfounded("unknown trustee index")
         }
-        guard accuserInfo.signingKey.isValidSignature(signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: manifestHash, self))
+        guard
+            accuserInfo.signingKey.isValidSignature(signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: manifestHash, self))
         else { return .unfounded("complaint is not signed by trustee \(accuser)") }
         let shareMessage = ProtocolHashes.keyShareMessage(manifestHash: manifestHash, dealer: accused, recipient: accuser, share: share)
         guard accusedInfo.signingKey.isValidSignature(shareSignature.bytes, for: shareMessage) else {

@@ -50,7 +50,8 @@ public enum Check: String, CaseIterable, Codable, Sendable, Comparable {
         case .verificationKeys: "each trustee verification key is computed from the commitments"
         case .contextHash: "the context hash binds manifest hash, joint key and commitments"
         case .credentialListSignature: "each credential list is signed by the credential authority"
-        case .credentialListContents: "one list per precinct, sorted, unique, valid non-identity credentials, no credential in two precincts"
+        case .credentialListContents:
+            "one list per precinct, sorted, unique, valid non-identity credentials, no credential in two precincts"
         case .ballotElection: "the ballot names this election"
         case .ballotStyle: "the ballot's precinct exists and its answers match the precinct's questions and options"
         case .ballotChannel: "the channel is allowed; device ballots name a known device of that channel with a valid signature"

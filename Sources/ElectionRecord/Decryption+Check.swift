@@ -10,7 +10,9 @@ extension DecryptionShares {
             return [CheckFailure(.decryptionShareProofs, "no trustee with index \(trustee)")]
         }
         var failures = [CheckFailure]()
-        if !info.signingKey.isValidSignature(signature.bytes, for: ProtocolHashes.decryptionSharesMessage(contextHash: context.contextHash, self)) {
+        if !info.signingKey.isValidSignature(
+            signature.bytes, for: ProtocolHashes.decryptionSharesMessage(contextHash: context.contextHash, self))
+        {
             failures.append(CheckFailure(.decryptionShareProofs, "trustee \(trustee): signature on decryption shares does not verify"))
         }
         if tallyHash != self.tallyHash {
@@ -18,7 +20,8 @@ extension DecryptionShares {
         }
         let ciphertexts = tally.ciphertexts
         guard partials.count == ciphertexts.count else {
-            failures.append(CheckFailure(.decryptionShareProofs, "trustee \(trustee): \(partials.count) shares for \(ciphertexts.count) ciphertexts"))
+            failures.append(
+                CheckFailure(.decryptionShareProofs, "trustee \(trustee): \(partials.count) shares for \(ciphertexts.count) ciphertexts"))
             return failures
         }
         let vk = context.verificationKeys[trustee - 1]

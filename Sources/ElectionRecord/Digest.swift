@@ -2,7 +2,7 @@ import PlebisciteCrypto
 import Ristretto
 
 /// A 32-byte hash identifier (entry hashes, ballot ids, manifest and context hashes), hex in JSON.
-public struct Digest: Sendable, Hashable, Codable, Comparable, CustomStringConvertible {
+public struct Digest: Sendable, Hashable, HexCodable, Comparable, CustomStringConvertible {
     public let bytes: [UInt8]
 
     public init(bytes: [UInt8]) throws(GroupError) {
@@ -29,17 +29,7 @@ public struct Digest: Sendable, Hashable, Codable, Comparable, CustomStringConve
 
     public static func < (a: Digest, b: Digest) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
 
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        do { try self.init(hex: try c.decode(String.self)) } catch let e as GroupError {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "digest: \(e)")
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(hex)
-    }
+    public static var hexValueName: String { "digest" }
 }
 
 extension Transcript {
@@ -47,19 +37,10 @@ extension Transcript {
 }
 
 /// Bytes carried as hex in JSON (signatures, sealed boxes, keys).
-public struct HexBytes: Sendable, Hashable, Codable {
+public struct HexBytes: Sendable, Hashable, HexCodable {
     public let bytes: [UInt8]
     public init(_ bytes: [UInt8]) { self.bytes = bytes }
-
-    public init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        do { bytes = try Hex.decode(try c.decode(String.self)) } catch let e as GroupError {
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "hex bytes: \(e)")
-        }
-    }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.singleValueContainer()
-        try c.encode(Hex.encode(bytes))
-    }
+    public init(hex: String) throws(GroupError) { bytes = try Hex.decode(hex) }
+    public var hex: String { Hex.encode(bytes) }
+    public static var hexValueName: String { "hex bytes" }
 }

@@ -46,7 +46,8 @@ extension EncryptedBallot {
         } else if let deviceId = device {
             if let d = manifest.device(deviceId) {
                 if d.channel != channel {
-                    failures.append(CheckFailure(.ballotChannel, "device \(deviceId) is a \(d.channel.rawValue) device, not \(channel.rawValue)"))
+                    failures.append(
+                        CheckFailure(.ballotChannel, "device \(deviceId) is a \(d.channel.rawValue) device, not \(channel.rawValue)"))
                 }
                 let message = ProtocolHashes.deviceMessage(ballotHash: ballotHash)
                 if !(deviceSignature.map { d.signingKey.isValidSignature($0.bytes, for: message) } ?? false) {
@@ -62,7 +63,8 @@ extension EncryptedBallot {
         // 6.4 and 6.5: credential and signature.
         if credentials.precinctOf[credential] != precinct {
             let actual = credentials.precinctOf[credential].map { "precinct \($0)" } ?? "no precinct"
-            failures.append(CheckFailure(.ballotCredential, "credential \(credential.hex.prefix(16))... belongs to \(actual), not \(precinct)"))
+            failures.append(
+                CheckFailure(.ballotCredential, "credential \(credential.hex.prefix(16))... belongs to \(actual), not \(precinct)"))
         }
         do {
             try signature.verify(message: ballotHash.bytes, key: credential, context: context.contextHash.bytes)
@@ -76,7 +78,9 @@ extension EncryptedBallot {
             return failures
         }
         guard answers.map(\.question) == p.questions else {
-            failures.append(CheckFailure(.ballotStyle, "answers \(answers.map(\.question)) do not match precinct \(precinct)'s questions \(p.questions)"))
+            failures.append(
+                CheckFailure(
+                    .ballotStyle, "answers \(answers.map(\.question)) do not match precinct \(precinct)'s questions \(p.questions)"))
             return failures
         }
         let key = context.jointKey
@@ -122,7 +126,9 @@ extension SpoiledBallot {
                     continue
                 }
                 if Ciphertext.encrypt(bit: UInt8(r.value), nonce: r.nonce, key: context.jointKey) != s.ciphertext {
-                    failures.append(CheckFailure(.spoiledReveal, "question \(answer.question) option \(i): nonce and value do not reproduce the ciphertext"))
+                    failures.append(
+                        CheckFailure(
+                            .spoiledReveal, "question \(answer.question) option \(i): nonce and value do not reproduce the ciphertext"))
                 }
             }
         }

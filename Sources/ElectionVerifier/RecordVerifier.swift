@@ -166,7 +166,10 @@ public final class RecordVerifier {
             }
             switch c.verdict(manifest: m, manifestHash: manifestHash, accusedCommitments: accused.commitments) {
             case .dealerCheated(let t):
-                fail(.complaints, seq, "valid complaint by trustee \(c.accuser): trustee \(t) sent a share that does not match its commitments; the key ceremony failed")
+                fail(
+                    .complaints, seq,
+                    "valid complaint by trustee \(c.accuser): trustee \(t) sent a share that does not match its commitments; the key ceremony failed"
+                )
             case .unfounded(let why):
                 fail(.complaints, seq, "unfounded complaint by trustee \(c.accuser) against \(c.accused): \(why)")
             }
@@ -252,7 +255,10 @@ public final class RecordVerifier {
             add(found, entry: seq)
             switch e.entry.payload {
             case .ballot(let b):
-                for c in [Check.ballotElection, .ballotStyle, .ballotChannel, .ballotCredential, .ballotSignature, .countProofs, .ballotWindow, .ballotUnique] {
+                for c in [
+                    Check.ballotElection, .ballotStyle, .ballotChannel, .ballotCredential, .ballotSignature, .countProofs, .ballotWindow,
+                    .ballotUnique,
+                ] {
                     count(c)
                 }
                 count(.selectionProofs, b.answers.reduce(0) { $0 + $1.selections.count })
@@ -301,9 +307,11 @@ public final class RecordVerifier {
         let recomputed = CountingRule.aggregate(manifest: m, counted: counted.map(\.ballot), workers: workers)
         if recomputed != t {
             let differing = zip(recomputed.cells, t.cells).filter { $0 != $1 }.map { "\($0.0.precinct)/\($0.0.channel.rawValue)" }
-            fail(.tallyAggregates, seq, recomputed.cells.count != t.cells.count
-                ? "tally has \(t.cells.count) cells, the counted ballots give \(recomputed.cells.count)"
-                : "tally cells differ from the recomputed sums: \(differing.prefix(5).joined(separator: ", "))")
+            fail(
+                .tallyAggregates, seq,
+                recomputed.cells.count != t.cells.count
+                    ? "tally has \(t.cells.count) cells, the counted ballots give \(recomputed.cells.count)"
+                    : "tally cells differ from the recomputed sums: \(differing.prefix(5).joined(separator: ", "))")
         }
         tallyMatches = recomputed == t
         tally = t
@@ -334,7 +342,10 @@ public final class RecordVerifier {
         let used = r.trustees
         let usable = used.compactMap { validShares[$0] }
         if Set(used).count != m.threshold || usable.count != m.threshold {
-            fail(.decryptionThreshold, seq, "result names trustees \(used); \(m.threshold) distinct trustees with valid shares are needed, valid: \(validShares.keys.sorted())")
+            fail(
+                .decryptionThreshold, seq,
+                "result names trustees \(used); \(m.threshold) distinct trustees with valid shares are needed, valid: \(validShares.keys.sorted())"
+            )
             return
         }
         guard tallyMatches else {
@@ -345,9 +356,11 @@ public final class RecordVerifier {
             let cells = try TallyDecryption.decrypt(tally: tally, shares: usable, threshold: m.threshold, workers: workers)
             if cells != r.cells {
                 let bad = zip(cells, r.cells).filter { $0 != $1 }.map { "\($0.0.precinct)/\($0.0.channel.rawValue)" }
-                fail(.decryptedCounts, seq, r.cells.count != cells.count
-                    ? "result has \(r.cells.count) cells, the tally has \(cells.count)"
-                    : "published counts differ from the decryption in cells \(bad.prefix(5).joined(separator: ", "))")
+                fail(
+                    .decryptedCounts, seq,
+                    r.cells.count != cells.count
+                        ? "result has \(r.cells.count) cells, the tally has \(cells.count)"
+                        : "published counts differ from the decryption in cells \(bad.prefix(5).joined(separator: ", "))")
                 return
             }
         } catch {

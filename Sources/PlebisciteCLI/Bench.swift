@@ -96,7 +96,8 @@ extension PlebisciteCommand {
 
         func run() throws {
             #if DEBUG
-                Terminal.error("warning: this is a debug build; run `swift build -c release` and .build/release/plebiscite bench for real figures")
+                Terminal.error(
+                    "warning: this is a debug build; run `swift build -c release` and .build/release/plebiscite bench for real figures")
             #endif
             let n = iterations
             let us = 1e6
@@ -129,14 +130,17 @@ extension PlebisciteCommand {
                 failures += b.check(in: context, credentials: registryForCheck).count
             }
             let copies = (0..<(n * 10)).map { _ in ballot }
-            let tallySeconds = secondsPerCall(iterations: 1) {
-                _ = CountingRule.aggregate(manifest: context.manifest, counted: copies, workers: 1)
-            } / Double(copies.count)
+            let tallySeconds =
+                secondsPerCall(iterations: 1) {
+                    _ = CountingRule.aggregate(manifest: context.manifest, counted: copies, workers: 1)
+                } / Double(copies.count)
 
             let encOps = OperationCount.encryption(options: 2, width: 1)
             let verOps = OperationCount.verification(options: 2, width: 1)
             func figure(_ seconds: Double, _ ops: OperationCount) -> Figure {
-                Figure(microseconds: seconds * us, boundMicroseconds: ops.seconds(p) * us, ratioToBound: seconds / ops.seconds(p), operations: ops)
+                Figure(
+                    microseconds: seconds * us, boundMicroseconds: ops.seconds(p) * us, ratioToBound: seconds / ops.seconds(p),
+                    operations: ops)
             }
             var report = Report(
                 libsodium: Sodium.version,
@@ -147,7 +151,8 @@ extension PlebisciteCommand {
                 record: nil)
 
             if voters > 0 {
-                let dir = RecordDirectory(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-bench-\(getpid())"))
+                let dir = RecordDirectory(
+                    URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-bench-\(getpid())"))
                 defer { try? FileManager.default.removeItem(at: dir.url) }
                 if !json { Terminal.error("building a \(voters)-voter demo record for the whole-record figures...") }
                 _ = try DemoScenario(voters: voters, seed: 7, workers: workers.count, showProgress: !json).run(at: dir)
@@ -171,17 +176,31 @@ extension PlebisciteCommand {
         static func render(_ r: Report) -> String {
             let p = r.primitivesMicroseconds
             var s = "libsodium \(r.libsodium) primitives (best of 5 rounds, this run):\n"
-            s += String(format: "  fixed-base multiplication   %8.2f us\n  variable-base multiplication %7.2f us\n  point addition              %8.2f us\n  point decoding              %8.2f us\n", p.fixedBase, p.variableBase, p.addition, p.decoding)
+            s += String(
+                format:
+                    "  fixed-base multiplication   %8.2f us\n  variable-base multiplication %7.2f us\n  point addition              %8.2f us\n  point decoding              %8.2f us\n",
+                p.fixedBase, p.variableBase, p.addition, p.decoding)
             func row(_ name: String, _ f: Figure) -> String {
-                String(format: "  %@ %8.1f us   bound %8.1f us (%dF + %dV + %dA)   ratio %.2fx\n", name.padding(toLength: 28, withPad: " ", startingAt: 0), f.microseconds, f.boundMicroseconds, f.operations.fixedBase, f.operations.variableBase, f.operations.additions, f.ratioToBound)
+                String(
+                    format: "  %@ %8.1f us   bound %8.1f us (%dF + %dV + %dA)   ratio %.2fx\n",
+                    name.padding(toLength: 28, withPad: " ", startingAt: 0), f.microseconds, f.boundMicroseconds, f.operations.fixedBase,
+                    f.operations.variableBase, f.operations.additions, f.ratioToBound)
             }
             s += "Yes/no ballot (2 options, exactly 1 selected, 0/1 proofs, count proof, credential signature):\n"
             s += row("encrypt with proofs", r.encryptYesNoBallot)
             s += row("verify", r.verifyYesNoBallot)
-            s += String(format: "  %@ %8.1f us\n", "decode JSON + verify".padding(toLength: 28, withPad: " ", startingAt: 0), r.decodeAndVerifyYesNoBallotMicroseconds)
-            s += String(format: "  %@ %8.1f us\n", "tally, per ballot".padding(toLength: 28, withPad: " ", startingAt: 0), r.tallyMicrosecondsPerBallot)
+            s += String(
+                format: "  %@ %8.1f us\n", "decode JSON + verify".padding(toLength: 28, withPad: " ", startingAt: 0),
+                r.decodeAndVerifyYesNoBallotMicroseconds)
+            s += String(
+                format: "  %@ %8.1f us\n", "tally, per ballot".padding(toLength: 28, withPad: " ", startingAt: 0),
+                r.tallyMicrosecondsPerBallot)
             if let rec = r.record {
-                s += String(format: "Whole record (%d voters, %d ballots), parsed, verified every check:\n  1 core: %.0f ballots/s (%.0f us/ballot)   %d cores: %.0f ballots/s   speedup %.2fx\n", rec.voters, rec.ballots, rec.oneCoreBallotsPerSecond, rec.oneCoreMicrosecondsPerBallot, rec.workers, rec.allCoresBallotsPerSecond, rec.speedup)
+                s += String(
+                    format:
+                        "Whole record (%d voters, %d ballots), parsed, verified every check:\n  1 core: %.0f ballots/s (%.0f us/ballot)   %d cores: %.0f ballots/s   speedup %.2fx\n",
+                    rec.voters, rec.ballots, rec.oneCoreBallotsPerSecond, rec.oneCoreMicrosecondsPerBallot, rec.workers,
+                    rec.allCoresBallotsPerSecond, rec.speedup)
             }
             s += "For scale: ElectionGuard 1.4 (Python, 4096-bit group) took 42 ms to encrypt and 91 ms to verify a ballot on this machine."
             return s

@@ -29,8 +29,12 @@ extension PlebisciteCommand {
             let started = Date()
             let outcome = try DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true).run(at: dir)
             let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
-            print("Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.challenges) challenged and spoiled).")
-            print("Decrypted by trustees \(outcome.result.trustees.map(String.init).joined(separator: " and ")); trustee \(outcome.absentTrustee) was absent.")
+            print(
+                "Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.challenges) challenged and spoiled)."
+            )
+            print(
+                "Decrypted by trustees \(outcome.result.trustees.map(String.init).joined(separator: " and ")); trustee \(outcome.absentTrustee) was absent."
+            )
             print(ResultPrinter.results(outcome.result.summary, manifest: manifest))
             print("Decrypted counts equal the simulated voters' final choices: \(outcome.matchesIntent ? "yes" : "NO")")
             print(ResultPrinter.report(outcome.report))

@@ -125,7 +125,8 @@ public struct DemoScenario: Sendable {
         }
         let context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: commitments.map(\.commitments))
         try writer.append(
-            .keyCeremony(KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
             at: tick())
         lap("key ceremony")
 
@@ -163,18 +164,26 @@ public struct DemoScenario: Sendable {
                 revotes += 1
                 var coerced = choice
                 coerced[q1.id] = [0]
-                actions.append(Action(
-                    time: opens + t, voter: v, precinct: voter.precinct, channel: .mobile, device: "mobile-\(region.id)",
-                    choices: coerced, spoil: false))
-                actions.append(Action(
-                    time: opens + t + Double.random(in: 600..<(window * 0.1), using: &rng), voter: v, precinct: voter.precinct,
-                    channel: .remote, device: nil, choices: choice, spoil: false))
+                actions.append(
+                    Action(
+                        time: opens + t, voter: v, precinct: voter.precinct, channel: .mobile, device: "mobile-\(region.id)",
+                        choices: coerced, spoil: false))
+                actions.append(
+                    Action(
+                        time: opens + t + Double.random(in: 600..<(window * 0.1), using: &rng), voter: v, precinct: voter.precinct,
+                        channel: .remote, device: nil, choices: choice, spoil: false))
             } else {
                 if rng.chance(challengeRate) {
                     challenges += 1
-                    actions.append(Action(time: opens + t, voter: v, precinct: voter.precinct, channel: channel, device: device, choices: choice, spoil: true))
+                    actions.append(
+                        Action(
+                            time: opens + t, voter: v, precinct: voter.precinct, channel: channel, device: device, choices: choice,
+                            spoil: true))
                 }
-                actions.append(Action(time: opens + t + 120, voter: v, precinct: voter.precinct, channel: channel, device: device, choices: choice, spoil: false))
+                actions.append(
+                    Action(
+                        time: opens + t + 120, voter: v, precinct: voter.precinct, channel: channel, device: device, choices: choice,
+                        spoil: false))
             }
             intent[v] = choice
         }

@@ -13,7 +13,8 @@ enum ResultPrinter {
         var out = ""
         for q in manifest.questions {
             out += "\n\(q.text)  [\(q.id)]\n"
-            let header = "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + "ballots  turnout"
+            let header =
+                "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + "ballots  turnout"
                 + q.options.map { "  " + $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
             out += header + "\n"
             func line(_ s: ScopeResult, indent: String = "") -> String? {
@@ -48,7 +49,8 @@ enum ResultPrinter {
         let passed = r.checks.filter { $0.status == .passed }.count
         let failed = r.checks.filter { $0.status == .failed }.count
         out += String(
-            format: "Verifier: %@. %d checks passed, %d failed (phase: %@). %d entries, %d ballots (%d counted, %d spoiled) in %.2f s, %.0f ballots/s on %d thread(s).\n",
+            format:
+                "Verifier: %@. %d checks passed, %d failed (phase: %@). %d entries, %d ballots (%d counted, %d spoiled) in %.2f s, %.0f ballots/s on %d thread(s).\n",
             r.ok ? "VALID" : "INVALID", passed, failed, r.phase, s.entries, s.ballots, s.countedBallots, s.spoiledBallots,
             s.seconds, s.ballotsPerSecond, s.workers)
         return out

@@ -48,7 +48,9 @@ extension PlebisciteCommand {
         struct Issue: ParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Issue one credential per voter and sign the per-precinct public lists.",
-                discussion: "Writes the secret credentials (CSV: voter_id,precinct,credential) for distribution out of band, and the signed lists to publish with `plebiscite publish`.")
+                discussion:
+                    "Writes the secret credentials (CSV: voter_id,precinct,credential) for distribution out of band, and the signed lists to publish with `plebiscite publish`."
+            )
             @Option(help: "The authority key file.") var key: String
             @OptionGroup var record: RecordOptions
             @Option(help: "Voter roll CSV with header voter_id,precinct.") var roll: String
@@ -64,16 +66,21 @@ extension PlebisciteCommand {
                 guard signing.publicKey == state.manifest.credentialAuthority else {
                     throw ValidationError("this authority key is not the manifest's credential authority")
                 }
-                guard let text = try? String(contentsOfFile: roll, encoding: .utf8) else { throw ValidationError("cannot read \(roll) as UTF-8 text") }
+                guard let text = try? String(contentsOfFile: roll, encoding: .utf8) else {
+                    throw ValidationError("cannot read \(roll) as UTF-8 text")
+                }
                 let voterRoll: VoterRoll
                 do { voterRoll = try VoterRoll(csv: text, manifest: state.manifest) } catch { throw ValidationError("\(roll): \(error)") }
-                let (lists, issued) = CredentialAuthority(signingKey: signing).issue(roll: voterRoll, manifest: state.manifest, manifestHash: state.manifestHash)
+                let (lists, issued) = CredentialAuthority(signingKey: signing).issue(
+                    roll: voterRoll, manifest: state.manifest, manifestHash: state.manifestHash)
                 var csv = "voter_id,precinct,credential\n"
                 for i in issued { csv += "\(i.voterId),\(i.precinct),\(i.credential.text)\n" }
                 try Data(csv.utf8).write(to: URL(fileURLWithPath: credentialsOut), options: .atomic)
                 chmod(credentialsOut, 0o600)
                 try Files.write(lists.map { EntryPayload.credentialList($0) }, to: listsOut)
-                print("Issued \(issued.count) credentials in \(lists.count) precincts: secrets in \(credentialsOut), public lists in \(listsOut).")
+                print(
+                    "Issued \(issued.count) credentials in \(lists.count) precincts: secrets in \(credentialsOut), public lists in \(listsOut)."
+                )
             }
         }
     }
@@ -91,7 +98,9 @@ extension PlebisciteCommand {
             @OptionGroup var passphrase: PassphraseOptions
             func validate() throws {
                 try validateId(id)
-                if channel == .remote { throw ValidationError("remote ballots come from voters' own clients: devices are station or mobile") }
+                if channel == .remote {
+                    throw ValidationError("remote ballots come from voters' own clients: devices are station or mobile")
+                }
             }
             func run() throws {
                 let key = Ed25519.SigningKey()
@@ -158,17 +167,25 @@ extension PlebisciteCommand {
                     credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
                     boardKey: board.publicKey)
                 let problems = manifest.problems()
-                guard problems.isEmpty else { throw ValidationError("the spec is not a valid election:\n  " + problems.joined(separator: "\n  ")) }
-                guard !FileManager.default.fileExists(atPath: boardKey) else { throw ValidationError("\(boardKey) exists: refusing to overwrite a key") }
+                guard problems.isEmpty else {
+                    throw ValidationError("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))
+                }
+                guard !FileManager.default.fileExists(atPath: boardKey) else {
+                    throw ValidationError("\(boardKey) exists: refusing to overwrite a key")
+                }
                 let file = try KeyFile<SigningSecret, PublicIdentity>.create(
-                    kind: "board", id: s.electionId, publicPart: PublicIdentity(kind: "board", id: s.electionId, signingKey: board.publicKey),
+                    kind: "board", id: s.electionId,
+                    publicPart: PublicIdentity(kind: "board", id: s.electionId, signingKey: board.publicKey),
                     secret: SigningSecret(seed: HexBytes(board.seed)), passphrase: try passphrase.passphrase(confirm: true))
                 let bytes = try RecordCoding.encode(manifest, pretty: true)
                 do {
-                    _ = try RecordWriter.create(at: record.directory, manifestBytes: bytes, electionId: manifest.electionId, at: try Files.instant(nil))
+                    _ = try RecordWriter.create(
+                        at: record.directory, manifestBytes: bytes, electionId: manifest.electionId, at: try Files.instant(nil))
                 } catch { throw ValidationError("\(error)") }
                 try file.write(to: boardKey)
-                print("Election \(s.electionId) created in \(record.record) (manifest hash \(ProtocolHashes.manifestHash(bytes))). Board key: \(boardKey).")
+                print(
+                    "Election \(s.electionId) created in \(record.record) (manifest hash \(ProtocolHashes.manifestHash(bytes))). Board key: \(boardKey)."
+                )
                 print("Next: each trustee runs `plebiscite trustee commit`, and you `plebiscite publish` their files.")
             }
         }
@@ -189,7 +206,8 @@ extension PlebisciteCommand {
                         case .unfounded(let why): return "unfounded complaint by trustee \(c.accuser): \(why)"
                         }
                     }
-                    throw ValidationError("the key ceremony failed: " + verdicts.joined(separator: "; ") + ". Start a new election with honest trustees.")
+                    throw ValidationError(
+                        "the key ceremony failed: " + verdicts.joined(separator: "; ") + ". Start a new election with honest trustees.")
                 }
                 let indices = state.manifest.trustees.map(\.index).sorted()
                 let missing = indices.filter { i in !state.commitments.contains { $0.trustee == i } }
@@ -197,7 +215,9 @@ extension PlebisciteCommand {
                 let all = indices.map { i in state.commitments.first { $0.trustee == i }!.commitments }
                 let context = ElectionContext(manifest: state.manifest, manifestHash: state.manifestHash, commitments: all)
                 try record.writer(state).append(
-                    .keyCeremony(KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
+                    .keyCeremony(
+                        KeyCeremonyResult(
+                            jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
                     at: try Files.instant(nil))
                 print("Key ceremony finished. Joint key \(context.jointKey.hex); context hash \(context.contextHash).")
             }

@@ -13,7 +13,9 @@ extension PlebisciteCommand {
             discussion: "Trustee secrets never leave the key file, which is encrypted under the trustee's passphrase.",
             subcommands: [Init.self, Commit.self, Accept.self, Decrypt.self])
 
-        static func load(_ path: String, _ passphrase: PassphraseOptions) throws -> (KeyFile<TrusteeSecret, PublicIdentity>, TrusteeSecret, Trustee, String) {
+        static func load(_ path: String, _ passphrase: PassphraseOptions) throws -> (
+            KeyFile<TrusteeSecret, PublicIdentity>, TrusteeSecret, Trustee, String
+        ) {
             let file = try KeyFile<TrusteeSecret, PublicIdentity>.load(path, kind: "trustee")
             let pass = try passphrase.passphrase()
             let secret = try file.open(passphrase: pass, path: path)
@@ -31,14 +33,16 @@ extension PlebisciteCommand {
                 let t = Trustee(id: id)
                 try writeIdentity(
                     kind: "trustee", id: id, dir: out,
-                    publicIdentity: PublicIdentity(kind: "trustee", id: id, signingKey: t.signingKey.publicKey, exchangeKey: HexBytes(t.exchangeKey.publicKey)),
+                    publicIdentity: PublicIdentity(
+                        kind: "trustee", id: id, signingKey: t.signingKey.publicKey, exchangeKey: HexBytes(t.exchangeKey.publicKey)),
                     secret: TrusteeSecret(signingSeed: HexBytes(t.signingKey.seed), exchangeSecret: HexBytes(t.exchangeKey.secretKey)),
                     passphrase: passphrase)
             }
         }
 
         struct Commit: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Round 1: commit to a random polynomial and seal a share to every trustee.")
+            static let configuration = CommandConfiguration(
+                abstract: "Round 1: commit to a random polynomial and seal a share to every trustee.")
             @Option(help: "The trustee key file.") var key: String
             @OptionGroup var record: RecordOptions
             @Option(help: "Where to write the commitment (to publish).") var out = "commitment.json"
@@ -48,7 +52,9 @@ extension PlebisciteCommand {
                 let state = try record.state()
                 let (_, _, trustee, _) = try TrusteeCommand.load(key, passphrase)
                 let c: TrusteeCommitment
-                do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch { throw ValidationError("\(error)") }
+                do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch {
+                    throw ValidationError("\(error)")
+                }
                 try Files.write([EntryPayload.trusteeCommitment(c)], to: out)
                 print("Commitment of trustee \(c.trustee) written to \(out).")
             }
@@ -66,7 +72,10 @@ extension PlebisciteCommand {
                 let state = try record.state()
                 let (file, secret, trustee, pass) = try TrusteeCommand.load(key, passphrase)
                 let outcome: ShareOutcome
-                do { outcome = try trustee.receiveShares(manifest: state.manifest, manifestHash: state.manifestHash, commitments: state.commitments) } catch {
+                do {
+                    outcome = try trustee.receiveShares(
+                        manifest: state.manifest, manifestHash: state.manifestHash, commitments: state.commitments)
+                } catch {
                     throw ValidationError("\(error)")
                 }
                 switch outcome {
@@ -74,8 +83,10 @@ extension PlebisciteCommand {
                     var updated = secret
                     updated.secretShare = share
                     updated.manifestHash = state.manifestHash
-                    try KeyFile<TrusteeSecret, PublicIdentity>.create(kind: "trustee", id: file.id, publicPart: file.publicPart, secret: updated, passphrase: pass)
-                        .write(to: key)
+                    try KeyFile<TrusteeSecret, PublicIdentity>.create(
+                        kind: "trustee", id: file.id, publicPart: file.publicPart, secret: updated, passphrase: pass
+                    )
+                    .write(to: key)
                     print("All shares check out. The secret share is stored, encrypted, in \(key).")
                 case .complaints(let complaints):
                     try Files.write(complaints.map { EntryPayload.complaint($0) }, to: complaintsOut)
@@ -99,12 +110,18 @@ extension PlebisciteCommand {
                 guard let share = secret.secretShare, secret.manifestHash == state.manifestHash else {
                     throw ValidationError("\(key) holds no secret share for this election: run `plebiscite trustee accept` first")
                 }
-                guard let tally = state.tally else { throw ValidationError("no tally in the record yet: run `plebiscite tally` after the close") }
+                guard let tally = state.tally else {
+                    throw ValidationError("no tally in the record yet: run `plebiscite tally` after the close")
+                }
                 // The tally is public data: check it against the ballots before decrypting anything.
                 let recomputed = try Tallier.tally(state, workers: workers.count)
-                guard recomputed == tally else { throw ValidationError("the published tally does not match the counted ballots: refusing to decrypt it") }
+                guard recomputed == tally else {
+                    throw ValidationError("the published tally does not match the counted ballots: refusing to decrypt it")
+                }
                 let shares: DecryptionShares
-                do { shares = try trustee.decrypt(tally: tally, secretShare: share, context: try state.context(), workers: workers.count) } catch {
+                do {
+                    shares = try trustee.decrypt(tally: tally, secretShare: share, context: try state.context(), workers: workers.count)
+                } catch {
                     throw ValidationError("\(error)")
                 }
                 try Files.write([EntryPayload.decryptionShares(shares)], to: out)
@@ -146,8 +163,9 @@ extension PlebisciteCommand {
                 failures = c.check(manifest: state.manifest, manifestHash: state.manifestHash)
             case .complaint(let c):
                 guard state.ceremony == nil else { throw ValidationError("the key ceremony is finished") }
-                guard state.manifest.trustee(index: c.accuser)?.signingKey.isValidSignature(
-                    c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: state.manifestHash, c)) == true
+                guard
+                    state.manifest.trustee(index: c.accuser)?.signingKey.isValidSignature(
+                        c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: state.manifestHash, c)) == true
                 else { throw ValidationError("the complaint is not signed by trustee \(c.accuser)") }
             case .credentialList(let l):
                 guard state.ceremony != nil else { throw ValidationError("finish the key ceremony before publishing credentials") }
@@ -158,7 +176,9 @@ extension PlebisciteCommand {
             case .decryptionShares(let d):
                 guard let tally = state.tally else { throw ValidationError("no tally to decrypt yet") }
                 let context = try state.context()
-                failures = d.check(in: context, tally: tally, tallyHash: ProtocolHashes.tallyHash(contextHash: context.contextHash, tally), workers: workers.count)
+                failures = d.check(
+                    in: context, tally: tally, tallyHash: ProtocolHashes.tallyHash(contextHash: context.contextHash, tally),
+                    workers: workers.count)
             default:
                 throw ValidationError("\(p.kind) entries are not published from files")
             }

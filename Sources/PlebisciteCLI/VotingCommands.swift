@@ -36,7 +36,9 @@ extension PlebisciteCommand {
             for a in answers {
                 let parts = a.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
                 guard parts.count == 2, let q = manifest.question(parts[0]) else {
-                    throw ValidationError("'\(a)' is not QUESTION=OPTION with a question of this election (\(manifest.questions.map(\.id).joined(separator: ", ")))")
+                    throw ValidationError(
+                        "'\(a)' is not QUESTION=OPTION with a question of this election (\(manifest.questions.map(\.id).joined(separator: ", ")))"
+                    )
                 }
                 choices[q.id] = try parts[1].split(separator: ",").map { o in
                     if let i = q.options.firstIndex(of: String(o)) { return i }
@@ -47,13 +49,17 @@ extension PlebisciteCommand {
             var device: (String, Ed25519.SigningKey)?
             if let path = deviceKey {
                 let file = try KeyFile<SigningSecret, PublicIdentity>.load(path, kind: "device")
-                device = (file.id, try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: path).seed.bytes))
+                device = (
+                    file.id, try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: path).seed.bytes)
+                )
             }
             let time = try Files.instant(at)
             let box = BallotBox(context: context, registry: state.registry, writer: try record.writer(state), state: state)
             let encryptor = BallotEncryptor(context: context)
             func encrypt() throws -> (EncryptedBallot, BallotSecrets) {
-                do { return try encryptor.encrypt(precinct: precinct, channel: channel, credential: cred, device: device, choices: choices) } catch {
+                do {
+                    return try encryptor.encrypt(precinct: precinct, channel: channel, credential: cred, device: device, choices: choices)
+                } catch {
                     throw ValidationError("\(error)")
                 }
             }
@@ -64,12 +70,16 @@ extension PlebisciteCommand {
                 let shown = zip(b.answers, spoiled.revealedChoices).map { a, picks in
                     "\(a.question)=" + picks.map { manifest.question(a.question)!.options[$0] }.joined(separator: ",")
                 }
-                print("Challenged ballot \(ProtocolHashes.trackingCode(b.hash(contextHash: context.contextHash))) encrypted: \(shown.joined(separator: " ")). It is published as spoiled; anyone can check it.")
+                print(
+                    "Challenged ballot \(ProtocolHashes.trackingCode(b.hash(contextHash: context.contextHash))) encrypted: \(shown.joined(separator: " ")). It is published as spoiled; anyone can check it."
+                )
             }
             let (ballot, _) = try encrypt()
             let receipt: CastReceipt
             do { receipt = try box.cast(ballot, at: time) } catch { throw ValidationError("ballot refused: \(error)") }
-            print("Ballot accepted. Tracking code \(receipt.trackingCode); ballot hash \(receipt.ballotHash); log entry \(receipt.seq) (hash \(receipt.entryHash)).")
+            print(
+                "Ballot accepted. Tracking code \(receipt.trackingCode); ballot hash \(receipt.ballotHash); log entry \(receipt.seq) (hash \(receipt.entryHash))."
+            )
         }
     }
 
@@ -94,7 +104,8 @@ extension PlebisciteCommand {
 
     /// `plebiscite tally`: aggregate the counted ballots.
     struct TallyCommand: ParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "tally", abstract: "Sum the counted ballots per precinct, channel, question and option.")
+        static let configuration = CommandConfiguration(
+            commandName: "tally", abstract: "Sum the counted ballots per precinct, channel, question and option.")
         @OptionGroup var record: RecordOptions
         @OptionGroup var workers: WorkerOptions
 
@@ -104,7 +115,9 @@ extension PlebisciteCommand {
             let tally: EncryptedTally
             do { tally = try Tallier.tally(state, workers: workers.count) } catch { throw ValidationError("\(error)") }
             try record.writer(state).append(.tally(tally), at: try Files.instant(nil))
-            print("Tally published: \(tally.cells.count) cells, \(tally.ciphertexts.count) ciphertexts. Next: each trustee runs `plebiscite trustee decrypt`.")
+            print(
+                "Tally published: \(tally.cells.count) cells, \(tally.ciphertexts.count) ciphertexts. Next: each trustee runs `plebiscite trustee decrypt`."
+            )
         }
     }
 

@@ -4,7 +4,7 @@ import CSodium
 /// devices and the board: keys that sign records rather than take part in the ballot algebra.
 public enum Ed25519 {
     /// A public verification key (32 bytes).
-    public struct PublicKey: Sendable, Hashable, Codable {
+    public struct PublicKey: Sendable, Hashable {
         public let rawRepresentation: [UInt8]
 
         public init(rawRepresentation: [UInt8]) throws(GroupError) {
@@ -31,18 +31,6 @@ public enum Ed25519 {
                     }
                 }
             }
-        }
-
-        public init(from decoder: Decoder) throws {
-            let c = try decoder.singleValueContainer()
-            do { try self.init(hex: try c.decode(String.self)) } catch let e as GroupError {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "Ed25519 public key: \(e)")
-            }
-        }
-
-        public func encode(to encoder: Encoder) throws {
-            var c = encoder.singleValueContainer()
-            try c.encode(hex)
         }
     }
 

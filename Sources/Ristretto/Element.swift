@@ -29,9 +29,12 @@ public struct Element: Sendable, Hashable {
     }
 
     /// Decodes a canonical encoding given in hex.
-    public init(hex: String, allowIdentity: Bool = true) throws(GroupError) {
+    public init(hex: String, allowIdentity: Bool) throws(GroupError) {
         try self.init(rawRepresentation: Hex.decode(hex, count: 32), allowIdentity: allowIdentity)
     }
+
+    /// Decodes a canonical encoding given in hex; the identity is accepted.
+    public init(hex: String) throws(GroupError) { try self.init(hex: hex, allowIdentity: true) }
 
     /// The canonical 32-byte encoding.
     public var rawRepresentation: [UInt8] { raw.bytes }

@@ -1,2 +1,3 @@
 import PlebisciteCLI
+
 PlebisciteCommand.main()

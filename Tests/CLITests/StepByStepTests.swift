@@ -3,6 +3,7 @@ import ElectionRecord
 import ElectionVerifier
 import Foundation
 import Testing
+
 @testable import PlebisciteCLI
 
 /// A whole referendum run through the step commands, as trustees, authority, voters and
@@ -71,12 +72,15 @@ struct StepByStepTests {
         var roll = "voter_id,precinct\n"
         for i in 0..<6 { roll += "v\(i),\(i % 2 == 0 ? "p1" : "p2")\n" }
         try roll.write(toFile: "\(dir)/roll.csv", atomically: true, encoding: .utf8)
-        try run([
-            "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
-            "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
-        ] + rec + p)
+        try run(
+            [
+                "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
+                "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
+            ] + rec + p)
         try run(["publish", "\(dir)/lists.json"] + rec)
-        let creds = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map { $0.split(separator: ",").map(String.init) }
+        let creds = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",").map(String.init)
+        }
         #expect(creds.count == 6)
 
         func vote(_ i: Int, _ answer: String, extra: [String] = []) throws {
@@ -89,16 +93,28 @@ struct StepByStepTests {
         try vote(3, "0")
         // Refusals with clear messages, and nothing stored.
         let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl"))
-        #expect(refusal(["vote", "--credential", "ABCDE-FGHJK", "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("credential") == true)
-        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=maybe"] + rec)?.contains("no option 'maybe'") == true)
-        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec)?.contains("invalidCredential") == true)
-        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec)?.contains("outsideWindow") == true)
-        #expect(refusal(["close", "--board-key", "\(dir)/board.key.json", ] + rec + p)?.contains("window") == true)
-        #expect(refusal(["close", "--board-key", "\(dir)/board.key.json", "--passphrase-file", "\(dir)/roll.csv"] + rec)?.contains("wrong passphrase") == true)
+        #expect(
+            refusal(["vote", "--credential", "ABCDE-FGHJK", "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("credential")
+                == true)
+        #expect(
+            refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=maybe"] + rec)?.contains("no option 'maybe'")
+                == true)
+        #expect(
+            refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec)?.contains("invalidCredential")
+                == true)
+        #expect(
+            refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec)?.contains(
+                "outsideWindow") == true)
+        #expect(refusal(["close", "--board-key", "\(dir)/board.key.json"] + rec + p)?.contains("window") == true)
+        #expect(
+            refusal(["close", "--board-key", "\(dir)/board.key.json", "--passphrase-file", "\(dir)/roll.csv"] + rec)?.contains(
+                "wrong passphrase") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl")) == before)
 
         try run(["close", "--board-key", "\(dir)/board.key.json", "--at", closes] + rec + p)
-        #expect(refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("electionClosed") == true)
+        #expect(
+            refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("electionClosed")
+                == true)
         try run(["tally"] + rec)
         for t in ["t1", "t3"] {
             try run(["trustee", "decrypt", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/shares.json"] + rec + p)

@@ -1,5 +1,6 @@
-import Testing
 import Ristretto
+import Testing
+
 @testable import PlebisciteCrypto
 
 /// Every proof verifies for its own statement and fails for any change of statement,
@@ -75,8 +76,12 @@ struct ProofTests {
         let ct = Ciphertext.encrypt(bit: UInt8(bit), nonce: r, key: k)
         let proof = RangeProof.prove(value: bit, nonce: r, ciphertext: ct, key: k, lower: 0, upper: 1, context: context)
         try proof.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: context)
-        #expect(throws: ProofError.challengeMismatch) { try proof.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: otherContext) }
-        #expect(throws: ProofError.challengeMismatch) { try proof.verify(ciphertext: ct, key: Element.random(), lower: 0, upper: 1, context: context) }
+        #expect(throws: ProofError.challengeMismatch) {
+            try proof.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: otherContext)
+        }
+        #expect(throws: ProofError.challengeMismatch) {
+            try proof.verify(ciphertext: ct, key: Element.random(), lower: 0, upper: 1, context: context)
+        }
         var moved = ct
         moved.beta = moved.beta + .generator
         #expect(throws: ProofError.challengeMismatch) { try proof.verify(ciphertext: moved, key: k, lower: 0, upper: 1, context: context) }
@@ -111,11 +116,15 @@ struct ProofTests {
         let ct = Ciphertext.encrypt(Scalar(UInt64(value)), nonce: r, key: k)
         let proof = RangeProof.prove(value: value, nonce: r, ciphertext: ct, key: k, lower: lower, upper: upper, context: context)
         try proof.verify(ciphertext: ct, key: k, lower: lower, upper: upper, context: context)
-        #expect(throws: ProofError.challengeMismatch) { try proof.verify(ciphertext: ct, key: k, lower: lower, upper: upper, context: otherContext) }
+        #expect(throws: ProofError.challengeMismatch) {
+            try proof.verify(ciphertext: ct, key: k, lower: lower, upper: upper, context: otherContext)
+        }
         // Out of range: value + 1 above the top is not provable.
         let outside = upper + 1
         let ct2 = Ciphertext.encrypt(Scalar(UInt64(outside)), nonce: r, key: k)
         let lie = RangeProof.prove(value: outside, nonce: r, ciphertext: ct2, key: k, lower: lower, upper: upper, context: context)
-        #expect(throws: ProofError.challengeMismatch) { try lie.verify(ciphertext: ct2, key: k, lower: lower, upper: upper, context: context) }
+        #expect(throws: ProofError.challengeMismatch) {
+            try lie.verify(ciphertext: ct2, key: k, lower: lower, upper: upper, context: context)
+        }
     }
 }

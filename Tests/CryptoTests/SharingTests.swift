@@ -1,5 +1,6 @@
-import Testing
 import Ristretto
+import Testing
+
 @testable import PlebisciteCrypto
 
 @Suite("ElGamal, threshold sharing, discrete log")

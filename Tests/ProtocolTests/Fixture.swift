@@ -1,6 +1,7 @@
 import ElectionRecord
 import Foundation
 import Ristretto
+
 @testable import ElectionProtocol
 
 /// A small election set up through the real protocol steps, in a temporary record directory.
@@ -44,7 +45,8 @@ final class Fixture {
             boardKey: boardKey.publicKey)
         manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         manifestHash = ProtocolHashes.manifestHash(manifestBytes)
-        writer = try RecordWriter.create(at: dir, manifestBytes: manifestBytes, electionId: manifest.electionId, at: opens.addingTimeInterval(-3600), durable: false)
+        writer = try RecordWriter.create(
+            at: dir, manifestBytes: manifestBytes, electionId: manifest.electionId, at: opens.addingTimeInterval(-3600), durable: false)
         _ = votersPerPrecinct
     }
 
@@ -55,16 +57,19 @@ final class Fixture {
         commitments = try trustees.map { try $0.commit(manifest: manifest, manifestHash: manifestHash) }
         for c in commitments { try writer.append(.trusteeCommitment(c), at: opens.addingTimeInterval(-3000)) }
         for t in trustees {
-            guard case .accepted(let s) = try t.receiveShares(manifest: manifest, manifestHash: manifestHash, commitments: commitments) else {
+            guard case .accepted(let s) = try t.receiveShares(manifest: manifest, manifestHash: manifestHash, commitments: commitments)
+            else {
                 throw CeremonyError.ceremonyFailed(cheaters: [])
             }
             secretShares.append(s)
         }
         context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: commitments.map(\.commitments))
         try writer.append(
-            .keyCeremony(KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
             at: opens.addingTimeInterval(-2000))
-        let roll = VoterRoll(voters: ["p1", "p2"].flatMap { p in (0..<votersPerPrecinct).map { VoterRoll.Voter(id: "\(p)-v\($0)", precinct: p) } })
+        let roll = VoterRoll(
+            voters: ["p1", "p2"].flatMap { p in (0..<votersPerPrecinct).map { VoterRoll.Voter(id: "\(p)-v\($0)", precinct: p) } })
         let (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
         for l in lists {
             try writer.append(.credentialList(l), at: opens.addingTimeInterval(-1000))
@@ -77,7 +82,9 @@ final class Fixture {
         BallotBox(context: context, registry: registry, writer: writer, state: try RecordState(LoadedRecord.load(dir)))
     }
 
-    func ballot(_ precinct: String, voter: Int, choices: [String: [Int]], channel: Channel = .remote) throws -> (EncryptedBallot, BallotSecrets) {
+    func ballot(_ precinct: String, voter: Int, choices: [String: [Int]], channel: Channel = .remote) throws -> (
+        EncryptedBallot, BallotSecrets
+    ) {
         let device: (String, Ed25519.SigningKey)? = channel == .station ? ("st1", stationKey) : nil
         return try BallotEncryptor(context: context).encrypt(
             precinct: precinct, channel: channel, credential: credentials[precinct]![voter], device: device, choices: choices)

@@ -3,11 +3,14 @@ import Foundation
 import PlebisciteCrypto
 import Ristretto
 import Testing
+
 @testable import ElectionProtocol
 
 @Suite("Key ceremony")
 struct CeremonyTests {
-    @Test("k of n ceremony yields shares whose verification keys match, for several (k, n)", arguments: [(1, 1), (2, 3), (3, 5), (4, 7)])
+    @Test(
+        "k of n ceremony yields shares whose verification keys match, for several (k, n)",
+        arguments: [(1, 1), (2, 3), (3, 5), (4, 7), (17, 32)])
     func honest(_ kn: (Int, Int)) throws {
         let f = try Fixture(trustees: kn.1, threshold: kn.0)
         try f.setUp(votersPerPrecinct: 1)
@@ -26,7 +29,10 @@ struct CeremonyTests {
         let cheat = try f.trustees[1].commit(manifest: f.manifest, manifestHash: f.manifestHash, corruptShareFor: 3)
         let honest2 = try f.trustees[2].commit(manifest: f.manifest, manifestHash: f.manifestHash)
         let all = [honest0, cheat, honest2]
-        guard case .complaints(let complaints) = try f.trustees[2].receiveShares(manifest: f.manifest, manifestHash: f.manifestHash, commitments: all) else {
+        guard
+            case .complaints(let complaints) = try f.trustees[2].receiveShares(
+                manifest: f.manifest, manifestHash: f.manifestHash, commitments: all)
+        else {
             Issue.record("trustee 3 should complain")
             return
         }
@@ -41,7 +47,8 @@ struct CeremonyTests {
         }
         var forged = c
         forged.accused = 1
-        if case .dealerCheated = forged.verdict(manifest: f.manifest, manifestHash: f.manifestHash, accusedCommitments: honest0.commitments) {
+        if case .dealerCheated = forged.verdict(manifest: f.manifest, manifestHash: f.manifestHash, accusedCommitments: honest0.commitments)
+        {
             Issue.record("a complaint re-aimed at an honest trustee must not hold")
         }
     }
@@ -78,7 +85,9 @@ struct CredentialTests {
         chars[i] = chars[i] == "A" ? "B" : "A"
         #expect(throws: VoterCredential.ParseError.self) { try VoterCredential(text: String(chars), electionId: "e") }
         #expect(throws: VoterCredential.ParseError.wrongLength(5)) { try VoterCredential(text: "ABCDE", electionId: "e") }
-        #expect(throws: VoterCredential.ParseError.invalidCharacter("U")) { try VoterCredential(text: "UUUUU-UUUUU-UUUUU-UUUUU-UU", electionId: "e") }
+        #expect(throws: VoterCredential.ParseError.invalidCharacter("U")) {
+            try VoterCredential(text: "UUUUU-UUUUU-UUUUU-UUUUU-UU", electionId: "e")
+        }
     }
 
     @Test("Voter roll errors name the line")
@@ -116,15 +125,21 @@ struct CastingTests {
         let f = try Fixture()
         try f.setUp()
         #expect(throws: BallotError.missingAnswer(question: "ref")) { try f.ballot("p1", voter: 0, choices: [:]) }
-        #expect(throws: BallotError.selectionCount(question: "ref", selected: 2, min: 1, max: 1)) { try f.ballot("p1", voter: 0, choices: ["ref": [0, 1]]) }
+        #expect(throws: BallotError.selectionCount(question: "ref", selected: 2, min: 1, max: 1)) {
+            try f.ballot("p1", voter: 0, choices: ["ref": [0, 1]])
+        }
         #expect(throws: BallotError.invalidOption(question: "ref", option: 5)) { try f.ballot("p1", voter: 0, choices: ["ref": [5]]) }
-        #expect(throws: BallotError.duplicateSelection(question: "pick", option: 1)) { try f.ballot("p2", voter: 0, choices: ["ref": [0], "pick": [1, 1]]) }
+        #expect(throws: BallotError.duplicateSelection(question: "pick", option: 1)) {
+            try f.ballot("p2", voter: 0, choices: ["ref": [0], "pick": [1, 1]])
+        }
         #expect(throws: BallotError.unknownQuestion("pick")) { try f.ballot("p1", voter: 0, choices: ["ref": [0], "pick": [1]]) }
         #expect(throws: BallotError.unknownPrecinct("p9")) {
-            try BallotEncryptor(context: f.context).encrypt(precinct: "p9", channel: .remote, credential: f.credentials["p1"]![0], choices: [:])
+            try BallotEncryptor(context: f.context).encrypt(
+                precinct: "p9", channel: .remote, credential: f.credentials["p1"]![0], choices: [:])
         }
         #expect(throws: BallotError.deviceRequired(.station)) {
-            try BallotEncryptor(context: f.context).encrypt(precinct: "p1", channel: .station, credential: f.credentials["p1"]![0], choices: ["ref": [0]])
+            try BallotEncryptor(context: f.context).encrypt(
+                precinct: "p1", channel: .station, credential: f.credentials["p1"]![0], choices: ["ref": [0]])
         }
     }
 
@@ -141,7 +156,9 @@ struct CastingTests {
         #expect(try RecordState(LoadedRecord.load(f.dir)).ballots.count == 1)
     }
 
-    @Test("The board refuses with the right reason", arguments: ["window", "closed", "credential", "precinct", "signature", "proof", "election", "spoiled", "device"])
+    @Test(
+        "The board refuses with the right reason",
+        arguments: ["window", "closed", "credential", "precinct", "signature", "proof", "election", "spoiled", "device"])
     func rejections(_ kind: String) throws {
         let f = try Fixture()
         try f.setUp()
@@ -222,7 +239,8 @@ struct CastingTests {
 
 @Suite("Tally and threshold decryption")
 struct TallyTests {
-    @Test("Re-votes supersede; any k of n trustees decrypt; a cheating share is rejected and named", arguments: [[1, 2], [2, 3], [1, 3]])
+    @Test(
+        "Re-votes supersede; any k of n trustees decrypt; a cheating share is rejected and named", arguments: [[1, 2], [2, 3], [1, 3]])
     func tallyAndDecrypt(_ present: [Int]) throws {
         let f = try Fixture()
         try f.setUp()

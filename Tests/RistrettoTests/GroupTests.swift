@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ristretto
 
 @Suite("Group layer")
@@ -32,7 +33,9 @@ struct GroupTests {
         let lMinus1 = try Scalar(rawRepresentation: l1)
         #expect(lMinus1 + .one == .zero)
         #expect(lMinus1 == -Scalar.one)
-        #expect(throws: GroupError.wrongLength(expected: 32, actual: 31)) { try Scalar(rawRepresentation: [UInt8](repeating: 0, count: 31)) }
+        #expect(throws: GroupError.wrongLength(expected: 32, actual: 31)) {
+            try Scalar(rawRepresentation: [UInt8](repeating: 0, count: 31))
+        }
     }
 
     @Test("Hex and length errors are typed")

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import Ristretto
 
 struct GeneratorMultiples: Decodable { let multiples: [String] }

@@ -5,7 +5,8 @@ import PlebisciteCLI
 /// One small demo record per test process, with re-votes and challenged ballots, copied per test.
 enum DemoRecord {
     static let lines: (manifest: [UInt8], log: [[UInt8]]) = {
-        let dir = RecordDirectory(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-demo-\(UUID().uuidString)"))
+        let dir = RecordDirectory(
+            URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-demo-\(UUID().uuidString)"))
         defer { try? FileManager.default.removeItem(at: dir.url) }
         var scenario = DemoScenario(voters: 16, seed: 3, workers: 2)
         scenario.revoteRate = 0.25

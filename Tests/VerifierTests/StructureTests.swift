@@ -34,7 +34,8 @@ struct StructureTests {
         #expect(f.contains { $0.check == .logStructure && $0.message.contains("line 8") })
         // Missing lines also break the chain where they were.
         #expect(f.contains { $0.check == .hashChain })
-        let truncated = LoadedRecord.parse(manifestBytes: DemoRecord.lines.manifest, log: Array(lines.map { $0 + [10] }.joined().dropLast(1)))
+        let truncated = LoadedRecord.parse(
+            manifestBytes: DemoRecord.lines.manifest, log: Array(lines.map { $0 + [10] }.joined().dropLast(1)))
         #expect(truncated.problems.contains { $0.message.contains("no newline") })
     }
 
@@ -101,9 +102,11 @@ struct StructureTests {
         #expect(report.failures.first?.message.contains("manifest.json") == true)
     }
 
-    @Test("A hostile manifest (threshold 0, negative and duplicate trustee indices) is reported, not trapped on", arguments: [
-        ["threshold": 0], ["threshold": -3], ["trusteeIndex": -1], ["trusteeIndex": 1], ["maxSelections": 1_000_000_000],
-    ])
+    @Test(
+        "A hostile manifest (threshold 0, negative and duplicate trustee indices) is reported, not trapped on",
+        arguments: [
+            ["threshold": 0], ["threshold": -3], ["trusteeIndex": -1], ["trusteeIndex": 1], ["maxSelections": 1_000_000_000],
+        ])
     func hostileManifest(_ change: [String: Int]) throws {
         var m = try JSONSerialization.jsonObject(with: Data(DemoRecord.lines.manifest)) as! [String: Any]
         if let k = change["threshold"] { m["threshold"] = k }

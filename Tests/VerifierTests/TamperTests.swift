@@ -8,7 +8,9 @@ import Testing
 /// rejects the record with the check number that guards that field.
 @Suite("Verifier rejects every tampered field")
 struct TamperTests {
-    static let elementFields: Set<String> = ["alpha", "beta", "credential", "credentials", "commitments", "jointKey", "verificationKeys", "share"]
+    static let elementFields: Set<String> = [
+        "alpha", "beta", "credential", "credentials", "commitments", "jointKey", "verificationKeys", "share",
+    ]
     static let scalarFields: Set<String> = ["challenge", "challenges", "response", "responses", "nonce"]
     static let digestFields: Set<String> = ["prev", "manifestHash", "contextHash", "tallyHash"]
 
@@ -24,7 +26,9 @@ struct TamperTests {
         switch kind {
         case "manifest": return [.manifestHash]
         case "trusteeCommitment":
-            if field == "commitments" { return path.last.map { if case .index = $0 { true } else { false } } == true ? [.coefficientProofs] : [.trusteeCommitments] }
+            if field == "commitments" {
+                return path.last.map { if case .index = $0 { true } else { false } } == true ? [.coefficientProofs] : [.trusteeCommitments]
+            }
             if field == "proofs" { return leaf == "proofs" ? [.trusteeCommitments] : [.coefficientProofs] }
             if field == "shares" { return [.trusteeSignature, .trusteeCommitments] }
             return [.trusteeSignature]
@@ -99,7 +103,11 @@ struct TamperTests {
         let report = RecordVerifier.verify(DemoRecord.record(), workers: 2)
         #expect(report.ok, "\(report.failures)")
         let kinds = Set(DemoRecord.lines.log.map { Surgery.object($0)["kind"] as! String })
-        #expect(kinds == ["manifest", "trusteeCommitment", "keyCeremony", "credentialList", "ballot", "spoiledBallot", "close", "tally", "decryptionShares", "result"])
+        #expect(
+            kinds == [
+                "manifest", "trusteeCommitment", "keyCeremony", "credentialList", "ballot", "spoiledBallot", "close", "tally",
+                "decryptionShares", "result",
+            ])
         #expect(report.statistics.spoiledBallots > 0)
         #expect(report.statistics.countedBallots < report.statistics.ballots, "some re-votes superseded earlier ballots")
     }
@@ -124,7 +132,9 @@ struct TamperTests {
                 mutated = Surgery.set(original, path[...]) { _ in after }
             }
             var expected = Self.expectedChecks(kind: kind, path: path)
-            if isArray, kind == "ballot" || kind == "spoiledBallot" { expected.formUnion([.ballotStyle, .spoiledWellFormed, .spoiledReveal]) }
+            if isArray, kind == "ballot" || kind == "spoiledBallot" {
+                expected.formUnion([.ballotStyle, .spoiledWellFormed, .spoiledReveal])
+            }
             if isArray, kind == "tally" || kind == "result" || kind == "decryptionShares" {
                 expected.formUnion([.tallyAggregates, .decryptedCounts, .decryptionShareProofs, .decryptionThreshold, .resultTotals])
             }
@@ -133,7 +143,9 @@ struct TamperTests {
             let path = path.map(\.description).joined()
             #expect(!report.ok, "entry \(index) \(kind) \(path): tampering went unnoticed")
             let found = Set(report.failures.map(\.check))
-            #expect(!found.isDisjoint(with: expected), "entry \(index) \(kind) \(path): expected one of \(expected.map(\.rawValue).sorted()), got \(report.failures.prefix(4))")
+            #expect(
+                !found.isDisjoint(with: expected),
+                "entry \(index) \(kind) \(path): expected one of \(expected.map(\.rawValue).sorted()), got \(report.failures.prefix(4))")
             tested += 1
         }
         #expect(tested >= 3)
