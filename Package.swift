@@ -8,7 +8,8 @@ let package = Package(
         .executable(name: "plebiscite", targets: ["plebiscite"])
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2")
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
     ],
     targets: [
         // The only C: libsodium, found through pkg-config.
@@ -27,10 +28,12 @@ let package = Package(
         .target(name: "ElectionProtocol", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
+        .target(name: "Forensics", dependencies: [.product(name: "CompressNIO", package: "compress-nio")]),
         .target(
             name: "PlebisciteCLI",
             dependencies: [
-                "ElectionProtocol", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto",
+                "ElectionProtocol", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
@@ -38,6 +41,7 @@ let package = Package(
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        .testTarget(name: "ForensicsTests", dependencies: ["Forensics"]),
         .testTarget(name: "CLITests", dependencies: ["PlebisciteCLI", "ElectionVerifier", "ElectionRecord"]),
         .testTarget(
             name: "VerifierTests",

@@ -1,0 +1,107 @@
+import Foundation
+
+/// Digit tests on vote counts: second-digit Benford (2BL, Mebane) and last-digit uniformity (Beber & Scacco).
+public enum DigitTests {
+    public struct Result: Codable, Sendable {
+        public var test: String
+        public var variable: String
+        public var assumptions: String
+        public var counts: Int
+        public var observed: [Int]
+        public var expected: [Double]
+        public var chiSquare: Double
+        public var degreesOfFreedom: Int
+        public var pValue: Double
+        public var mean: Double
+        public var expectedMean: Double
+        /// 95% bootstrap interval of the mean digit (1,000 resamples, seeded).
+        public var meanInterval95: [Double]
+        public var verdict: String
+    }
+
+    /// Benford's law for the second digit: P(d) = sum over k = 1..9 of log10(1 + 1/(10k + d)).
+    public static let secondDigitBenford: [Double] = (0...9).map { d in (1...9).reduce(0.0) { $0 + log10(1 + 1 / Double(10 * $1 + d)) } }
+
+    public static func secondDigit(_ values: [Int], variable: String, seed: UInt64) -> Result? {
+        let digits = values.filter { $0 >= 10 }.map { v -> Int in
+            var x = v
+            while x >= 100 { x /= 10 }
+            return x % 10
+        }
+        return evaluate(
+            digits, expectedShares: secondDigitBenford, test: "second-digit Benford (2BL)", variable: variable, seed: seed,
+            assumptions: "Counts of 10 or more spanning several orders of magnitude follow Benford's law in the second digit when they come from mixed honest processes (Mebane). Deviations are suggestive, not proof: 2BL can fail for honest data and pass for manipulated data.")
+    }
+
+    public static func lastDigit(_ values: [Int], variable: String, seed: UInt64) -> Result? {
+        let digits = values.filter { $0 >= 100 }.map { $0 % 10 }
+        return evaluate(
+            digits, expectedShares: Array(repeating: 0.1, count: 10), test: "last-digit uniformity", variable: variable, seed: seed,
+            assumptions: "For counts of 100 or more the last digit of honest counts is uniform; people inventing numbers favour some digits (Beber & Scacco 2012).")
+    }
+
+    static func evaluate(_ digits: [Int], expectedShares: [Double], test: String, variable: String, seed: UInt64, assumptions: String) -> Result? {
+        guard digits.count >= 50 else { return nil }
+        var observed = [Int](repeating: 0, count: 10)
+        for d in digits { observed[d] += 1 }
+        let n = Double(digits.count)
+        let expected = expectedShares.map { $0 * n }
+        let chi = zip(observed, expected).reduce(0.0) { $0 + (Double($1.0) - $1.1) * (Double($1.0) - $1.1) / $1.1 }
+        let p = Distributions.chiSquareUpperTail(chi, df: 9)
+        let mean = Double(digits.reduce(0, +)) / n
+        let expectedMean = expectedShares.enumerated().reduce(0.0) { $0 + Double($1.offset) * $1.element }
+        var rng = Xoshiro256(seed: seed, stream: 0xD161)
+        var means = [Double]()
+        for _ in 0..<1000 {
+            var sum = 0
+            for _ in 0..<digits.count { sum += digits[Int(rng.next() % UInt64(digits.count))] }
+            means.append(Double(sum) / n)
+        }
+        means.sort()
+        let interval = [means[24], means[974]]
+        let verdict =
+            p < 0.001
+            ? String(format: "%@ of %@: deviates from the expected distribution (chi2 = %.1f, df 9, p = %.2g); mean %.3f vs %.3f", test, variable, chi, p, mean, expectedMean)
+            : String(format: "%@ of %@: consistent with the expected distribution (chi2 = %.1f, df 9, p = %.3f)", test, variable, chi, p)
+        return Result(
+            test: test, variable: variable, assumptions: assumptions, counts: digits.count, observed: observed, expected: expected,
+            chiSquare: chi, degreesOfFreedom: 9, pValue: p, mean: mean, expectedMean: expectedMean, meanInterval95: interval, verdict: verdict)
+    }
+}
+
+/// How plausible the reported leader share is, given an independent poll.
+public enum PollComparison {
+    public struct Result: Codable, Sendable {
+        public var assumptions: String
+        public var pollShare: Double
+        public var pollSize: Int
+        public var designEffect: Double
+        public var reportedShare: Double
+        public var standardError: Double
+        public var z: Double
+        public var pTwoSided: Double
+        /// The range of true support the poll allows at 99.9% confidence.
+        public var interval999: [Double]
+        public var verdict: String
+    }
+
+    /// `margin` is the poll's 95% margin of error (e.g. 0.03), used when `size` is absent.
+    public static func run(reportedShare: Double, pollShare p: Double, size: Int?, margin: Double?, designEffect: Double = 1) -> Result? {
+        guard p > 0, p < 1, designEffect >= 1 else { return nil }
+        let n: Int
+        if let size, size > 0 { n = size } else if let margin, margin > 0 {
+            n = Int((1.96 * 1.96 * p * (1 - p) / (margin * margin)).rounded())
+        } else { return nil }
+        let se = (p * (1 - p) * designEffect / Double(n)).squareRoot()
+        let z = (reportedShare - p) / se
+        let pv = Distributions.normalTwoSided(z)
+        let lo = max(0, p - 3.2905 * se), hi = min(1, p + 3.2905 * se)
+        let verdict = String(
+            format: "reported %.1f%% vs poll %.1f%% (n = %d): %.1f standard errors apart, two-sided p = %.2g; the poll allows %.1f%% to %.1f%% at 99.9%%",
+            reportedShare * 100, p * 100, n, z, pv, lo * 100, hi * 100)
+        return Result(
+            assumptions: "The poll is a random sample of the same electorate (inflated by the design effect) asked the same question, without house effects or shy respondents; only sampling error is modelled, so a large z says the two cannot both measure the same thing.",
+            pollShare: p, pollSize: n, designEffect: designEffect, reportedShare: reportedShare, standardError: se, z: z, pTwoSided: pv,
+            interval999: [lo, hi], verdict: verdict)
+    }
+}

@@ -1,0 +1,166 @@
+import Dispatch
+import Foundation
+
+/// Kobak, Shpilkin & Pshenichnikov (2016): too many stations whose turnout or leader share is a
+/// whole percentage, against a binomial Monte Carlo null that keeps every station's turnout and share.
+public enum IntegerPercentTest {
+    public struct StratumResult: Codable, Sendable {
+        public var stratum: String
+        public var stations: Int
+        public var observed: Int
+        public var nullMean: Double
+        public var nullSD: Double
+        public var excess: Double
+        public var z: Double?
+        public var empiricalP: Double
+    }
+
+    public struct Result: Codable, Sendable {
+        public var assumptions: String
+        public var parameters: String
+        public var stationsTested: Int
+        public var observed: Int
+        public var nullMean: Double
+        public var nullSD: Double
+        public var excess: Double
+        public var z: Double
+        /// (1 + number of null draws with at least the observed count) / (draws + 1).
+        public var empiricalP: Double
+        public var draws: Int
+        public var seed: UInt64
+        public var nullCounts: [Int]
+        public var strata: [StratumResult]
+        public var verdict: String
+    }
+
+    /// Whether 100*num/den lies within 0.05 percentage points of an integer (exact integer arithmetic).
+    @inline(__always)
+    static func nearInteger(_ num: Int, _ den: Int) -> Bool {
+        guard den > 0 else { return false }
+        let r = (100 * num) % den
+        return 20 * min(r, den - r) <= den
+    }
+
+    /// Stations the test applies to: B > 0, V >= 100, turnout <= 0.99, share <= 0.99.
+    static func eligible(_ s: Station) -> Bool {
+        s.ballots > 0 && s.registered >= 100 && 100 * s.ballots <= 99 * s.registered && 100 * s.leader <= 99 * s.ballots
+    }
+
+    @inline(__always)
+    static func isInteger(ballots b: Int, registered v: Int, leader l: Int) -> Bool {
+        nearInteger(b, v) || (b > 0 && nearInteger(l, b))
+    }
+
+    /// Runs the test with `draws` null draws on `workers` threads; `progress` is called after each draw.
+    public static func run(
+        _ table: StationTable, draws: Int, seed: UInt64, workers: Int, progress: (@Sendable () -> Void)? = nil
+    ) -> Result {
+        let stations = table.stations.filter(eligible)
+        let groups = StrataIndex(table: table, stations: stations)
+        let observedFlags = stations.map { isInteger(ballots: $0.ballots, registered: $0.registered, leader: $0.leader) }
+        let observed = observedFlags.filter { $0 }.count
+        var observedByGroup = [Int](repeating: 0, count: groups.count)
+        for (i, f) in observedFlags.enumerated() where f { for g in groups.of[i] { observedByGroup[g] += 1 } }
+
+        // Null draws: counts[draw], and per group.
+        let n = stations.count
+        let V = stations.map(\.registered)
+        let t = stations.map(\.turnout)
+        let s = stations.map(\.share)
+        let groupOf = groups.of
+        let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(draws, 1))
+        let groupCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(draws * groups.count, 1))
+        groupCounts.initialize(repeating: 0)
+        counts.initialize(repeating: 0)
+        defer {
+            counts.deallocate()
+            groupCounts.deallocate()
+        }
+        let countsBox = SendableBuffer(counts), groupBox = SendableBuffer(groupCounts)
+        let gCount = groups.count
+        let w = max(1, min(workers, draws))
+        DispatchQueue.concurrentPerform(iterations: w) { worker in
+            var d = worker
+            while d < draws {
+                var rng = Xoshiro256(seed: seed, stream: UInt64(d))
+                var total = 0
+                for i in 0..<n {
+                    let b = Binomial.sample(n: V[i], p: t[i], using: &rng)
+                    let l = Binomial.sample(n: b, p: s[i], using: &rng)
+                    if isInteger(ballots: b, registered: V[i], leader: l) {
+                        total += 1
+                        for g in groupOf[i] { groupBox.buffer[d * gCount + g] += 1 }
+                    }
+                }
+                countsBox.buffer[d] = total
+                progress?()
+                d += w
+            }
+        }
+        let nullCounts = Array(counts)
+        let (mean, sd) = meanSD(nullCounts.map(Double.init))
+        let z = sd > 0 ? (Double(observed) - mean) / sd : 0
+        let p = Double(1 + nullCounts.filter { $0 >= observed }.count) / Double(draws + 1)
+        let strata = (0..<groups.count).map { g -> StratumResult in
+            let c = (0..<draws).map { Double(groupCounts[$0 * gCount + g]) }
+            let (m, sdv) = meanSD(c)
+            let obs = observedByGroup[g]
+            return StratumResult(
+                stratum: groups.names[g], stations: groups.sizes[g], observed: obs, nullMean: m, nullSD: sdv,
+                excess: Double(obs) - m, z: sdv > 0 ? (Double(obs) - m) / sdv : nil,
+                empiricalP: Double(1 + c.filter { $0 >= Double(obs) }.count) / Double(draws + 1))
+        }
+        let verdict =
+            draws < 100
+            ? "too few draws (\(draws)) for a reliable p-value; use at least 1,000"
+            : p < 0.001 && z > 3
+                ? String(format: "significant excess of integer percentages: %.0f stations above the null (z = %.1f, p < %.4f)", Double(observed) - mean, z, max(p, 1.0 / Double(draws + 1)))
+                : String(format: "no significant excess of integer percentages (z = %.2f, empirical p = %.3f)", z, p)
+        return Result(
+            assumptions: "Without manipulation, a station's reported counts are binomial around its own turnout and leader share, so whole percentages are no more frequent than the binomial null predicts. Stations with B > 0, V >= 100, turnout <= 99% and share <= 99%. A station counts when its turnout or its share lies within 0.05 percentage points of an integer.",
+            parameters: "draws \(draws), seed \(seed); null: B' ~ Binomial(V, B/V), L' ~ Binomial(B', L/B) per station and draw",
+            stationsTested: n, observed: observed, nullMean: mean, nullSD: sd, excess: Double(observed) - mean, z: z,
+            empiricalP: p, draws: draws, seed: seed, nullCounts: nullCounts, strata: strata, verdict: verdict)
+    }
+
+    static func meanSD(_ xs: [Double]) -> (Double, Double) {
+        guard !xs.isEmpty else { return (0, 0) }
+        let m = xs.reduce(0, +) / Double(xs.count)
+        guard xs.count > 1 else { return (m, 0) }
+        let v = xs.reduce(0) { $0 + ($1 - m) * ($1 - m) } / Double(xs.count - 1)
+        return (m, v.squareRoot())
+    }
+}
+
+/// A buffer written at disjoint indices from several threads.
+struct SendableBuffer<T>: @unchecked Sendable {
+    let buffer: UnsafeMutableBufferPointer<T>
+    init(_ buffer: UnsafeMutableBufferPointer<T>) { self.buffer = buffer }
+}
+
+/// Which strata (column=value groups) each station belongs to.
+struct StrataIndex {
+    var names: [String] = []
+    var sizes: [Int] = []
+    var of: [[Int]] = []
+    var count: Int { names.count }
+
+    init(table: StationTable, stations: [Station]) {
+        var index = [String: Int]()
+        for s in stations {
+            var mine = [Int]()
+            for (c, column) in table.strataNames.enumerated() where c < s.strata.count {
+                let key = "\(column)=\(s.strata[c])"
+                let g = index[key] ?? {
+                    index[key] = names.count
+                    names.append(key)
+                    sizes.append(0)
+                    return names.count - 1
+                }()
+                sizes[g] += 1
+                mine.append(g)
+            }
+            of.append(mine)
+        }
+    }
+}
