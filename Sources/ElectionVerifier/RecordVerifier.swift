@@ -271,7 +271,9 @@ public final class RecordVerifier {
                 count(.spoiledWellFormed)
                 count(.spoiledReveal)
                 spoiledCount += 1
-                if !window.contains(e.entry.at) { fail(.ballotWindow, seq, "spoiled ballot received at \(e.entry.at), outside the voting window") }
+                if !window.contains(e.entry.at) {
+                    fail(.ballotWindow, seq, "spoiled ballot received at \(e.entry.at), outside the voting window")
+                }
                 if castHashes.contains(hash) { fail(.ballotUnique, seq, "spoiled ballot \(hash) was already cast") }
                 spoiledHashes.insert(hash)
             default: break

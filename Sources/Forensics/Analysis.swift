@@ -75,7 +75,9 @@ public enum ForensicsAnalysis {
         lap("fingerprint")
         let integer = IntegerPercentTest.run(table, draws: options.draws, seed: options.seed, workers: options.workers, progress: progress)
         if integer.stationsTested < 100 {
-            notes.append("integer-percentage test: only \(integer.stationsTested) stations qualify (B > 0, V >= 100, turnout and share <= 99%); its result is weak")
+            notes.append(
+                "integer-percentage test: only \(integer.stationsTested) stations qualify (B > 0, V >= 100, turnout and share <= 99%); its result is weak"
+            )
         }
         lap("integer percentages (\(options.draws) draws)")
         let shpilkin = ShpilkinEstimate.run(stations, window: options.shpilkinWindow)
@@ -84,10 +86,14 @@ public enum ForensicsAnalysis {
         var digits = [DigitTests.Result]()
         let leaderCounts = stations.map(\.leader), otherCounts = stations.map(\.others)
         for (values, name) in [(leaderCounts, "leader votes"), (otherCounts, "other votes")] {
-            if let r = DigitTests.secondDigit(values, variable: name, seed: options.seed) { digits.append(r) } else {
+            if let r = DigitTests.secondDigit(values, variable: name, seed: options.seed) {
+                digits.append(r)
+            } else {
                 notes.append("second-digit test of \(name) needs at least 50 counts of 10 or more")
             }
-            if let r = DigitTests.lastDigit(values, variable: name, seed: options.seed) { digits.append(r) } else {
+            if let r = DigitTests.lastDigit(values, variable: name, seed: options.seed) {
+                digits.append(r)
+            } else {
                 notes.append("last-digit test of \(name) needs at least 50 counts of 100 or more")
             }
         }
@@ -139,11 +145,14 @@ extension ForensicsReport {
         s += "  \(dataRows) data rows -> \(stations) stations analysed, \(excludedRows) rows excluded; leader: \(leader)\n"
         for e in excluded.prefix(5) { s += "    excluded line \(e.line): \(e.reason)\n" }
         if excludedRows > 5 { s += "    ... \(excludedRows - 5) more (see --json)\n" }
-        s += String(format: "  turnout %.2f%%, leader share %.2f%% of ballots\n\n", fingerprint.meanTurnout * 100, fingerprint.leaderShare * 100)
+        s += String(
+            format: "  turnout %.2f%%, leader share %.2f%% of ballots\n\n", fingerprint.meanTurnout * 100, fingerprint.leaderShare * 100)
         s += "1. Turnout/share fingerprint (Klimek et al. 2012)\n   \(fingerprint.verdict)\n\n"
         let i = integerPercentages
         s += "2. Integer percentages (Kobak, Shpilkin & Pshenichnikov 2016), \(i.draws) binomial draws, seed \(i.seed)\n"
-        s += String(format: "   %d of %d stations at whole percentages; null mean %.1f, sd %.1f; excess %.0f, z = %.1f, empirical p = %.4f\n", i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP)
+        s += String(
+            format: "   %d of %d stations at whole percentages; null mean %.1f, sd %.1f; excess %.0f, z = %.1f, empirical p = %.4f\n",
+            i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP)
         s += "   \(i.verdict)\n\n"
         if let sh = shpilkin {
             s += "3. Shpilkin's anomalous-vote estimate\n   \(sh.verdict)\n\n"
@@ -157,7 +166,9 @@ extension ForensicsReport {
             let flagged = strata.filter { ($0.integer?.z ?? 0) > 3 || $0.cornerFraction > 0.05 }
             s += "\nStrata: \(strata.count); \(flagged.count) flagged (integer z > 3 or > 5% of ballots in the 90%/90% corner)"
             for st in flagged.sorted(by: { ($0.integer?.z ?? 0) > ($1.integer?.z ?? 0) }).prefix(10) {
-                s += String(format: "\n   %@: %d stations, integer z = %.1f, corner %.1f%%", st.stratum, st.stations, st.integer?.z ?? 0, st.cornerFraction * 100)
+                s += String(
+                    format: "\n   %@: %d stations, integer z = %.1f, corner %.1f%%", st.stratum, st.stations, st.integer?.z ?? 0,
+                    st.cornerFraction * 100)
             }
             s += "\n"
         }

@@ -55,10 +55,17 @@ public enum Fingerprint {
             stations.count < 50
             ? "too few stations (\(stations.count)) for a fingerprint; it needs at least 50"
             : cornerFraction > 0.05 || peaks > 1
-                ? String(format: "smeared fingerprint: %.1f%% of ballots come from stations with turnout and share both >= 90%%, %d turnout peaks, turnout-share correlation %.2f", cornerFraction * 100, peaks, corr)
-                : String(format: "single compact fingerprint: %.2f%% of ballots in the 90%%/90%% corner, %d turnout peak, turnout-share correlation %.2f", cornerFraction * 100, peaks, corr)
+                ? String(
+                    format:
+                        "smeared fingerprint: %.1f%% of ballots come from stations with turnout and share both >= 90%%, %d turnout peaks, turnout-share correlation %.2f",
+                    cornerFraction * 100, peaks, corr)
+                : String(
+                    format:
+                        "single compact fingerprint: %.2f%% of ballots in the 90%%/90%% corner, %d turnout peak, turnout-share correlation %.2f",
+                    cornerFraction * 100, peaks, corr)
         return Result(
-            assumptions: "In a fair election, turnout and leader share vary across stations around one centre, roughly independently; extra ballots for the leader move stations up and right together, towards 100% turnout and 100% share.",
+            assumptions:
+                "In a fair election, turnout and leader share vary across stations around one centre, roughly independently; extra ballots for the leader move stations up and right together, towards 100% turnout and 100% share.",
             grid: grid, turnoutHistogram: th, shareHistogram: sh, stations: stations.count, ballots: ballots,
             meanTurnout: registered > 0 ? Double(ballots) / Double(registered) : 0,
             leaderShare: ballots > 0 ? Double(leader) / Double(ballots) : 0, correlation: corr,

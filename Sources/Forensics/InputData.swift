@@ -37,13 +37,21 @@ enum InputBytes {
 
     static func decode(_ bytes: [UInt8]) throws(ForensicsInputError) -> [UInt8] {
         guard bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b else { return bytes }
+        // The trailer's last 4 bytes hold the uncompressed size mod 2^32: a truncated or corrupt
+        // stream that the decompressor does not reject still fails this check.
+        guard bytes.count >= 18 else { throw .corruptGzip }
+        let n = bytes.count
+        let expected = UInt32(bytes[n - 4]) | UInt32(bytes[n - 3]) << 8 | UInt32(bytes[n - 2]) << 16 | UInt32(bytes[n - 1]) << 24
         var buffer = ByteBuffer(bytes: bytes)
+        let out: [UInt8]
         do {
-            var out = try buffer.decompress(with: .gzip(), maxSize: 4 << 30)
-            return out.readBytes(length: out.readableBytes) ?? []
+            var decompressed = try buffer.decompress(with: .gzip(), maxSize: 4 << 30)
+            out = decompressed.readBytes(length: decompressed.readableBytes) ?? []
         } catch {
             throw .corruptGzip
         }
+        guard UInt32(truncatingIfNeeded: out.count) == expected else { throw .corruptGzip }
+        return out
     }
 }
 

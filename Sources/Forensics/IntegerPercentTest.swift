@@ -114,10 +114,13 @@ public enum IntegerPercentTest {
             draws < 100
             ? "too few draws (\(draws)) for a reliable p-value; use at least 1,000"
             : p < 0.001 && z > 3
-                ? String(format: "significant excess of integer percentages: %.0f stations above the null (z = %.1f, p < %.4f)", Double(observed) - mean, z, max(p, 1.0 / Double(draws + 1)))
+                ? String(
+                    format: "significant excess of integer percentages: %.0f stations above the null (z = %.1f, p < %.4f)",
+                    Double(observed) - mean, z, max(p, 1.0 / Double(draws + 1)))
                 : String(format: "no significant excess of integer percentages (z = %.2f, empirical p = %.3f)", z, p)
         return Result(
-            assumptions: "Without manipulation, a station's reported counts are binomial around its own turnout and leader share, so whole percentages are no more frequent than the binomial null predicts. Stations with B > 0, V >= 100, turnout <= 99% and share <= 99%. A station counts when its turnout or its share lies within 0.05 percentage points of an integer.",
+            assumptions:
+                "Without manipulation, a station's reported counts are binomial around its own turnout and leader share, so whole percentages are no more frequent than the binomial null predicts. Stations with B > 0, V >= 100, turnout <= 99% and share <= 99%. A station counts when its turnout or its share lies within 0.05 percentage points of an integer.",
             parameters: "draws \(draws), seed \(seed); null: B' ~ Binomial(V, B/V), L' ~ Binomial(B', L/B) per station and draw",
             stationsTested: n, observed: observed, nullMean: mean, nullSD: sd, excess: Double(observed) - mean, z: z,
             empiricalP: p, draws: draws, seed: seed, nullCounts: nullCounts, strata: strata, verdict: verdict)
@@ -151,12 +154,14 @@ struct StrataIndex {
             var mine = [Int]()
             for (c, column) in table.strataNames.enumerated() where c < s.strata.count {
                 let key = "\(column)=\(s.strata[c])"
-                let g = index[key] ?? {
-                    index[key] = names.count
-                    names.append(key)
-                    sizes.append(0)
-                    return names.count - 1
-                }()
+                let g =
+                    index[key]
+                    ?? {
+                        index[key] = names.count
+                        names.append(key)
+                        sizes.append(0)
+                        return names.count - 1
+                    }()
                 sizes[g] += 1
                 mine.append(g)
             }

@@ -91,8 +91,7 @@ public enum Preset: String, CaseIterable, Sendable {
                 strata: ["province"], candidate: "party", statusColumn: "status", statusOK: "ok")
         case .plebiscite:
             ColumnMapping(
-                registered: "registered", ballots: "ballots", leader: "yes", id: ["precinct", "channel"],
-                strata: ["region", "channel"])
+                registered: "registered", ballots: "ballots", leader: "yes", id: ["precinct"], strata: ["region"])
         }
     }
 }
@@ -105,7 +104,9 @@ public struct StationTable: Sendable {
     public var leaderName: String
     public var dataRows: Int
 
-    public init(stations: [Station], excluded: [ExcludedRow] = [], strataNames: [String] = [], leaderName: String = "leader", dataRows: Int? = nil) {
+    public init(
+        stations: [Station], excluded: [ExcludedRow] = [], strataNames: [String] = [], leaderName: String = "leader", dataRows: Int? = nil
+    ) {
         self.stations = stations
         self.excluded = excluded
         self.strataNames = strataNames
@@ -134,7 +135,8 @@ public struct StationTable: Sendable {
         if let c = mapping.candidate { wanted.append(c) }
         if let s = mapping.statusColumn { wanted.append(s) }
         if derivedProvince { wanted.append("district_number") }
-        let missing = wanted.filter { table.column($0) == nil }
+        var seenNames = Set<String>()
+        let missing = wanted.filter { table.column($0) == nil && seenNames.insert($0).inserted }
         guard missing.isEmpty else { throw .missingColumns(missing, available: table.header) }
         let col = { (name: String) in table.column(name)! }
         let iV = col(mapping.registered), iB = col(mapping.ballots), iL = col(mapping.leader)
@@ -217,7 +219,8 @@ public struct StationTable: Sendable {
             for key in order {
                 let g = groups[key]!
                 if g.bad { continue }
-                stations.append(Station(line: g.line, id: key, registered: g.registered, ballots: g.ballots, leader: g.leader, strata: g.strata))
+                stations.append(
+                    Station(line: g.line, id: key, registered: g.registered, ballots: g.ballots, leader: g.leader, strata: g.strata))
             }
         } else {
             for (row, line) in zip(table.rows, table.lines) {
@@ -225,7 +228,8 @@ public struct StationTable: Sendable {
                     let l = integer(row, iL, mapping.leader, line: line)
                 else { continue }
                 let id = idCols.isEmpty ? "line \(line)" : idCols.map { $0 < row.count ? String(row[$0]) : "" }.joined(separator: "/")
-                stations.append(Station(line: line, id: id, registered: v, ballots: b, leader: l, strata: strataNames.map { stratum(row, $0) }))
+                stations.append(
+                    Station(line: line, id: id, registered: v, ballots: b, leader: l, strata: strataNames.map { stratum(row, $0) }))
             }
         }
         // Impossible values: reported and excluded.
@@ -244,7 +248,8 @@ public struct StationTable: Sendable {
         }
         guard !kept.isEmpty else { throw .noUsableRows(excluded: table.rows.count) }
         excluded.sort { $0.line < $1.line }
-        return StationTable(stations: kept, excluded: excluded, strataNames: strataNames, leaderName: leaderName, dataRows: table.rows.count)
+        return StationTable(
+            stations: kept, excluded: excluded, strataNames: strataNames, leaderName: leaderName, dataRows: table.rows.count)
     }
 
     static let canadianProvinces: [String: String] = [

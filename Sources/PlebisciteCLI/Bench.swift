@@ -51,11 +51,19 @@ func secondsPerCall(iterations: Int, rounds: Int = 5, _ body: () throws -> Void)
 }
 
 extension PlebisciteCommand {
-    /// `plebiscite bench`: ballot and record figures as ratios to libsodium measured in the same run.
+    /// `plebiscite bench`: benchmarks; `ballots` (the default) and `forensics`.
     struct Bench: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Benchmark ballots and whole-record verification against libsodium's own primitives.",
-            discussion: "Build with `swift build -c release` first: debug builds are many times slower.")
+            abstract: "Benchmarks: ballots and records against libsodium (default), or the forensics analysis.",
+            discussion: "Build with `swift build -c release` first: debug builds are many times slower.",
+            subcommands: [BallotBench.self, ForensicsBench.self], defaultSubcommand: BallotBench.self)
+    }
+
+    /// `plebiscite bench ballots`: ballot and record figures as ratios to libsodium measured in the same run.
+    struct BallotBench: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "ballots",
+            abstract: "Ballots and whole-record verification against libsodium's own primitives.")
 
         @Flag(help: "Print the figures as JSON.") var json = false
         @Option(help: "Ballots per timing round for encryption and verification.") var iterations = 200

@@ -14,7 +14,7 @@ public struct PlebisciteCommand: ParsableCommand {
         subcommands: [
             Demo.self, Verify.self, Results.self, Bench.self,
             ElectionCommand.self, TrusteeCommand.self, AuthorityCommand.self, DeviceCommand.self,
-            Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self,
+            Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self, ForensicsCommand.self,
         ]
     )
 

@@ -40,6 +40,7 @@ extension PlebisciteCommand {
         static let configuration = CommandConfiguration(abstract: "Verify a record and print its results per region, channel and total.")
 
         @Argument(help: "The record directory.") var record: String
+        @Flag(help: "Print precinct rows as CSV (the input of `plebiscite forensics --preset plebiscite`).") var csv = false
         @OptionGroup var workers: WorkerOptions
 
         func run() throws {
@@ -54,7 +55,11 @@ extension PlebisciteCommand {
                 return
             }
             let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
-            print(ResultPrinter.results(summary, manifest: manifest))
+            if csv {
+                print(ResultsCSV.csv(summary, manifest: manifest), terminator: "")
+            } else {
+                print(ResultPrinter.results(summary, manifest: manifest))
+            }
         }
     }
 }

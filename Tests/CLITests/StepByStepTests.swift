@@ -132,3 +132,33 @@ struct StepByStepTests {
         #expect(refusal(["verify", "\(dir)/nothing-here"])?.contains("not a record") == true)
     }
 }
+
+@Suite("Forensics on Plebiscite's own results")
+struct OwnResultsForensicsTests {
+    @Test("A demo record's verified precinct results feed the forensics, which say what needs more data")
+    func demoRecordForensics() throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-forensics-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try DemoScenario(voters: 120, seed: 5, workers: 2).run(at: RecordDirectory(dir))
+        let report = dir.appendingPathComponent("report.html").path
+        var command = try PlebisciteCommand.parseAsRoot(["forensics", dir.path, "--draws", "50", "--report", report])
+        try command.run()
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("<svg"))
+        #expect(html.contains("Needs more data"))
+        // The CSV export that the `plebiscite` preset reads.
+        let csv = try ResultsCSV.fromRecord(dir.path, workers: 2)
+        let lines = String(decoding: csv, as: UTF8.self).split(separator: "\n")
+        #expect(lines.first == "precinct,region,registered,ballots,yes,no,blank,assembly:yes,assembly:no")
+        #expect(lines.count == 9)
+        // Refused inputs get clear messages.
+        #expect(throws: (any Error).self) { _ = try PlebisciteCommand.parseAsRoot(["forensics", dir.path, "--registered", "x"]) }
+        var missing = try PlebisciteCommand.parseAsRoot([
+            "forensics", "\(dir.path)/log.jsonl", "--registered", "a", "--ballots", "b", "--leader", "c",
+        ])
+        #expect(throws: (any Error).self) { try missing.run() }
+        #expect(throws: (any Error).self) {
+            _ = try PlebisciteCommand.parseAsRoot(["forensics", dir.path, "--poll-share", "1.5", "--poll-size", "10"])
+        }
+    }
+}

@@ -1,0 +1,72 @@
+import Foundation
+
+extension ForensicsReport {
+    /// A self-contained HTML page with the plots embedded as SVG, for readers without a terminal.
+    public var html: String {
+        let e = SVGPlot.escape
+        var h = """
+            <!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>Election forensics: \(e(source))</title>
+            <style>body{font-family:sans-serif;max-width:1000px;margin:2em auto;color:#222;line-height:1.45}
+            h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}
+            .verdict{background:#f3f6fa;border-left:4px solid #2b5d91;padding:.5em 1em}.assume{color:#555;font-size:.92em}
+            table{border-collapse:collapse;font-size:.88em}td,th{border:1px solid #ddd;padding:3px 6px;text-align:right}th{background:#f4f4f4}
+            td:first-child{text-align:left}.plots{display:flex;flex-wrap:wrap;gap:12px}svg{border:1px solid #eee}</style></head><body>
+            <h1>Election forensics: \(e(source))</h1>
+            <p>\(dataRows) data rows; \(stations) stations analysed; \(excludedRows) rows excluded. Leader: <b>\(e(leader))</b>.
+            Turnout \(String(format: "%.2f%%", fingerprint.meanTurnout * 100)), leader share \(String(format: "%.2f%%", fingerprint.leaderShare * 100)) of ballots.
+            These tests find statistical fingerprints that falsification leaves; they measure how unusual the figures are, not who did what.</p>
+            """
+        h +=
+            "<h2>1. Turnout and leader share (Klimek et al., PNAS 2012)</h2><p class=\"verdict\">\(e(fingerprint.verdict))</p><p class=\"assume\">\(e(fingerprint.assumptions))</p>"
+        h += "<div class=\"plots\">" + SVGPlot.heatmap(fingerprint.grid, title: "Fingerprint: stations by turnout and share")
+        h += SVGPlot.histogram(fingerprint.turnoutHistogram, title: "Turnout, ballots per 0.1%", xLabel: "turnout")
+        h += SVGPlot.histogram(fingerprint.shareHistogram, title: "Leader share, ballots per 0.1%", xLabel: "leader share") + "</div>"
+        let i = integerPercentages
+        h += "<h2>2. Integer percentages (Kobak, Shpilkin &amp; Pshenichnikov, AoAS 2016)</h2><p class=\"verdict\">\(e(i.verdict))</p>"
+        h += String(
+            format:
+                "<p>%d of %d stations at whole percentages; null mean %.1f, standard deviation %.1f; excess %.0f; z = %.1f; empirical p = %.4f (%d draws, seed %llu).</p>",
+            i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP, i.draws, i.seed)
+        h += "<p class=\"assume\">\(e(i.assumptions)) \(e(i.parameters)).</p><div class=\"plots\">\(SVGPlot.nullDistribution(i))</div>"
+        h += "<h2>3. Shpilkin's estimate of anomalous votes</h2>"
+        if let sh = shpilkin {
+            h +=
+                "<p class=\"verdict\">\(e(sh.verdict))</p><p class=\"assume\">\(e(sh.assumptions))</p><div class=\"plots\">\(SVGPlot.shpilkin(sh, leader: leader))</div>"
+        } else {
+            h += "<p class=\"verdict\">Needs more data: at least 200 stations with ballots.</p>"
+        }
+        h += "<h2>4. Digit tests</h2>"
+        for d in digits { h += "<p class=\"verdict\">\(e(d.verdict))</p><p class=\"assume\">\(e(d.assumptions))</p>" }
+        h += "<div class=\"plots\">" + digits.map(SVGPlot.digits).joined() + "</div>"
+        if let p = poll {
+            h +=
+                "<h2>5. Comparison with an independent poll</h2><p class=\"verdict\">\(e(p.verdict))</p><p class=\"assume\">\(e(p.assumptions))</p>"
+        }
+        if !strata.isEmpty {
+            h +=
+                "<h2>By stratum</h2><table><tr><th>stratum</th><th>stations</th><th>turnout</th><th>leader</th><th>integer excess</th><th>z</th><th>90/90 corner</th><th>Shpilkin ref.</th><th>anomalous</th><th>2BL p</th><th>last-digit p</th></tr>"
+            for s in strata {
+                h +=
+                    "<tr><td>\(e(s.stratum))</td><td>\(s.stations)</td><td>\(String(format: "%.1f%%", s.meanTurnout * 100))</td><td>\(String(format: "%.1f%%", s.leaderShare * 100))</td>"
+                h +=
+                    "<td>\(s.integer.map { String(format: "%.0f", $0.excess) } ?? "-")</td><td>\(s.integer?.z.map { String(format: "%.1f", $0) } ?? "-")</td>"
+                h +=
+                    "<td>\(String(format: "%.1f%%", s.cornerFraction * 100))</td><td>\(s.shpilkinReferenceTurnout.map { String(format: "%.1f%%", $0 * 100) } ?? "needs more data")</td>"
+                h +=
+                    "<td>\(s.shpilkinAnomalousVotes.map(String.init) ?? "-")</td><td>\(s.secondDigitP.map { String(format: "%.3g", $0) } ?? "-")</td><td>\(s.lastDigitP.map { String(format: "%.3g", $0) } ?? "-")</td></tr>"
+            }
+            h += "</table>"
+        }
+        if !excluded.isEmpty {
+            h +=
+                "<h2>Excluded rows</h2><p>\(excludedRows) rows were excluded; the first ones:</p><table><tr><th>line</th><th>reason</th></tr>"
+            for x in excluded.prefix(50) { h += "<tr><td>\(x.line)</td><td style=\"text-align:left\">\(e(x.reason))</td></tr>" }
+            h += "</table>"
+        }
+        for n in notes { h += "<p class=\"assume\">Note: \(e(n))</p>" }
+        h +=
+            "<p class=\"assume\">Computed in "
+            + timings.map { "\(e($0.step)) \(String(format: "%.2f s", $0.seconds))" }.joined(separator: ", ") + ".</p></body></html>"
+        return h
+    }
+}

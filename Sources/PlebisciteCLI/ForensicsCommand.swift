@@ -1,0 +1,144 @@
+import ArgumentParser
+import ElectionRecord
+import ElectionVerifier
+import Forensics
+import Foundation
+
+extension Preset: ExpressibleByArgument {}
+
+/// Precinct rows of a verified record, as the `plebiscite` forensics preset reads them.
+enum ResultsCSV {
+    static func csv(_ summary: ResultSummary, manifest: Manifest) -> String {
+        let first = manifest.questions.first
+        var columns = first?.options ?? []
+        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
+        var out = "precinct,region,registered,ballots," + columns.joined(separator: ",") + "\n"
+        for p in summary.precincts {
+            var cells = [String]()
+            for q in manifest.questions {
+                cells += (p.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(String.init)
+            }
+            let region = manifest.region(ofPrecinct: p.id)?.id ?? ""
+            out += "\(p.id),\(region),\(p.credentials),\(p.ballots)," + cells.joined(separator: ",") + "\n"
+        }
+        return out
+    }
+
+    /// Verifies a record and returns its precinct rows; refuses an invalid or undecrypted record.
+    static func fromRecord(_ path: String, workers: Int) throws -> [UInt8] {
+        let dir = RecordDirectory(path: path)
+        let report = RecordVerifier.verify(directory: dir, workers: workers)
+        guard report.ok else { throw ValidationError("the record \(path) does not verify: run `plebiscite verify \(path)`") }
+        guard let summary = report.result else { throw ValidationError("the record \(path) has no result yet (phase: \(report.phase))") }
+        let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
+        return Array(csv(summary, manifest: manifest).utf8)
+    }
+}
+
+extension PlebisciteCommand {
+    /// `plebiscite forensics FILE`: statistical tests for falsification on precinct-level results.
+    struct ForensicsCommand: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "forensics",
+            abstract: "Test precinct-level results for the statistical fingerprints of falsification.",
+            discussion: """
+                FILE is a CSV (plain or gzip) of one row per station, or a Plebiscite record directory.
+                Name its columns with --preset, --mapping FILE.json, or --registered/--ballots/--leader.
+                Tests: turnout/share fingerprint, integer percentages with a binomial Monte Carlo null,
+                Shpilkin's anomalous-vote estimate, second- and last-digit tests, and (with --poll-share)
+                a comparison with an independent poll; each pooled and per stratum.
+                """)
+
+        @Argument(help: "Results CSV (.csv or .csv.gz) or a Plebiscite record directory.") var file: String
+        @Option(help: "Column preset: russia, canada or plebiscite.") var preset: Preset?
+        @Option(
+            help:
+                "JSON column mapping file (keys: registered, ballots, leader, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK)."
+        ) var mapping: String?
+        @Option(help: "Column of registered voters.") var registered: String?
+        @Option(help: "Column of ballots cast (turnout numerator, share denominator).") var ballots: String?
+        @Option(help: "Column of the leader's votes.") var leader: String?
+        @Option(help: "Comma-separated stratum columns (region, channel, day...).") var strata: String?
+        @Option(help: "Field delimiter (default: guessed from the header).") var delimiter: String?
+        @Flag(help: "Print every figure as JSON.") var json = false
+        @Option(help: "Write an HTML report with the plots.") var report: String?
+        @Option(help: "Seed of the Monte Carlo draws.") var seed: UInt64 = 1
+        @Option(help: "Monte Carlo draws for the integer-percentage null.") var draws = 1000
+        @Option(help: "An independent poll's share for the leader (0 to 1).") var pollShare: Double?
+        @Option(help: "The poll's sample size.") var pollSize: Int?
+        @Option(help: "The poll's 95% margin of error (0 to 1), when the size is unknown.") var pollMargin: Double?
+        @Option(help: "The poll's design effect (>= 1).") var pollDesignEffect = 1.0
+        @OptionGroup var workers: WorkerOptions
+
+        func validate() throws {
+            if draws < 1 || draws > 1_000_000 { throw ValidationError("--draws must be between 1 and 1,000,000") }
+            if let p = pollShare, !(p > 0 && p < 1) { throw ValidationError("--poll-share must lie strictly between 0 and 1") }
+            if pollShare != nil && pollSize == nil && pollMargin == nil {
+                throw ValidationError("--poll-share needs --poll-size or --poll-margin")
+            }
+            if let n = pollSize, n < 1 { throw ValidationError("--poll-size must be positive") }
+            if let m = pollMargin, !(m > 0 && m < 1) { throw ValidationError("--poll-margin must lie strictly between 0 and 1") }
+            if pollDesignEffect < 1 { throw ValidationError("--poll-design-effect must be at least 1") }
+            let manual = [registered, ballots, leader].compactMap { $0 }.count
+            if manual > 0 && manual < 3 { throw ValidationError("--registered, --ballots and --leader go together") }
+            if [preset != nil, mapping != nil, manual == 3].filter({ $0 }).count > 1 {
+                throw ValidationError("choose one of --preset, --mapping, or --registered/--ballots/--leader")
+            }
+        }
+
+        func columnMapping(isRecord: Bool) throws -> ColumnMapping {
+            if let preset { return preset.mapping }
+            if let mapping { return try Files.read(ColumnMapping.self, mapping, what: "column mapping") }
+            if let registered, let ballots, let leader {
+                return ColumnMapping(
+                    registered: registered, ballots: ballots, leader: leader,
+                    strata: strata?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, delimiter: delimiter)
+            }
+            if isRecord { return Preset.plebiscite.mapping }
+            throw ValidationError(
+                "say which columns hold what: --preset russia|canada|plebiscite, --mapping FILE, or --registered/--ballots/--leader")
+        }
+
+        func run() throws {
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
+                throw ValidationError("no file at \(file)")
+            }
+            var map = try columnMapping(isRecord: isDirectory.boolValue)
+            if preset == nil, mapping == nil, let s = strata { map.strata = s.split(separator: ",").map(String.init) }
+            let start = Date()
+            let table: StationTable
+            do {
+                if isDirectory.boolValue {
+                    table = try StationTable.parse(try ResultsCSV.fromRecord(file, workers: workers.count), mapping: map)
+                } else {
+                    table = try StationTable.load(path: file, mapping: map)
+                }
+            } catch let e as ForensicsInputError { throw ValidationError("\(file): \(e)") }
+            var options = ForensicsOptions()
+            options.draws = draws
+            options.seed = seed
+            options.workers = workers.count
+            options.pollShare = pollShare
+            options.pollSize = pollSize
+            options.pollMargin = pollMargin
+            options.pollDesignEffect = pollDesignEffect
+            let bar = ProgressBar("Monte Carlo draws", total: draws, enabled: !json)
+            let result = ForensicsAnalysis.run(
+                table, source: URL(fileURLWithPath: file).lastPathComponent, options: options,
+                importSeconds: Date().timeIntervalSince(start), progress: { bar.advance() })
+            bar.finish()
+            if let report {
+                do { try Data(result.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
+                    throw ValidationError("cannot write \(report): \(error.localizedDescription)")
+                }
+            }
+            if json {
+                print(String(decoding: try RecordCoding.encode(result, pretty: true), as: UTF8.self))
+            } else {
+                print(result.summary)
+                if let report { print("HTML report with the plots: \(report)") }
+            }
+        }
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+import Testing
+
+@testable import Forensics
+
+@Suite("Bad input gets clear errors, never a crash or a silent NaN")
+struct InputTests {
+    let mapping = ColumnMapping(registered: "V", ballots: "B", leader: "L", id: ["id"], strata: ["region"])
+
+    func parse(_ text: String, _ m: ColumnMapping? = nil) throws(ForensicsInputError) -> StationTable {
+        try StationTable.parse(Array(text.utf8), mapping: m ?? mapping)
+    }
+
+    @Test("Empty files and header-only files")
+    func empty() {
+        #expect(throws: ForensicsInputError.empty) { try parse("") }
+        #expect(throws: ForensicsInputError.empty) { try parse("id,region,V,B,L\n") }
+    }
+
+    @Test("A wrong delimiter or a mapping that names no column says which columns exist")
+    func missingColumns() {
+        #expect {
+            try parse("id;region;V;B;L\n1;a;100;50;20\n", ColumnMapping(registered: "V", ballots: "B", leader: "L", delimiter: ","))
+        } throws: { e in
+            guard case .missingColumns(let cols, let available)? = e as? ForensicsInputError else { return false }
+            return cols == ["V", "B", "L"] && available == ["id;region;V;B;L"]
+        }
+        #expect { try parse("id,region,V,B,L\n1,a,100,50,20\n", ColumnMapping(registered: "voters", ballots: "B", leader: "L")) } throws: {
+            e in
+            guard case .missingColumns(let cols, _)? = e as? ForensicsInputError else { return false }
+            return cols == ["voters"]
+        }
+        // The right delimiter is guessed from the header.
+        #expect((try? parse("id;region;V;B;L\n1;a;100;50;20\n"))?.stations.count == 1)
+    }
+
+    @Test("Text that is not UTF-8 is refused with its line")
+    func encoding() {
+        var bytes = Array("id,region,V,B,L\n1,a,100,50,20\n2,".utf8)
+        bytes += [0xC9, 0x74, 0xE9]  // Latin-1 "Été"
+        bytes += Array(",100,50,20\n".utf8)
+        #expect(throws: ForensicsInputError.notUTF8(line: 3)) { try StationTable.parse(bytes, mapping: mapping) }
+    }
+
+    @Test("Impossible, missing, negative, non-numeric and huge values are excluded with their line")
+    func badRows() throws {
+        let csv = """
+            id,region,V,B,L
+            1,a,100,50,20
+            2,a,100,150,20
+            3,a,100,50,60
+            4,a,,50,20
+            5,a,-100,50,20
+            6,a,1e3,50,20
+            7,a,99999999999999999999,50,20
+            8,a,100,50
+            9,"quoted, region",200,100,40
+            """
+        let t = try parse(csv)
+        #expect(t.stations.map(\.id) == ["1", "9"])
+        #expect(t.stations[1].strata == ["quoted, region"])
+        let reasons = Dictionary(uniqueKeysWithValues: t.excluded.map { ($0.line, $0.reason) })
+        #expect(reasons[3]?.contains("exceed registered") == true)
+        #expect(reasons[4]?.contains("leader votes 60 exceed ballots 50") == true)
+        #expect(reasons[5]?.contains("empty 'V'") == true)
+        #expect(reasons[6]?.contains("negative") == true)
+        #expect(reasons[7]?.contains("not a whole number") == true)
+        #expect(reasons[8]?.contains("not a whole number") == true)
+        #expect(reasons[9]?.contains("missing field 'L'") == true)
+    }
+
+    @Test("Only bad rows: a clear error")
+    func noUsableRows() {
+        #expect(throws: ForensicsInputError.noUsableRows(excluded: 2)) { try parse("id,region,V,B,L\n1,a,10,20,5\n2,a,x,1,1\n") }
+    }
+
+    @Test("A corrupt gzip file is named as such")
+    func corruptGzip() {
+        #expect(throws: ForensicsInputError.corruptGzip) { try StationTable.parse([0x1f, 0x8b, 8, 0, 1, 2, 3, 4], mapping: mapping) }
+        // A real gzip file cut short.
+        let whole = Array(try! Data(contentsOf: URL(fileURLWithPath: "\(SharedAnalyses.dataDir)/canada-2011-federal.csv.gz")))
+        #expect(throws: ForensicsInputError.corruptGzip) { try StationTable.parse(Array(whole.prefix(whole.count / 2)), mapping: mapping) }
+    }
+
+    @Test("A single station: every test says it needs more data, and no figure is NaN")
+    func singleStation() throws {
+        let t = try parse("id,region,V,B,L\n1,a,1000,600,300\n")
+        let r = ForensicsAnalysis.run(
+            t, source: "one",
+            options: {
+                var o = ForensicsOptions(); o.draws = 20; return o
+            }())
+        #expect(r.shpilkin == nil)
+        #expect(r.digits.isEmpty)
+        #expect(r.notes.count >= 4)
+        #expect(r.fingerprint.verdict.contains("too few stations"))
+        #expect(r.integerPercentages.verdict.contains("too few draws"))
+        let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
+        #expect(!json.contains("NaN") && !json.contains("nan"))
+        #expect(!r.summary.contains("nan"))
+    }
+}
