@@ -75,10 +75,10 @@ struct InputTests {
     }
 
     @Test("A corrupt gzip file is named as such")
-    func corruptGzip() {
+    func corruptGzip() throws {
         #expect(throws: ForensicsInputError.corruptGzip) { try StationTable.parse([0x1f, 0x8b, 8, 0, 1, 2, 3, 4], mapping: mapping) }
         // A real gzip file cut short.
-        let whole = Array(try! Data(contentsOf: URL(fileURLWithPath: "\(SharedAnalyses.dataDir)/canada-2011-federal.csv.gz")))
+        let whole = Array(try Data(contentsOf: URL(fileURLWithPath: "\(SharedAnalyses.dataDir)/canada-2011-federal.csv.gz")))
         #expect(throws: ForensicsInputError.corruptGzip) { try StationTable.parse(Array(whole.prefix(whole.count / 2)), mapping: mapping) }
     }
 

@@ -22,7 +22,7 @@ struct ReportRenderingTests {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         let html = dir.appendingPathComponent("report.html"), png = dir.appendingPathComponent("shot.png")
-        let report = SharedAnalyses.canada.html
+        let report = try SharedAnalyses.canada.html
         #expect(report.components(separatedBy: "<svg").count - 1 >= 8)
         try Data(report.utf8).write(to: html)
 
