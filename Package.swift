@@ -26,6 +26,8 @@ let package = Package(
         .target(name: "ElectionRecord", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         // Protocol steps: ceremony, credentials, ballots, casting, tally, decryption.
         .target(name: "ElectionProtocol", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        // RFC 9162 Merkle tree: tree hashes, inclusion and consistency proofs, signed tree heads.
+        .target(name: "TransparencyLog", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
@@ -42,6 +44,7 @@ let package = Package(
         ),
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
         .testTarget(
