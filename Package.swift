@@ -23,13 +23,13 @@ let package = Package(
         // Proofs, ElGamal, threshold sharing.
         .target(name: "PlebisciteCrypto", dependencies: ["Ristretto"]),
         // Codable record values, canonical hashing, the event log, single-entry checks.
-        .target(name: "ElectionRecord", dependencies: ["PlebisciteCrypto", "Ristretto"]),
+        .target(name: "ElectionRecord", dependencies: ["TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Protocol steps: ceremony, credentials, ballots, casting, tally, decryption.
         .target(name: "ElectionProtocol", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
         // RFC 9162 Merkle tree: tree hashes, inclusion and consistency proofs, signed tree heads.
         .target(name: "TransparencyLog", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         // Independent verifier: record and crypto only.
-        .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
         // Optimised even in debug builds: the test suite reproduces published figures with 1,000 Monte Carlo draws.
         .target(

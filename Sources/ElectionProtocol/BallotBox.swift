@@ -182,7 +182,7 @@ public final class BallotBox {
         let signature = boardKey.signature(
             for: ProtocolHashes.closeMessage(manifestHash: context.manifestHash, previous: writer.lastHash, closedAt: seconds))
         let entry = try writer.append(.close(CloseMarker(closedAt: time, signature: signature)), at: time)
-        try writer.synchronize()
+        try writer.signTreeHead(boardKey: boardKey, at: time)
         closed = true
         return entry
     }

@@ -1,4 +1,6 @@
 import Foundation
+import Ristretto
+import TransparencyLog
 
 /// The on-disk layout of an election record (docs/PROTOCOL.md section 5):
 ///
@@ -8,6 +10,8 @@ public struct RecordDirectory: Sendable {
     public let url: URL
     public var manifestURL: URL { url.appendingPathComponent("manifest.json") }
     public var logURL: URL { url.appendingPathComponent("log.jsonl") }
+    /// The board's signed tree heads over the log, one JSON object per line (optional).
+    public var treeHeadsURL: URL { url.appendingPathComponent("treeheads.jsonl") }
 
     public init(_ url: URL) { self.url = url }
     public init(path: String) { self.init(URL(fileURLWithPath: path)) }
@@ -24,6 +28,9 @@ public struct LoadedRecord: Sendable {
     public var manifestBytes: [UInt8]
     public var entries: [RecordedEntry]
     public var problems: [LineProblem]
+    /// Signed tree heads from treeheads.jsonl, and lines of it that could not be read.
+    public var treeHeads: [SignedTreeHead] = []
+    public var treeHeadProblems: [LineProblem] = []
 
     /// Reads a record directory. Unreadable lines are collected, not fatal, so that a verifier can
     /// report every problem; a missing file is an error.
@@ -36,7 +43,15 @@ public struct LoadedRecord: Sendable {
         do { log = try Data(contentsOf: dir.logURL) } catch {
             throw .io("cannot read \(dir.logURL.path): \(error.localizedDescription)")
         }
-        return parse(manifestBytes: Array(manifest), log: Array(log))
+        var record = parse(manifestBytes: Array(manifest), log: Array(log))
+        if let heads = FileManager.default.contents(atPath: dir.treeHeadsURL.path) {
+            for (i, line) in heads.split(separator: UInt8(ascii: "\n")).enumerated() {
+                do { record.treeHeads.append(try RecordCoding.decode(SignedTreeHead.self, from: Array(line))) } catch {
+                    record.treeHeadProblems.append(LineProblem(line: i + 1, message: "\(error)"))
+                }
+            }
+        }
+        return record
     }
 
     /// Splits log bytes into lines and decodes them on `workers` threads.
@@ -81,6 +96,8 @@ public final class RecordWriter {
     public private(set) var lastHash: Digest
     /// The time of the last entry: the board's clock never goes backwards (check 1.3).
     public private(set) var lastTime: Date?
+    /// The Merkle tree over the log lines (RFC 9162; each leaf is a line's exact bytes).
+    public private(set) var tree = MerkleTree()
     /// Whether each append is flushed to stable storage before returning (fsync).
     public var durable: Bool
 
@@ -113,6 +130,7 @@ public final class RecordWriter {
         count = existing.count
         lastHash = existing.last?.hash ?? .zero
         lastTime = existing.last?.entry.at
+        for e in existing { tree.append(leafHash: MerkleHash.leaf(e.line)) }
         self.durable = durable
     }
 
@@ -130,10 +148,26 @@ public final class RecordWriter {
         try handle.write(contentsOf: Data(line + [UInt8(ascii: "\n")]))
         if durable { try handle.synchronize() }
         count += 1
+        tree.append(leafHash: MerkleHash.leaf(line))
         lastTime = entry.at
         let recorded = RecordedEntry(entry: entry, line: line)
         lastHash = recorded.hash
         return recorded
+    }
+
+    /// Signs the current tree head with the board key and appends it to treeheads.jsonl.
+    @discardableResult
+    public func signTreeHead(boardKey: Ed25519.SigningKey, at time: Date = Date()) throws -> SignedTreeHead {
+        try handle.synchronize()
+        let head = SignedTreeHead.sign(tree, key: boardKey, at: time)
+        let url = directory.treeHeadsURL
+        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
+        guard let h = FileHandle(forWritingAtPath: url.path) else { throw RecordError.io("cannot open \(url.path)") }
+        defer { try? h.close() }
+        try h.seekToEnd()
+        try h.write(contentsOf: Data(try RecordCoding.encode(head) + [UInt8(ascii: "\n")]))
+        try h.synchronize()
+        return head
     }
 
     /// Flushes everything written so far to stable storage.

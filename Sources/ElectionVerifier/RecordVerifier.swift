@@ -2,6 +2,7 @@ import ElectionRecord
 import Foundation
 import PlebisciteCrypto
 import Ristretto
+import TransparencyLog
 
 /// Verifies an election record from its published bytes alone (SPEC 10, PROTOCOL.md 7).
 ///
@@ -15,7 +16,9 @@ public final class RecordVerifier {
     private var started = Date()
     private var elapsed: TimeInterval = 0
 
-    // Chain state.
+    // Chain state, and the Merkle tree over the lines (check 1.4).
+    private var tree = MerkleTree()
+    private var lastHead: SignedTreeHead?
     private var nextSeq = 0
     private var lastHash = Digest.zero
     private var lastPhase = 0
@@ -65,6 +68,7 @@ public final class RecordVerifier {
         let v = RecordVerifier(manifestBytes: record.manifestBytes, workers: workers)
         v.reportLineProblems(record.problems)
         v.ingest(record.entries)
+        v.ingest(treeHeads: record.treeHeads, problems: record.treeHeadProblems)
         return v.report()
     }
 
@@ -77,6 +81,7 @@ public final class RecordVerifier {
             v.started = start
             v.reportLineProblems(record.problems)
             v.ingest(record.entries)
+            v.ingest(treeHeads: record.treeHeads, problems: record.treeHeadProblems)
             return v.report()
         } catch {
             let v = RecordVerifier(manifestBytes: [], workers: workers)
@@ -121,8 +126,35 @@ public final class RecordVerifier {
         elapsed += Date().timeIntervalSince(t0)
     }
 
+    /// Check 1.4 for signed tree heads over the entries ingested so far: signed by the board, the
+    /// Merkle root of exactly that many entries, and never shrinking or going back in time.
+    public func ingest(treeHeads: [SignedTreeHead], problems: [LineProblem] = []) {
+        for p in problems { fail(.treeHeads, nil, "treeheads.jsonl line \(p.line): \(p.message)") }
+        for head in treeHeads {
+            count(.treeHeads)
+            if let m = manifest, !head.verify(boardKey: m.boardKey) {
+                fail(.treeHeads, nil, "tree head of size \(head.size) is not signed by the board key")
+            }
+            if head.size < 0 || head.size > tree.size {
+                fail(.treeHeads, nil, "tree head of size \(head.size), but the log has \(tree.size) entries")
+            } else if tree.root(size: head.size) != head.rootBytes {
+                fail(
+                    .treeHeads, nil,
+                    "tree head of size \(head.size) has root \(head.root.prefix(16))..., the log's first \(head.size) entries give \(Hex.encode(tree.root(size: head.size)).prefix(16))...: history was rewritten"
+                )
+            }
+            if let last = lastHead, head.size < last.size || head.timestamp < last.timestamp {
+                fail(
+                    .treeHeads, nil, "tree head of size \(head.size) comes after one of size \(last.size): heads must grow in size and time"
+                )
+            }
+            lastHead = head
+        }
+    }
+
     private func checkChain(_ e: RecordedEntry) {
         let entry = e.entry
+        tree.append(leafHash: MerkleHash.leaf(e.line))
         count(.hashChain)
         if entry.seq != nextSeq { fail(.hashChain, entry.seq, "sequence number \(entry.seq) where \(nextSeq) was expected") }
         if entry.prev != lastHash { fail(.hashChain, entry.seq, "prev is \(entry.prev), the previous entry hashes to \(lastHash)") }

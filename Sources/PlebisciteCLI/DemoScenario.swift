@@ -243,7 +243,7 @@ public struct DemoScenario: Sendable {
         state = try RecordState(LoadedRecord.load(dir))
         let (result, _) = try Tallier.combine(state, context: context, workers: workers)
         try writer.append(.result(result), at: closes.addingTimeInterval(7_200))
-        try writer.synchronize()
+        try writer.signTreeHead(boardKey: boardKey, at: closes.addingTimeInterval(7_200))
         lap("decryption")
 
         // Check the outcome against the simulated intentions, then verify the record as an observer would.

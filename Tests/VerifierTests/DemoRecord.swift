@@ -1,10 +1,11 @@
 import ElectionRecord
 import Foundation
 import PlebisciteCLI
+import TransparencyLog
 
 /// One small demo record per test process, with re-votes and challenged ballots, copied per test.
 enum DemoRecord {
-    static let lines: (manifest: [UInt8], log: [[UInt8]]) = {
+    static let lines: (manifest: [UInt8], log: [[UInt8]], heads: [SignedTreeHead]) = {
         let dir = RecordDirectory(
             URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-demo-\(UUID().uuidString)"))
         defer { try? FileManager.default.removeItem(at: dir.url) }
@@ -15,12 +16,15 @@ enum DemoRecord {
         precondition(outcome.report.ok, "demo record must verify: \(outcome.report.failures)")
         let log = try! Data(contentsOf: dir.logURL)
         let manifest = try! Data(contentsOf: dir.manifestURL)
-        return (Array(manifest), log.split(separator: UInt8(ascii: "\n")).map(Array.init))
+        let heads = try! LoadedRecord.load(dir).treeHeads
+        return (Array(manifest), log.split(separator: UInt8(ascii: "\n")).map(Array.init), heads)
     }()
 
-    static func record(manifest: [UInt8]? = nil, lines: [[UInt8]]? = nil) -> LoadedRecord {
+    static func record(manifest: [UInt8]? = nil, lines: [[UInt8]]? = nil, heads: [SignedTreeHead] = []) -> LoadedRecord {
         let body = (lines ?? Self.lines.log).map { $0 + [UInt8(ascii: "\n")] }.joined()
-        return LoadedRecord.parse(manifestBytes: manifest ?? Self.lines.manifest, log: Array(body))
+        var record = LoadedRecord.parse(manifestBytes: manifest ?? Self.lines.manifest, log: Array(body))
+        record.treeHeads = heads
+        return record
     }
 }
 

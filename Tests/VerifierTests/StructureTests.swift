@@ -144,4 +144,34 @@ struct StructureTests {
         #expect(f.contains { $0.check == .decryptionShareProofs && $0.entry == index && $0.message.contains("shares for") })
         #expect(f.contains { $0.check == .decryptionThreshold })
     }
+
+    @Test("Signed tree heads (1.4): the demo's heads verify; a rewritten log, a forged head or a truncated log fail")
+    func treeHeads() throws {
+        let heads = DemoRecord.lines.heads
+        #expect(heads.count == 2, "one head at the close, one after the result")
+        #expect(heads.last?.size == lines.count)
+        let clean = RecordVerifier.verify(DemoRecord.record(heads: heads), workers: 2)
+        #expect(clean.ok)
+        #expect(clean.checks.first { $0.check == "1.4" }?.itemsChecked == 2)
+
+        // History rewritten consistently (every prev re-linked) is still caught by the heads.
+        let index = lines.firstIndex { Surgery.object($0)["kind"] as? String == "ballot" }!
+        let o = Surgery.set(Surgery.object(lines[index]), [.key("at")][...]) { _ in "2026-06-01T07:00:01Z" }
+        let rewritten = Surgery.rechain(lines, replacing: index, with: Surgery.line(o as! [String: Any]))
+        #expect(
+            failures(DemoRecord.record(lines: rewritten, heads: heads)).contains {
+                $0.check == .treeHeads && $0.message.contains("rewritten")
+            })
+
+        var forged = heads[0]
+        forged.timestamp += 1
+        #expect(failures(DemoRecord.record(heads: [forged])).contains { $0.check == .treeHeads && $0.message.contains("not signed") })
+
+        let truncated = Array(lines.prefix(lines.count - 3))
+        #expect(
+            failures(DemoRecord.record(lines: truncated, heads: heads)).contains {
+                $0.check == .treeHeads && $0.message.contains("but the log has")
+            })
+        #expect(failures(DemoRecord.record(heads: heads.reversed())).contains { $0.check == .treeHeads && $0.message.contains("grow") })
+    }
 }
