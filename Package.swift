@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         // The only C: libsodium, found through pkg-config.
@@ -28,6 +29,10 @@ let package = Package(
         .target(name: "ElectionProtocol", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
         // RFC 9162 Merkle tree: tree hashes, inclusion and consistency proofs, signed tree heads.
         .target(name: "TransparencyLog", dependencies: ["PlebisciteCrypto", "Ristretto"]),
+        // The board's log behind one protocol: an append-only, gap-free store of entries and tree heads.
+        .target(
+            name: "BoardStorage",
+            dependencies: ["ElectionRecord", "TransparencyLog", .product(name: "GRDB", package: "GRDB.swift")]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
@@ -44,6 +49,7 @@ let package = Package(
         ),
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
+        .testTarget(name: "BoardStorageTests", dependencies: ["BoardStorage", "ElectionRecord", "TransparencyLog"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),

@@ -1,0 +1,74 @@
+import ElectionRecord
+import Foundation
+import TransparencyLog
+
+/// Why the store refused or failed an operation.
+public enum BoardStoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    case unknownElection(String)
+    case electionExists(String)
+    case outOfRange(requested: Range<Int>, size: Int)
+    case backend(String)
+
+    public var description: String {
+        switch self {
+        case .unknownElection(let id): "no election \(id) on this board"
+        case .electionExists(let id): "election \(id) already exists"
+        case .outOfRange(let r, let size): "entries \(r.lowerBound)..<\(r.upperBound) requested, the log has \(size)"
+        case .backend(let m): "storage failed: \(m)"
+        }
+    }
+}
+
+/// The tail of a log, which the next entry's line must name.
+public struct LogTail: Sendable, Equatable {
+    /// The next sequence number.
+    public var count: Int
+    /// The hash of the last line (zero for an empty log).
+    public var lastHash: Digest
+    /// The time of the last entry, for the monotonic board clock.
+    public var lastTime: Date?
+
+    public init(count: Int, lastHash: Digest, lastTime: Date?) {
+        self.count = count
+        self.lastHash = lastHash
+        self.lastTime = lastTime
+    }
+}
+
+/// One stored line with its hash and, for ballots, the ballot hash that makes casting idempotent.
+public struct StoredLine: Sendable, Equatable {
+    public var line: [UInt8]
+    public var ballotHash: Digest?
+
+    public init(line: [UInt8], ballotHash: Digest? = nil) {
+        self.line = line
+        self.ballotHash = ballotHash
+    }
+}
+
+/// The board's append-only log of one or more elections.
+///
+/// Appends are strictly ordered and gap-free per election, also with several board servers on
+/// one database: `append` runs `makeLine` inside the store's exclusive section for that election,
+/// with the current tail, so the line names the right sequence number and previous hash. It
+/// returns only once the line is durably stored.
+public protocol BoardStore: Sendable {
+    /// Registers an election with the exact bytes of its manifest.
+    func createElection(id: String, manifest: [UInt8]) async throws(BoardStoreError)
+    /// The exact manifest bytes.
+    func manifest(electionId: String) async throws(BoardStoreError) -> [UInt8]
+    /// Elections on this board.
+    func elections() async throws(BoardStoreError) -> [String]
+    /// Appends the line that `makeLine` builds from the current tail; returns its sequence number.
+    func append(electionId: String, _ makeLine: @Sendable (LogTail) throws -> StoredLine) async throws -> Int
+    /// The current tail.
+    func tail(electionId: String) async throws(BoardStoreError) -> LogTail
+    /// Lines in a range of sequence numbers.
+    func lines(electionId: String, range: Range<Int>) async throws(BoardStoreError) -> [[UInt8]]
+    /// The sequence number of a ballot already stored under this ballot hash, if any.
+    func sequence(electionId: String, ballotHash: Digest) async throws(BoardStoreError) -> Int?
+    /// Stores a signed tree head.
+    func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError)
+    /// Every signed tree head, in the order they were signed.
+    func treeHeads(electionId: String) async throws(BoardStoreError) -> [SignedTreeHead]
+}

@@ -1,0 +1,126 @@
+import BoardStorage
+import ElectionRecord
+import Foundation
+import Ristretto
+import Testing
+import TransparencyLog
+
+/// The behaviour every BoardStore driver must show; each driver's tests run all of it.
+enum BoardStoreConformance {
+    /// A valid log line for the tail (a manifest reference: the payload does not matter to the store).
+    static func line(_ tail: LogTail, note: String) throws -> [UInt8] {
+        let at = max(Date(timeIntervalSince1970: 1_800_000_000), tail.lastTime ?? .distantPast)
+        let entry = LogEntry(
+            seq: tail.count, prev: tail.lastHash, at: at,
+            payload: .manifest(ManifestReference(electionId: note, manifestHash: .zero)))
+        return try RecordCoding.encode(entry)
+    }
+
+    static func checkChain(_ lines: [[UInt8]]) throws {
+        let record = LoadedRecord.parse(manifestBytes: [], log: Array(lines.map { $0 + [10] }.joined()))
+        #expect(record.problems.isEmpty)
+        var prev = Digest.zero
+        for (i, e) in record.entries.enumerated() {
+            #expect(e.entry.seq == i)
+            #expect(e.entry.prev == prev)
+            prev = e.hash
+        }
+    }
+
+    static func run(_ store: any BoardStore, reopen: () throws -> any BoardStore) async throws {
+        let id = "election-\(UUID().uuidString.prefix(8))"
+        try await store.createElection(id: id, manifest: Array("{\"exact\":  \"bytes\"}".utf8))
+        await #expect(throws: BoardStoreError.electionExists(id)) { try await store.createElection(id: id, manifest: []) }
+        #expect(try await store.manifest(electionId: id) == Array("{\"exact\":  \"bytes\"}".utf8))
+        await #expect(throws: BoardStoreError.unknownElection("nope")) { try await store.tail(electionId: "nope") }
+        #expect(try await store.elections().contains(id))
+        #expect(try await store.tail(electionId: id) == LogTail(count: 0, lastHash: .zero, lastTime: nil))
+
+        // Sequential appends.
+        for i in 0..<20 {
+            let seq = try await store.append(electionId: id) { tail in StoredLine(line: try line(tail, note: "s\(i)")) }
+            #expect(seq == i)
+        }
+        // Concurrent appends from many tasks: strictly ordered and gap-free.
+        try await withThrowingTaskGroup(of: Int.self) { group in
+            for t in 0..<8 {
+                group.addTask {
+                    var last = -1
+                    for i in 0..<25 {
+                        last = try await store.append(electionId: id) { tail in StoredLine(line: try line(tail, note: "c\(t)-\(i)")) }
+                    }
+                    return last
+                }
+            }
+            for try await _ in group {}
+        }
+        let tail = try await store.tail(electionId: id)
+        #expect(tail.count == 220)
+        let all = try await store.lines(electionId: id, range: 0..<220)
+        #expect(all.count == 220)
+        try checkChain(all)
+        #expect(tail.lastHash == ProtocolHashes.entryHash(all[219]))
+
+        // A line that names the wrong position is refused and changes nothing.
+        await #expect(throws: (any Error).self) {
+            try await store.append(electionId: id) { tail in
+                var stale = tail
+                stale.count -= 1
+                return StoredLine(line: try line(stale, note: "stale"))
+            }
+        }
+        #expect(try await store.tail(electionId: id).count == 220)
+        await #expect(throws: BoardStoreError.outOfRange(requested: 200..<221, size: 220)) {
+            try await store.lines(electionId: id, range: 200..<221)
+        }
+
+        // Ballot hashes make casting idempotent: the store finds the stored one; a second is refused.
+        let ballotHash = try Digest(bytes: Array(repeating: 7, count: 32))
+        let seq = try await store.append(electionId: id) { tail in StoredLine(line: try line(tail, note: "ballot"), ballotHash: ballotHash)
+        }
+        #expect(try await store.sequence(electionId: id, ballotHash: ballotHash) == seq)
+        #expect(try await store.sequence(electionId: id, ballotHash: .zero) == nil)
+        await #expect(throws: (any Error).self) {
+            try await store.append(electionId: id) { tail in StoredLine(line: try line(tail, note: "again"), ballotHash: ballotHash) }
+        }
+
+        // Tree heads keep their order.
+        let key = Ed25519.SigningKey()
+        var tree = MerkleTree()
+        for l in try await store.lines(electionId: id, range: 0..<221) { tree.append(leafHash: MerkleHash.leaf(l)) }
+        let head1 = SignedTreeHead.sign(tree, key: key, at: Date(timeIntervalSince1970: 1_800_000_000))
+        let head2 = SignedTreeHead.sign(tree, key: key, at: Date(timeIntervalSince1970: 1_800_000_100))
+        try await store.saveTreeHead(electionId: id, head1)
+        try await store.saveTreeHead(electionId: id, head2)
+        #expect(try await store.treeHeads(electionId: id) == [head1, head2])
+
+        // Another store on the same database sees everything: nothing was only in memory.
+        let again = try reopen()
+        #expect(try await again.tail(electionId: id).count == 221)
+        #expect(try await again.lines(electionId: id, range: 0..<221) == all + [try await store.lines(electionId: id, range: 220..<221)[0]])
+        #expect(try await again.treeHeads(electionId: id) == [head1, head2])
+        #expect(try await again.manifest(electionId: id) == Array("{\"exact\":  \"bytes\"}".utf8))
+    }
+}
+
+@Suite("SQLite board store")
+struct SQLiteBoardStoreTests {
+    @Test("Passes the shared board-store suite")
+    func conformance() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-sqlite-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("board.sqlite").path
+        let store = try SQLiteBoardStore(path: path)
+        try await BoardStoreConformance.run(store, reopen: { try SQLiteBoardStore(path: path) })
+        // WAL, and every commit synced to disk before it returns.
+        let settings = try store.durabilitySettings()
+        #expect(settings.journalMode == "wal")
+        #expect(settings.synchronous == 2)
+    }
+
+    @Test("A path that cannot be opened gives a clear error")
+    func badPath() {
+        #expect(throws: BoardStoreError.self) { try SQLiteBoardStore(path: "/nonexistent-dir/board.sqlite") }
+    }
+}
