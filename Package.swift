@@ -11,6 +11,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     ],
     targets: [
         // The only C: libsodium, found through pkg-config.
@@ -33,6 +35,13 @@ let package = Package(
         .target(
             name: "BoardStorage",
             dependencies: ["ElectionRecord", "TransparencyLog", .product(name: "GRDB", package: "GRDB.swift")]),
+        // The PostgreSQL driver, for several stateless board servers on one database.
+        .target(
+            name: "BoardStoragePostgres",
+            dependencies: [
+                "BoardStorage", "ElectionRecord", "TransparencyLog",
+                .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+            ]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
@@ -49,7 +58,8 @@ let package = Package(
         ),
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
-        .testTarget(name: "BoardStorageTests", dependencies: ["BoardStorage", "ElectionRecord", "TransparencyLog"]),
+        .testTarget(
+            name: "BoardStorageTests", dependencies: ["BoardStorage", "BoardStoragePostgres", "ElectionRecord", "TransparencyLog", "Ristretto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),

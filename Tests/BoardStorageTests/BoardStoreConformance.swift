@@ -27,7 +27,7 @@ enum BoardStoreConformance {
         }
     }
 
-    static func run(_ store: any BoardStore, reopen: () throws -> any BoardStore) async throws {
+    static func run(_ store: any BoardStore, reopen: () async throws -> any BoardStore) async throws {
         let id = "election-\(UUID().uuidString.prefix(8))"
         try await store.createElection(id: id, manifest: Array("{\"exact\":  \"bytes\"}".utf8))
         await #expect(throws: BoardStoreError.electionExists(id)) { try await store.createElection(id: id, manifest: []) }
@@ -95,7 +95,7 @@ enum BoardStoreConformance {
         #expect(try await store.treeHeads(electionId: id) == [head1, head2])
 
         // Another store on the same database sees everything: nothing was only in memory.
-        let again = try reopen()
+        let again = try await reopen()
         #expect(try await again.tail(electionId: id).count == 221)
         #expect(try await again.lines(electionId: id, range: 0..<221) == all + [try await store.lines(electionId: id, range: 220..<221)[0]])
         #expect(try await again.treeHeads(electionId: id) == [head1, head2])
