@@ -107,6 +107,25 @@ public struct MerkleTree: Sendable {
 
 /// The verifiers of RFC 9162 2.1.3.2 and 2.1.4.2, for clients that hold only hashes.
 public enum MerkleProof {
+    /// One level of the walk up the tree that both verifiers share: the proof hash is a left
+    /// sibling when fn is odd or the last node of its level, otherwise a right sibling.
+    @inline(__always)
+    static func step(_ fn: inout Int, _ sn: inout Int, leftSibling: () -> Void, rightSibling: () -> Void) {
+        if fn & 1 == 1 || fn == sn {
+            leftSibling()
+            if fn & 1 == 0 {
+                repeat {
+                    fn >>= 1
+                    sn >>= 1
+                } while fn & 1 == 0 && fn != 0
+            }
+        } else {
+            rightSibling()
+        }
+        fn >>= 1
+        sn >>= 1
+    }
+
     /// Checks that `leafHash` is leaf `index` of the tree of `size` leaves with `root`.
     public static func verifyInclusion(
         leafHash: [UInt8], index: Int, size: Int, proof: [[UInt8]], root: [UInt8]
@@ -116,19 +135,7 @@ public enum MerkleProof {
         var r = leafHash
         for p in proof {
             guard sn != 0 else { throw .wrongLength }
-            if fn & 1 == 1 || fn == sn {
-                r = MerkleHash.node(p, r)
-                if fn & 1 == 0 {
-                    repeat {
-                        fn >>= 1
-                        sn >>= 1
-                    } while fn & 1 == 0 && fn != 0
-                }
-            } else {
-                r = MerkleHash.node(r, p)
-            }
-            fn >>= 1
-            sn >>= 1
+            step(&fn, &sn, leftSibling: { r = MerkleHash.node(p, r) }, rightSibling: { r = MerkleHash.node(r, p) })
         }
         guard sn == 0 else { throw .wrongLength }
         guard r == root else { throw .rootMismatch }
@@ -160,20 +167,12 @@ public enum MerkleProof {
         var fr = path[0], sr = path[0]
         for c in path.dropFirst() {
             guard sn != 0 else { throw .wrongLength }
-            if fn & 1 == 1 || fn == sn {
-                fr = MerkleHash.node(c, fr)
-                sr = MerkleHash.node(c, sr)
-                if fn & 1 == 0 {
-                    repeat {
-                        fn >>= 1
-                        sn >>= 1
-                    } while fn & 1 == 0 && fn != 0
-                }
-            } else {
-                sr = MerkleHash.node(sr, c)
-            }
-            fn >>= 1
-            sn >>= 1
+            step(
+                &fn, &sn,
+                leftSibling: {
+                    fr = MerkleHash.node(c, fr)
+                    sr = MerkleHash.node(c, sr)
+                }, rightSibling: { sr = MerkleHash.node(sr, c) })
         }
         guard sn == 0 else { throw .wrongLength }
         guard fr == oldRoot, sr == newRoot else { throw .rootMismatch }
