@@ -42,6 +42,10 @@ let package = Package(
                 "BoardStorage", "ElectionRecord", "TransparencyLog",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
+        // The board's logic on any store, independent of HTTP: checks, appends, receipts, proofs.
+        .target(
+            name: "BoardService",
+            dependencies: ["BoardStorage", "ElectionProtocol", "ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
@@ -60,6 +64,9 @@ let package = Package(
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(
             name: "BoardStorageTests", dependencies: ["BoardStorage", "BoardStoragePostgres", "ElectionRecord", "TransparencyLog", "Ristretto"]),
+        .testTarget(
+            name: "BoardServiceTests",
+            dependencies: ["BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "TransparencyLog", "Ristretto"]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),

@@ -19,7 +19,7 @@ public enum RejectionReason: String, Codable, Sendable, CaseIterable {
     case notOpenYet
 
     /// The reason for a failed check.
-    init(_ check: Check) {
+    public init(_ check: Check) {
         switch check {
         case .ballotElection: self = .wrongElection
         case .ballotStyle: self = .invalidBallotStyle
@@ -39,6 +39,11 @@ public struct CastRejection: Error, Sendable, CustomStringConvertible {
     public var reason: RejectionReason
     public var failures: [CheckFailure]
 
+    public init(reason: RejectionReason, failures: [CheckFailure]) {
+        self.reason = reason
+        self.failures = failures
+    }
+
     public var description: String {
         "\(reason.rawValue): " + failures.map(\.description).joined(separator: "; ")
     }
@@ -51,6 +56,32 @@ public struct CastReceipt: Codable, Sendable, Equatable {
     public var seq: Int
     public var entryHash: Digest
     public var receivedAt: Date
+}
+
+/// The rules that depend on a ballot's place in the log rather than on the ballot alone (checks
+/// 6.8, 6.9): shared by the file-based ballot box and the HTTP board.
+public enum CastingRules {
+    public static func positionFailure(hash: Digest, at time: Date, window: VotingWindow, closed: Bool, spoiled: Bool) -> CastRejection? {
+        if closed { return CastRejection(reason: .electionClosed, failures: [CheckFailure(.ballotWindow, "the election is closed")]) }
+        if time < window.opens {
+            return CastRejection(reason: .notOpenYet, failures: [CheckFailure(.ballotWindow, "voting opens at \(window.opens)")])
+        }
+        if time >= window.closes {
+            return CastRejection(reason: .outsideWindow, failures: [CheckFailure(.ballotWindow, "voting closed at \(window.closes)")])
+        }
+        if spoiled {
+            return CastRejection(
+                reason: .spoiledBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was challenged and spoiled; encrypt afresh")]
+            )
+        }
+        return nil
+    }
+
+    /// The first (lowest-numbered) failure's reason, with every failure.
+    public static func rejection(_ failures: [CheckFailure]) -> CastRejection? {
+        guard let first = failures.min(by: { $0.check < $1.check }) else { return nil }
+        return CastRejection(reason: RejectionReason(first.check), failures: failures)
+    }
 }
 
 /// The casting rules (SPEC 6-7) in front of a record log: checks every ballot as the verifier
@@ -109,21 +140,7 @@ public final class BallotBox {
     }
 
     private func positionChecks(hash: Digest, at time: Date) -> CastRejection? {
-        if closed { return CastRejection(reason: .electionClosed, failures: [CheckFailure(.ballotWindow, "the election is closed")]) }
-        if time < context.manifest.window.opens {
-            return CastRejection(
-                reason: .notOpenYet, failures: [CheckFailure(.ballotWindow, "voting opens at \(context.manifest.window.opens)")])
-        }
-        if time >= context.manifest.window.closes {
-            return CastRejection(
-                reason: .outsideWindow, failures: [CheckFailure(.ballotWindow, "voting closed at \(context.manifest.window.closes)")])
-        }
-        if spoiled.contains(hash) {
-            return CastRejection(
-                reason: .spoiledBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was challenged and spoiled; encrypt afresh")]
-            )
-        }
-        return nil
+        CastingRules.positionFailure(hash: hash, at: time, window: context.manifest.window, closed: closed, spoiled: spoiled.contains(hash))
     }
 
     private func commit(_ ballot: EncryptedBallot, hash: Digest, failures: [CheckFailure], at requested: Date) throws(CastRejection)
@@ -131,9 +148,7 @@ public final class BallotBox {
     {
         if let existing = receipts[hash] { return existing }
         let time = writer.effectiveTime(requested)
-        if let first = failures.min(by: { $0.check < $1.check }) {
-            throw CastRejection(reason: RejectionReason(first.check), failures: failures)
-        }
+        if let rejection = CastingRules.rejection(failures) { throw rejection }
         if let rejection = positionChecks(hash: hash, at: time) { throw rejection }
         let entry: RecordedEntry
         do { entry = try writer.append(.ballot(ballot), at: time) } catch {
@@ -150,9 +165,7 @@ public final class BallotBox {
     public func spoil(_ spoiledBallot: SpoiledBallot, at requested: Date) throws(CastRejection) -> CastReceipt {
         let time = writer.effectiveTime(requested)
         let (hash, failures) = precheck(spoiledBallot.ballot)
-        if let first = failures.min(by: { $0.check < $1.check }) {
-            throw CastRejection(reason: RejectionReason(first.check), failures: failures)
-        }
+        if let rejection = CastingRules.rejection(failures) { throw rejection }
         let reveal = spoiledBallot.checkReveal(in: context)
         if !reveal.isEmpty { throw CastRejection(reason: .invalidReveal, failures: reveal) }
         if receipts[hash] != nil {

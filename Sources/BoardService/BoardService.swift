@@ -1,0 +1,373 @@
+import BoardStorage
+import ElectionProtocol
+import ElectionRecord
+import Foundation
+import PlebisciteCrypto
+import Ristretto
+import TransparencyLog
+
+/// What a voter's client keeps: enough to check at once that the ballot is on the board.
+public struct BoardReceipt: Codable, Sendable, Equatable {
+    public var ballotHash: Digest
+    public var trackingCode: String
+    public var index: Int
+    /// The exact log line holding the ballot (its Merkle leaf).
+    public var line: String
+    public var treeHead: SignedTreeHead
+    public var inclusionProof: [String]
+
+    /// Checks the receipt against the board key and the ballot the client cast.
+    public func verify(boardKey: Ed25519.PublicKey, ballotHash expected: Digest) -> Bool {
+        guard ballotHash == expected, treeHead.verify(boardKey: boardKey),
+            let proof = try? inclusionProof.map({ try Hex.decode($0, count: 32) })
+        else { return false }
+        let bytes = Array(line.utf8)
+        guard
+            (try? MerkleProof.verifyInclusion(
+                leafHash: MerkleHash.leaf(bytes), index: index, size: treeHead.size, proof: proof, root: treeHead.rootBytes)) != nil,
+            let entry = try? RecordCoding.decode(LogEntry.self, from: bytes), entry.seq == index
+        else { return false }
+        return true
+    }
+}
+
+/// The bulletin board's logic on any BoardStore: it checks everything the verifier would check
+/// for an entry before appending it, serves receipts, tree heads and proofs, and keeps a cache
+/// of each election's state that it brings up to date from the store before every append, so
+/// several board servers can share one database.
+public actor BoardService {
+    public let store: any BoardStore
+    public let boardKey: Ed25519.SigningKey
+    private let clock: @Sendable () -> Date
+    private var elections: [String: ElectionCache] = [:]
+
+    /// Everything derived from an election's log so far.
+    struct ElectionCache {
+        var manifest: Manifest
+        var manifestHash: Digest
+        var tree = MerkleTree()
+        var lastHash = Digest.zero
+        var lastTime: Date?
+        var state: [RecordedEntry] = []
+        var ballots: [Digest: Int] = [:]
+        var spoiled: Set<Digest> = []
+        var context: ElectionContext?
+        var registry = CredentialRegistry()
+        var commitments: [Int: TrusteeCommitment] = [:]
+        var credentialPrecincts: Set<String> = []
+        var closed = false
+        var tally: EncryptedTally?
+
+        mutating func absorb(_ e: RecordedEntry) {
+            tree.append(leafHash: MerkleHash.leaf(e.line))
+            lastHash = e.hash
+            lastTime = e.entry.at
+            switch e.entry.payload {
+            case .trusteeCommitment(let c): commitments[c.trustee] = c
+            case .keyCeremony(let k):
+                context = ElectionContext(
+                    manifest: manifest, manifestHash: manifestHash, jointKey: k.jointKey, verificationKeys: k.verificationKeys,
+                    contextHash: k.contextHash)
+            case .credentialList(let l):
+                registry.add(l)
+                credentialPrecincts.insert(l.precinct)
+            case .ballot(let b): if let c = context { ballots[b.hash(contextHash: c.contextHash)] = e.entry.seq }
+            case .spoiledBallot(let s): if let c = context { spoiled.insert(s.ballot.hash(contextHash: c.contextHash)) }
+            case .close: closed = true
+            case .tally(let t): tally = t
+            default: break
+            }
+            state.append(e)
+        }
+    }
+
+    public init(store: any BoardStore, boardKey: Ed25519.SigningKey, clock: @escaping @Sendable () -> Date = { Date() }) {
+        self.store = store
+        self.boardKey = boardKey
+        self.clock = clock
+    }
+
+    private func now() -> Date { Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down)) }
+
+    // MARK: - Elections
+
+    /// Publishes a manifest (exact bytes); its board key must be this board's.
+    public func createElection(manifestBytes: [UInt8]) async throws(BoardError) -> String {
+        let manifest: Manifest
+        do { manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes) } catch { throw .malformed("manifest: \(error)") }
+        let problems = manifest.problems()
+        guard problems.isEmpty else { throw .invalidEntry(problems.map { CheckFailure(.manifestWellFormed, $0) }) }
+        guard manifest.boardKey == boardKey.publicKey else {
+            throw .invalidEntry([CheckFailure(.manifestWellFormed, "the manifest names another board key")])
+        }
+        do {
+            try await store.createElection(id: manifest.electionId, manifest: manifestBytes)
+        } catch .electionExists(let id) {
+            throw BoardError(code: "electionExists", status: 409, message: "election \(id) already exists")
+        } catch { throw .storage("\(error)") }
+        let ref = ManifestReference(electionId: manifest.electionId, manifestHash: ProtocolHashes.manifestHash(manifestBytes))
+        _ = try await append(manifest.electionId, .manifest(ref))
+        return manifest.electionId
+    }
+
+    /// Brings the cache up to the store's tail (entries appended by other board servers).
+    private func synced(_ id: String) async throws(BoardError) -> ElectionCache {
+        var cache: ElectionCache
+        if let c = elections[id] {
+            cache = c
+        } else {
+            let bytes: [UInt8]
+            do { bytes = try await store.manifest(electionId: id) } catch .unknownElection { throw .unknownElection(id) } catch {
+                throw .storage("\(error)")
+            }
+            guard let m = try? RecordCoding.decode(Manifest.self, from: bytes) else {
+                throw .storage("stored manifest of \(id) does not decode")
+            }
+            cache = ElectionCache(manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes))
+        }
+        let tail: LogTail
+        do { tail = try await store.tail(electionId: id) } catch { throw .storage("\(error)") }
+        if tail.count > cache.tree.size {
+            let lines: [[UInt8]]
+            do { lines = try await store.lines(electionId: id, range: cache.tree.size..<tail.count) } catch { throw .storage("\(error)") }
+            for line in lines {
+                guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else {
+                    throw .storage("a stored line does not decode")
+                }
+                cache.absorb(RecordedEntry(entry: entry, line: line))
+            }
+        }
+        elections[id] = cache
+        return cache
+    }
+
+    /// Appends a payload at the board's clock; retries when another server appended first.
+    private func append(_ id: String, _ payload: EntryPayload, ballotHash: Digest? = nil) async throws(BoardError) -> RecordedEntry {
+        for _ in 0..<8 {
+            let cache = try await synced(id)
+            let time = max(now(), cache.lastTime ?? .distantPast)
+            let expected = cache.tree.size
+            let line: [UInt8]
+            do {
+                line = try RecordCoding.encode(LogEntry(seq: expected, prev: cache.lastHash, at: time, payload: payload))
+            } catch { throw .malformed("cannot encode the entry: \(error)") }
+            do {
+                let stored = line
+                let seq = try await store.append(electionId: id) { tail in
+                    guard tail.count == expected else { throw BoardStoreError.backend("moved") }
+                    return StoredLine(line: stored, ballotHash: ballotHash)
+                }
+                let entry = RecordedEntry(entry: LogEntry(seq: seq, prev: cache.lastHash, at: time, payload: payload), line: line)
+                elections[id]?.absorb(entry)
+                return entry
+            } catch BoardStoreError.backend("moved") {
+                continue  // another board server appended: catch up and try again
+            } catch { throw .storage("\(error)") }
+        }
+        throw .storage("the log kept moving: too many concurrent appends, try again")
+    }
+
+    // MARK: - Setup entries
+
+    /// Publishes a trustee commitment, complaint, key-ceremony result or credential list after checking it.
+    public func publish(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
+        let cache = try await synced(id)
+        let m = cache.manifest
+        switch payload {
+        case .trusteeCommitment(let c):
+            guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
+            guard cache.commitments[c.trustee] == nil else { throw .wrongPhase("trustee \(c.trustee) already committed") }
+            let f = c.check(manifest: m, manifestHash: cache.manifestHash)
+            guard f.isEmpty else { throw .invalidEntry(f) }
+        case .complaint(let c):
+            guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
+            guard
+                m.trustee(index: c.accuser)?.signingKey.isValidSignature(
+                    c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: cache.manifestHash, c)) == true
+            else { throw .invalidEntry([CheckFailure(.complaints, "the complaint is not signed by trustee \(c.accuser)")]) }
+        case .keyCeremony(let k):
+            guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
+            let indices = m.trustees.map(\.index).sorted()
+            guard indices.allSatisfy({ cache.commitments[$0] != nil }) else { throw .wrongPhase("not every trustee has committed") }
+            guard !cache.state.contains(where: { if case .complaint = $0.entry.payload { true } else { false } }) else {
+                throw .wrongPhase("a complaint was published: the ceremony failed")
+            }
+            let derived = ElectionContext(
+                manifest: m, manifestHash: cache.manifestHash, commitments: indices.map { cache.commitments[$0]!.commitments })
+            guard derived.jointKey == k.jointKey, derived.verificationKeys == k.verificationKeys, derived.contextHash == k.contextHash
+            else {
+                throw .invalidEntry([CheckFailure(.contextHash, "the ceremony result differs from what the commitments give")])
+            }
+        case .credentialList(let l):
+            guard cache.context != nil else { throw .wrongPhase("finish the key ceremony first") }
+            guard !cache.closed else { throw .wrongPhase("the election is closed") }
+            guard !cache.credentialPrecincts.contains(l.precinct) else { throw .wrongPhase("precinct \(l.precinct) already has a list") }
+            let f = l.check(manifest: m, manifestHash: cache.manifestHash)
+            guard f.isEmpty else { throw .invalidEntry(f) }
+        default:
+            throw .malformed("\(payload.kind) entries are not published this way")
+        }
+        return try await append(id, payload).entry.seq
+    }
+
+    // MARK: - Ballots
+
+    /// The public values a client needs to encrypt and the board needs to check, once set up.
+    public func context(_ id: String) async throws(BoardError) -> (ElectionContext, CredentialRegistry) {
+        let cache = try await synced(id)
+        guard let c = cache.context else { throw .wrongPhase("the key ceremony is not finished") }
+        return (c, cache.registry)
+    }
+
+    /// Casts a ballot: checks 6.1-6.7 run in the caller's task (in parallel with other requests),
+    /// then the position rules and the append run on the board. Casting the same ballot again
+    /// returns a receipt for the first one.
+    public nonisolated func cast(_ id: String, _ ballot: EncryptedBallot) async throws(BoardError) -> BoardReceipt {
+        let (context, registry) = try await self.context(id)
+        let hash = ballot.hash(contextHash: context.contextHash)
+        if let r = CastingRules.rejection(ballot.check(in: context, credentials: registry, hash: hash)) { throw .rejected(r) }
+        return try await commit(id, ballot: ballot, hash: hash)
+    }
+
+    private func commit(_ id: String, ballot: EncryptedBallot, hash: Digest) async throws(BoardError) -> BoardReceipt {
+        let cache = try await synced(id)
+        if let seq = cache.ballots[hash] { return try receipt(id, index: seq, hash: hash) }
+        if let r = CastingRules.positionFailure(
+            hash: hash, at: now(), window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(hash))
+        {
+            throw .rejected(r)
+        }
+        do {
+            let entry = try await append(id, .ballot(ballot), ballotHash: hash)
+            return try receipt(id, index: entry.entry.seq, hash: hash)
+        } catch let e where e.code == "storageUnavailable" {
+            // A duplicate that another server stored first: answer with its receipt.
+            if let seq = try? await store.sequence(electionId: id, ballotHash: hash) {
+                _ = try await synced(id)
+                return try receipt(id, index: seq, hash: hash)
+            }
+            throw e
+        }
+    }
+
+    /// Publishes a challenged ballot with its reveal (checks 7.1, 7.2); it can never be cast.
+    public nonisolated func spoil(_ id: String, _ spoiled: SpoiledBallot) async throws(BoardError) -> Int {
+        let (context, registry) = try await self.context(id)
+        let hash = spoiled.ballot.hash(contextHash: context.contextHash)
+        if let r = CastingRules.rejection(spoiled.ballot.check(in: context, credentials: registry, hash: hash)) { throw .rejected(r) }
+        let reveal = spoiled.checkReveal(in: context)
+        guard reveal.isEmpty else { throw .rejected(CastRejection(reason: .invalidReveal, failures: reveal)) }
+        return try await commitSpoiled(id, spoiled, hash: hash)
+    }
+
+    private func commitSpoiled(_ id: String, _ spoiled: SpoiledBallot, hash: Digest) async throws(BoardError) -> Int {
+        let cache = try await synced(id)
+        guard cache.ballots[hash] == nil else {
+            throw .rejected(
+                CastRejection(reason: .duplicateBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was already cast")]))
+        }
+        if let r = CastingRules.positionFailure(
+            hash: hash, at: now(), window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(hash))
+        {
+            throw .rejected(r)
+        }
+        return try await append(id, .spoiledBallot(spoiled)).entry.seq
+    }
+
+    // MARK: - Close and after
+
+    /// Appends the close marker; refused before the window ends. Signs and stores a tree head.
+    public func close(_ id: String) async throws(BoardError) -> SignedTreeHead {
+        let cache = try await synced(id)
+        guard !cache.closed else { throw .wrongPhase("already closed") }
+        let time = max(now(), cache.lastTime ?? .distantPast)
+        guard time >= cache.manifest.window.closes else { throw .wrongPhase("voting runs until \(cache.manifest.window.closes)") }
+        let signature = boardKey.signature(
+            for: ProtocolHashes.closeMessage(
+                manifestHash: cache.manifestHash, previous: cache.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
+        _ = try await append(id, .close(CloseMarker(closedAt: time, signature: signature)))
+        return try await signTreeHead(id)
+    }
+
+    /// Publishes the tally (recomputed here and compared), decryption shares or the result, after checking them.
+    public func publishAfterClose(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
+        let cache = try await synced(id)
+        guard cache.closed, let context = cache.context else { throw .wrongPhase("not before the close") }
+        switch payload {
+        case .tally(let t):
+            guard cache.tally == nil else { throw .wrongPhase("the tally is already published") }
+            let ballots = cache.state.compactMap { e -> CountingRule.Cast? in
+                if case .ballot(let b) = e.entry.payload { (e.entry.seq, b) } else { nil }
+            }
+            let recomputed = CountingRule.aggregate(
+                manifest: cache.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: Parallel.cores)
+            guard recomputed == t else {
+                throw .invalidEntry([CheckFailure(.tallyAggregates, "the tally differs from the counted ballots")])
+            }
+        case .decryptionShares(let d):
+            guard let t = cache.tally else { throw .wrongPhase("no tally yet") }
+            let f = d.check(
+                in: context, tally: t, tallyHash: ProtocolHashes.tallyHash(contextHash: context.contextHash, t), workers: Parallel.cores)
+            guard f.isEmpty else { throw .invalidEntry(f) }
+        case .result:
+            guard cache.tally != nil else { throw .wrongPhase("no tally yet") }
+        default:
+            throw .malformed("\(payload.kind) entries are not published this way")
+        }
+        let seq = try await append(id, payload).entry.seq
+        if case .result = payload { _ = try await signTreeHead(id) }
+        return seq
+    }
+
+    // MARK: - Tree heads, proofs, entries
+
+    /// Signs the current tree head and stores it.
+    public func signTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {
+        let cache = try await synced(id)
+        let head = SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+        do { try await store.saveTreeHead(electionId: id, head) } catch { throw .storage("\(error)") }
+        return head
+    }
+
+    /// A freshly signed head of the current tree (not stored).
+    public func currentTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {
+        SignedTreeHead.sign(try await synced(id).tree, key: boardKey, at: clock())
+    }
+
+    /// RFC 9162 consistency proof between two sizes.
+    public func consistencyProof(_ id: String, from m: Int, to n: Int) async throws(BoardError) -> [String] {
+        let cache = try await synced(id)
+        do { return try cache.tree.consistencyProof(from: m, to: n).map(Hex.encode) } catch {
+            throw .malformed("no consistency proof from \(m) to \(n): the log has \(cache.tree.size) entries")
+        }
+    }
+
+    /// A receipt for the entry at `index`, with a fresh signed head and the inclusion proof.
+    private func receipt(_ id: String, index: Int, hash: Digest) throws(BoardError) -> BoardReceipt {
+        guard let cache = elections[id], index < cache.state.count else { throw .storage("entry \(index) is not loaded") }
+        let head = SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+        let proof: [[UInt8]]
+        do { proof = try cache.tree.inclusionProof(index: index, size: cache.tree.size) } catch { throw .storage("\(error)") }
+        return BoardReceipt(
+            ballotHash: hash, trackingCode: ProtocolHashes.trackingCode(hash), index: index,
+            line: String(decoding: cache.state[index].line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))
+    }
+
+    /// Entries in a range, as their exact lines.
+    public func entries(_ id: String, range: Range<Int>) async throws(BoardError) -> [String] {
+        let cache = try await synced(id)
+        guard range.lowerBound >= 0, range.upperBound <= cache.state.count, range.count <= 10_000 else {
+            throw .malformed(
+                "entries \(range.lowerBound)..<\(range.upperBound): the log has \(cache.state.count), at most 10,000 per request")
+        }
+        return cache.state[range].map { String(decoding: $0.line, as: UTF8.self) }
+    }
+
+    /// The whole record as files: manifest bytes, log lines, stored tree heads.
+    public func export(_ id: String) async throws(BoardError) -> (manifest: [UInt8], log: [[UInt8]], heads: [SignedTreeHead]) {
+        let cache = try await synced(id)
+        do {
+            return (try await store.manifest(electionId: id), cache.state.map(\.line), try await store.treeHeads(electionId: id))
+        } catch { throw .storage("\(error)") }
+    }
+}

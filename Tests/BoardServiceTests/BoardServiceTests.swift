@@ -1,0 +1,164 @@
+import BoardService
+import BoardStorage
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+import Ristretto
+import Testing
+import TransparencyLog
+
+@testable import ElectionProtocol
+
+/// A clock the test moves.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time: Date
+    init(_ t: Date) { time = t }
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return time
+    }
+    func set(_ t: Date) {
+        lock.lock()
+        time = t
+        lock.unlock()
+    }
+}
+
+@Suite("Board service on SQLite: a referendum through two board servers sharing one store")
+struct BoardServiceTests {
+    @Test("Setup, casting rules with stable codes, receipts with inclusion proofs, close, tally, decryption, export that verifies")
+    func referendum() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-board-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteBoardStore(path: dir.appendingPathComponent("board.sqlite").path)
+        let boardKey = Ed25519.SigningKey()
+        let opens = Date(timeIntervalSince1970: 1_900_000_000)
+        let clock = TestClock(opens.addingTimeInterval(-3600))
+        // Two board servers on one database.
+        let a = BoardService(store: store, boardKey: boardKey, clock: { clock.now })
+        let b = BoardService(store: store, boardKey: boardKey, clock: { clock.now })
+
+        let trustees = (1...3).map { Trustee(id: "t\($0)") }
+        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
+        let q = Question(id: "ref", text: "Approve?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
+        let manifest = Manifest(
+            electionId: "board-test", title: "Board test", questions: [q],
+            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p1", name: "P1", questions: ["ref"])])],
+            channels: [.remote], window: VotingWindow(opens: opens, closes: opens.addingTimeInterval(86_400)),
+            trustees: trustees.enumerated().map {
+                TrusteeDescriptor(id: $1.id, index: $0 + 1, signingKey: $1.signingKey.publicKey, exchangeKey: $1.exchangeKey.publicKey)
+            },
+            threshold: 2, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
+        let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
+        let hash = ProtocolHashes.manifestHash(manifestBytes)
+        #expect(try await a.createElection(manifestBytes: manifestBytes) == "board-test")
+        await #expect { _ = try await b.createElection(manifestBytes: manifestBytes) } throws: {
+            ($0 as? BoardError)?.code == "electionExists"
+        }
+
+        // Key ceremony through alternating servers.
+        let commitments = try trustees.map { try $0.commit(manifest: manifest, manifestHash: hash) }
+        for (i, c) in commitments.enumerated() { _ = try await (i % 2 == 0 ? a : b).publish("board-test", .trusteeCommitment(c)) }
+        await #expect { _ = try await a.publish("board-test", .trusteeCommitment(commitments[0])) } throws: {
+            ($0 as? BoardError)?.code == "wrongPhase"
+        }
+        var shares = [Scalar]()
+        for t in trustees {
+            guard case .accepted(let s) = try t.receiveShares(manifest: manifest, manifestHash: hash, commitments: commitments) else {
+                throw CeremonyError.ceremonyFailed(cheaters: [])
+            }
+            shares.append(s)
+        }
+        let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: commitments.map(\.commitments))
+        let (lists, issued) = authority.issue(
+            roll: VoterRoll(voters: (0..<6).map { .init(id: "v\($0)", precinct: "p1") }), manifest: manifest, manifestHash: hash)
+        await #expect { _ = try await a.publish("board-test", .credentialList(lists[0])) } throws: {
+            ($0 as? BoardError)?.code == "wrongPhase"
+        }
+        _ = try await b.publish(
+            "board-test",
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
+        )
+        _ = try await a.publish("board-test", .credentialList(lists[0]))
+
+        let encryptor = BallotEncryptor(context: context)
+        func ballot(_ v: Int, _ choice: Int) throws -> (EncryptedBallot, BallotSecrets) {
+            try encryptor.encrypt(precinct: "p1", channel: .remote, credential: issued[v].credential, choices: ["ref": [choice]])
+        }
+        let (early, _) = try ballot(0, 0)
+        await #expect { _ = try await a.cast("board-test", early) } throws: { ($0 as? BoardError)?.code == "notOpenYet" }
+
+        clock.set(opens.addingTimeInterval(60))
+        var receipts = [BoardReceipt]()
+        for v in 0..<5 {
+            let (bal, _) = try ballot(v, v % 2)
+            let r = try await (v % 2 == 0 ? a : b).cast("board-test", bal)
+            #expect(r.verify(boardKey: boardKey.publicKey, ballotHash: bal.hash(contextHash: context.contextHash)))
+            #expect(!r.verify(boardKey: Ed25519.SigningKey().publicKey, ballotHash: bal.hash(contextHash: context.contextHash)))
+            receipts.append(r)
+        }
+        // Idempotent: the same ballot on the other server gets the same index.
+        let (again, _) = try ballot(5, 1)
+        let r1 = try await a.cast("board-test", again)
+        let r2 = try await b.cast("board-test", again)
+        #expect(r1.index == r2.index)
+        // A re-vote supersedes; a bad proof is refused with its code; a spoiled ballot cannot be cast.
+        _ = try await a.cast("board-test", try ballot(0, 1).0)
+        var bad = try ballot(1, 0).0
+        bad.signature.response += .one
+        await #expect { _ = try await a.cast("board-test", bad) } throws: {
+            ($0 as? BoardError)?.code == "invalidSignature" && ($0 as? BoardError)?.status == 422
+        }
+        let (challenged, secrets) = try ballot(2, 0)
+        _ = try await b.spoil("board-test", SpoiledBallot(ballot: challenged, reveals: secrets.reveals))
+        await #expect { _ = try await a.cast("board-test", challenged) } throws: { ($0 as? BoardError)?.code == "spoiledBallot" }
+
+        // Consistency between the first receipt's head and the latest.
+        let latest = try await b.currentTreeHead("board-test")
+        let first = receipts[0].treeHead
+        let proof = try await a.consistencyProof("board-test", from: first.size, to: latest.size).map { try Hex.decode($0) }
+        try MerkleProof.verifyConsistency(
+            oldSize: first.size, newSize: latest.size, oldRoot: first.rootBytes, newRoot: latest.rootBytes, proof: proof)
+
+        // Close: refused early, then at the end of the window; no ballot after.
+        await #expect { _ = try await a.close("board-test") } throws: { ($0 as? BoardError)?.code == "wrongPhase" }
+        clock.set(opens.addingTimeInterval(86_400))
+        _ = try await b.close("board-test")
+        await #expect { _ = try await a.cast("board-test", try ballot(4, 0).0) } throws: { ($0 as? BoardError)?.code == "electionClosed" }
+
+        // Tally, decryption by trustees 1 and 3, result: all checked by the board.
+        var exported = try await a.export("board-test")
+        var state = try RecordState(
+            LoadedRecord.parse(manifestBytes: exported.manifest, log: Array(exported.log.map { $0 + [10] }.joined())))
+        let tally = try Tallier.tally(state, workers: 2)
+        var wrong = tally
+        wrong.cells[0].ballots += 1
+        await #expect { _ = try await a.publishAfterClose("board-test", .tally(wrong)) } throws: {
+            ($0 as? BoardError)?.code == "invalidEntry"
+        }
+        _ = try await a.publishAfterClose("board-test", .tally(tally))
+        for i in [0, 2] {
+            _ = try await b.publishAfterClose(
+                "board-test", .decryptionShares(try trustees[i].decrypt(tally: tally, secretShare: shares[i], context: context)))
+        }
+        exported = try await b.export("board-test")
+        state = try RecordState(LoadedRecord.parse(manifestBytes: exported.manifest, log: Array(exported.log.map { $0 + [10] }.joined())))
+        let (result, _) = try Tallier.combine(state, context: context, workers: 2)
+        _ = try await a.publishAfterClose("board-test", .result(result))
+        #expect(result.summary.total.questions[0].counts == [2, 4])  // v0 re-voted no
+
+        // The exported record verifies, tree heads included.
+        exported = try await a.export("board-test")
+        var record = LoadedRecord.parse(manifestBytes: exported.manifest, log: Array(exported.log.map { $0 + [10] }.joined()))
+        record.treeHeads = exported.heads
+        let report = RecordVerifier.verify(record, workers: 2)
+        #expect(report.ok, "\(report.failures)")
+        #expect(exported.heads.count == 2)
+        #expect(report.checks.first { $0.check == "1.4" }?.status == .passed)
+        await #expect { _ = try await a.entries("nope", range: 0..<1) } throws: { ($0 as? BoardError)?.code == "unknownElection" }
+    }
+}
