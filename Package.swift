@@ -13,6 +13,7 @@ let package = Package(
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
     ],
     targets: [
         // The only C: libsodium, found through pkg-config.
@@ -46,6 +47,14 @@ let package = Package(
         .target(
             name: "BoardService",
             dependencies: ["BoardStorage", "ElectionProtocol", "ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
+        // The HTTP board (Hummingbird 2): buildRouter / buildApplication over a BoardService.
+        .target(
+            name: "BoardServer",
+            dependencies: [
+                "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "TransparencyLog", "Ristretto",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            resources: [.copy("openapi.yaml")]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
@@ -67,6 +76,12 @@ let package = Package(
         .testTarget(
             name: "BoardServiceTests",
             dependencies: ["BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "TransparencyLog", "Ristretto"]),
+        .testTarget(
+            name: "BoardServerTests",
+            dependencies: [
+                "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto", "TransparencyLog",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),

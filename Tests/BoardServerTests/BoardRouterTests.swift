@@ -1,0 +1,185 @@
+import BoardServer
+import BoardService
+import BoardStorage
+import ElectionRecord
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Ristretto
+import Testing
+import TransparencyLog
+
+@testable import ElectionProtocol
+
+@Suite("Board HTTP API through the router")
+struct BoardRouterTests {
+    static func json(_ value: some Encodable) throws -> ByteBuffer { ByteBuffer(bytes: try RecordCoding.encode(value)) }
+    static func auth(_ token: String) -> HTTPFields { [.contentType: "application/json", .authorization: "Bearer \(token)"] }
+    static func code(_ r: TestResponse) throws -> String { try RecordCoding.decode(BoardError.self, from: Array(buffer: r.body)).code }
+
+    @Test("Create, set up, cast with receipt, hostile requests refused with codes and nothing stored")
+    func api() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-http-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let boardKey = Ed25519.SigningKey()
+        let service = BoardService(store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: boardKey)
+        var settings = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "operator-secret")
+        settings.bodyLimit = 64 * 1024
+        let config = settings
+        let app = buildApplication(service: service, configuration: config)
+
+        let trustee = Trustee(id: "t1")
+        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
+        let now = Date()
+        let manifest = Manifest(
+            electionId: "http-test", title: "HTTP",
+            questions: [Question(id: "ref", text: "?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)],
+            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p", name: "P", questions: ["ref"])])], channels: [.remote],
+            window: VotingWindow(opens: now.addingTimeInterval(-3600), closes: now.addingTimeInterval(3600)),
+            trustees: [
+                TrusteeDescriptor(id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
+            ],
+            threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
+        let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
+        let hash = ProtocolHashes.manifestHash(manifestBytes)
+        let jsonType: HTTPFields = [.contentType: "application/json"]
+
+        try await app.test(.router) { client in
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/openapi.yaml", method: .get) { r in
+                #expect(String(buffer: r.body).hasPrefix("openapi: 3"))
+            }
+            // Creating needs the operator token.
+            try await client.execute(uri: "/elections", method: .post, headers: jsonType, body: ByteBuffer(bytes: manifestBytes)) { r in
+                #expect(r.status == .unauthorized)
+                let got = try Self.code(r)
+
+                #expect(got == "unauthorized")
+            }
+            let created = try await client.execute(
+                uri: "/elections", method: .post, headers: Self.auth("operator-secret"), body: ByteBuffer(bytes: manifestBytes)
+            ) { r in
+                #expect(r.status == .created)
+                return try RecordCoding.decode(ElectionCreated.self, from: Array(buffer: r.body))
+            }
+            #expect(created.adminToken == config.adminToken("http-test"))
+            try await client.execute(uri: "/elections/http-test/manifest", method: .get) {
+                #expect(Array(buffer: $0.body) == manifestBytes)
+            }
+
+            // Trustee commits with its token; the ceremony result and credentials with the admin token.
+            let commitment = try trustee.commit(manifest: manifest, manifestHash: hash)
+            try await client.execute(
+                uri: "/elections/http-test/entries", method: .post, headers: Self.auth(created.adminToken + "x"),
+                body: try Self.json(EntryPayload.trusteeCommitment(commitment))
+            ) {
+                let got = try Self.code($0)
+
+                #expect(got == "unauthorized")
+            }
+            try await client.execute(
+                uri: "/elections/http-test/entries", method: .post, headers: Self.auth(created.trusteeTokens["1"]!),
+                body: try Self.json(EntryPayload.trusteeCommitment(commitment))
+            ) {
+                #expect($0.status == .created)
+            }
+            guard case .accepted(let share) = try trustee.receiveShares(manifest: manifest, manifestHash: hash, commitments: [commitment])
+            else { return }
+            _ = share
+            let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: [commitment.commitments])
+            let ceremony = EntryPayload.keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
+            try await client.execute(
+                uri: "/elections/http-test/entries", method: .post, headers: Self.auth(created.adminToken), body: try Self.json(ceremony)
+            ) { #expect($0.status == .created) }
+            let (lists, issued) = authority.issue(
+                roll: VoterRoll(voters: [.init(id: "v", precinct: "p")]), manifest: manifest, manifestHash: hash)
+            try await client.execute(
+                uri: "/elections/http-test/entries", method: .post, headers: Self.auth(created.adminToken),
+                body: try Self.json(EntryPayload.credentialList(lists[0]))
+            ) { #expect($0.status == .created) }
+
+            // A ballot: receipt verifies; the same ballot again gives the same receipt index.
+            let ballot = try BallotEncryptor(context: context).encrypt(
+                precinct: "p", channel: .remote, credential: issued[0].credential, choices: ["ref": [0]]
+            ).ballot
+            let receipt = try await client.execute(
+                uri: "/elections/http-test/ballots", method: .post, headers: jsonType, body: try Self.json(ballot)
+            ) { r in
+                #expect(r.status == .ok)
+                return try RecordCoding.decode(BoardReceipt.self, from: Array(buffer: r.body))
+            }
+            #expect(receipt.verify(boardKey: boardKey.publicKey, ballotHash: ballot.hash(contextHash: context.contextHash)))
+            try await client.execute(uri: "/elections/http-test/ballots", method: .post, headers: jsonType, body: try Self.json(ballot)) {
+                r in
+                let got = try RecordCoding.decode(BoardReceipt.self, from: Array(buffer: r.body)).index
+
+                #expect(got == receipt.index)
+            }
+            let sizeBefore = try await client.execute(uri: "/elections/http-test/tree-head", method: .get) {
+                try RecordCoding.decode(SignedTreeHead.self, from: Array(buffer: $0.body)).size
+            }
+
+            // Hostile requests: each gets its status and code, none changes the log.
+            var badPoint = try RecordCoding.encode(ballot)
+            let cred = Array(ballot.credential.hex.utf8)
+            if let at = badPoint.firstRange(of: cred) { badPoint.replaceSubrange(at, with: Array(String(repeating: "f", count: 64).utf8)) }
+            let cases: [(String, HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
+                ("/elections/http-test/ballots", jsonType, ByteBuffer(string: "{\"electionId\": "), .badRequest, "malformed"),
+                (
+                    "/elections/http-test/ballots", [.contentType: "text/plain"], try Self.json(ballot), .unsupportedMediaType,
+                    "unsupportedMediaType"
+                ),
+                (
+                    "/elections/http-test/ballots", jsonType, ByteBuffer(repeating: UInt8(ascii: " "), count: 70 * 1024), .contentTooLarge,
+                    "bodyTooLarge"
+                ),
+                ("/elections/http-test/ballots", jsonType, ByteBuffer(bytes: badPoint), .badRequest, "malformed"),
+                ("/elections/other/ballots", jsonType, try Self.json(ballot), .notFound, "unknownElection"),
+                ("/elections/http-test/close", jsonType, ByteBuffer(), .unauthorized, "unauthorized"),
+            ]
+            for (uri, headers, body, status, expected) in cases {
+                try await client.execute(uri: uri, method: .post, headers: headers, body: body) { r in
+                    #expect(r.status == status, "\(uri) \(expected)")
+                    let got = try Self.code(r)
+
+                    #expect(got == expected)
+                }
+            }
+            var forged = ballot
+            forged.signature.response += .one
+            try await client.execute(uri: "/elections/http-test/ballots", method: .post, headers: jsonType, body: try Self.json(forged)) {
+                r in
+                #expect(r.status == .unprocessableContent)
+                let got = try Self.code(r)
+
+                #expect(got == "invalidSignature")
+            }
+            try await client.execute(uri: "/elections/http-test/close", method: .post, headers: Self.auth(created.adminToken)) { r in
+                #expect(r.status == .conflict)
+                let got = try Self.code(r)
+
+                #expect(got == "wrongPhase")
+            }
+            let sizeAfter = try await client.execute(uri: "/elections/http-test/tree-head", method: .get) {
+                try RecordCoding.decode(SignedTreeHead.self, from: Array(buffer: $0.body)).size
+            }
+            #expect(sizeAfter == sizeBefore, "refused requests stored nothing")
+
+            // Entries and a consistency proof.
+            try await client.execute(uri: "/elections/http-test/entries?start=0&end=\(sizeAfter)", method: .get) { r in
+                let got = try RecordCoding.decode(EntriesResponse.self, from: Array(buffer: r.body)).entries.count
+
+                #expect(got == sizeAfter)
+            }
+            try await client.execute(uri: "/elections/http-test/consistency?from=\(receipt.treeHead.size)&to=\(sizeAfter)", method: .get) {
+                #expect($0.status == .ok)
+            }
+            try await client.execute(uri: "/elections/http-test/consistency?from=9&to=2", method: .get) { r in
+                let got = try Self.code(r)
+                #expect(got == "malformed")
+            }
+        }
+    }
+}
