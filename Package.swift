@@ -66,6 +66,7 @@ let package = Package(
             name: "PlebisciteCLI",
             dependencies: [
                 "ElectionProtocol", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
+                "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

@@ -2,7 +2,8 @@ import ArgumentParser
 import ElectionRecord
 
 /// The `plebiscite` command line.
-public struct PlebisciteCommand: ParsableCommand {
+@available(macOS 10.15, macCatalyst 13, iOS 13, tvOS 13, watchOS 6, *)
+public struct PlebisciteCommand: AsyncParsableCommand {
     public static let configuration = CommandConfiguration(
         commandName: "plebiscite",
         abstract: "A referendum system in which every claim can be checked by anyone.",
@@ -14,7 +15,7 @@ public struct PlebisciteCommand: ParsableCommand {
         subcommands: [
             Demo.self, Verify.self, Results.self, Bench.self,
             ElectionCommand.self, TrusteeCommand.self, AuthorityCommand.self, DeviceCommand.self,
-            Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self, ForensicsCommand.self,
+            Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self, ForensicsCommand.self, Serve.self,
         ]
     )
 

@@ -182,4 +182,41 @@ struct BoardRouterTests {
             }
         }
     }
+
+    @Test("Live, over a real socket: health, OpenAPI, typed errors, body limit")
+    func live() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-live-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let service = BoardService(
+            store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: Ed25519.SigningKey())
+        var settings = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        settings.port = 0
+        settings.bodyLimit = 4096
+        let app = buildApplication(service: service, configuration: settings)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            try await client.execute(uri: "/openapi.yaml", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(text.contains("/elections/{id}/ballots"))
+            }
+            try await client.execute(uri: "/elections/none/tree-head", method: .get) { r in
+                #expect(r.status == .notFound)
+                let got = try Self.code(r)
+                #expect(got == "unknownElection")
+            }
+            try await client.execute(
+                uri: "/elections", method: .post, headers: Self.auth("op"), body: ByteBuffer(repeating: 32, count: 10_000)
+            ) { r in
+                #expect(r.status == .contentTooLarge)
+            }
+            try await client.execute(
+                uri: "/elections", method: .post, headers: Self.auth("op"), body: ByteBuffer(string: "{\"version\": 2}")
+            ) { r in
+                #expect(r.status == .badRequest)
+                let got = try Self.code(r)
+                #expect(got == "malformed")
+            }
+        }
+    }
 }

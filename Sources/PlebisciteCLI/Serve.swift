@@ -1,0 +1,90 @@
+import ArgumentParser
+import BoardServer
+import BoardService
+import BoardStorage
+import BoardStoragePostgres
+import ElectionRecord
+import Foundation
+import Hummingbird
+import PlebisciteCrypto
+import Ristretto
+
+extension PlebisciteCommand {
+    /// `plebiscite serve`: the bulletin board over HTTP.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run the bulletin board over HTTP (SQLite file by default, or PostgreSQL).",
+            discussion: """
+                On first start it creates the board's signing key (encrypted under the passphrase) and a token
+                secret; it prints the board's public key (for the manifest's boardKey) and the operator token.
+                Several servers may share one PostgreSQL database if they share the key and the secret files.
+                """)
+
+        @Option(help: "SQLite file, or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE.") var database = "board.sqlite"
+        @Option(help: "Address to listen on.") var host = "127.0.0.1"
+        @Option(help: "Port to listen on.") var port = 8080
+        @Option(help: "The board's key file (created if missing).") var boardKey = "board-server.key.json"
+        @Option(help: "File with the token secret (created if missing).") var tokenSecret = "board-secret"
+        @Option(help: "Largest request body in bytes.") var bodyLimit = 1 << 20
+        @OptionGroup var passphrase: PassphraseOptions
+
+        func validate() throws {
+            if port < 0 || port > 65535 { throw ValidationError("--port must be 0 to 65535") }
+            if bodyLimit < 1024 { throw ValidationError("--body-limit must be at least 1024 bytes") }
+        }
+
+        func run() async throws {
+            let key = try loadOrCreateKey()
+            let secret = try loadOrCreateSecret()
+            let store: any BoardStore
+            do { store = try await openStore() } catch { throw ValidationError("\(database): \(error)") }
+            var config = BoardServerConfiguration(
+                tokenSecret: secret, operatorToken: Digest.of("operator-token") { $0.append(bytes: secret) }.hex)
+            config.host = host
+            config.port = port
+            config.bodyLimit = bodyLimit
+            let service = BoardService(store: store, boardKey: key)
+            print("Plebiscite board on http://\(host):\(port) (store: \(database))")
+            print("Board public key (the manifest's boardKey): \(key.publicKey.hex)")
+            print("Operator token (create elections with it): \(config.operatorToken)")
+            try await buildApplication(service: service, configuration: config).runService()
+        }
+
+        func openStore() async throws -> any BoardStore {
+            guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"), let url = URLComponents(string: database) else {
+                return try SQLiteBoardStore(path: database)
+            }
+            guard let host = url.host, let user = url.user, url.path.count > 1 else {
+                throw ValidationError("a PostgreSQL URL reads postgres://USER[:PASSWORD]@HOST:PORT/DATABASE")
+            }
+            return try await PostgresBoardStore(
+                host: host, port: url.port ?? 5432, username: user, password: url.password, database: String(url.path.dropFirst()))
+        }
+
+        func loadOrCreateKey() throws -> Ed25519.SigningKey {
+            if FileManager.default.fileExists(atPath: boardKey) {
+                let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
+                return try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
+            }
+            let key = Ed25519.SigningKey()
+            try KeyFile<SigningSecret, PublicIdentity>.create(
+                kind: "board", id: "board", publicPart: PublicIdentity(kind: "board", id: "board", signingKey: key.publicKey),
+                secret: SigningSecret(seed: HexBytes(key.seed)), passphrase: try passphrase.passphrase(confirm: true)
+            ).write(to: boardKey)
+            return key
+        }
+
+        func loadOrCreateSecret() throws -> [UInt8] {
+            if let text = try? String(contentsOfFile: tokenSecret, encoding: .utf8) {
+                guard let bytes = try? Hex.decode(text.trimmingCharacters(in: .whitespacesAndNewlines)), bytes.count >= 16 else {
+                    throw ValidationError("\(tokenSecret) does not hold a hex secret of at least 16 bytes")
+                }
+                return bytes
+            }
+            let secret = Sodium.randomBytes(32)
+            try Data((Hex.encode(secret) + "\n").utf8).write(to: URL(fileURLWithPath: tokenSecret), options: .atomic)
+            chmod(tokenSecret, 0o600)
+            return secret
+        }
+    }
+}
