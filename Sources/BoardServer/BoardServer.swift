@@ -110,10 +110,18 @@ public struct EntriesResponse: Codable, Sendable {
 }
 
 /// The board's HTTP API (docs/openapi.yaml, also served at /openapi.yaml).
-public func buildRouter(service: BoardService, configuration config: BoardServerConfiguration) -> Router<BasicRequestContext> {
+public func buildRouter(
+    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
+) -> Router<BasicRequestContext> {
     let router = Router()
+    router.add(middleware: MetricsMiddleware(metrics: metrics))
     let limit = config.bodyLimit
     router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
+    router.get("/metrics") { _, _ in
+        Response(
+            status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+            body: .init(byteBuffer: ByteBuffer(string: metrics.exposition())))
+    }
     router.get("/openapi.yaml") { _, _ in
         let text = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap { try? Data(contentsOf: $0) } ?? Data()
         return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: Array(text))))
@@ -155,9 +163,15 @@ public func buildRouter(service: BoardService, configuration config: BoardServer
     }
     router.post("/elections/:id/ballots") { request, context in
         let id = try context.parameters.require("id")
-        let ballot = try decode(EncryptedBallot.self, try await jsonBody(request, limit: limit), what: "ballot")
-        let receipt = try await call { () async throws(BoardError) in try await service.cast(id, ballot) }
-        return jsonResponse(receipt)
+        do {
+            let ballot = try decode(EncryptedBallot.self, try await jsonBody(request, limit: limit), what: "ballot")
+            let receipt = try await call { () async throws(BoardError) in try await service.cast(id, ballot) }
+            metrics.ballot(accepted: true, reason: nil)
+            return jsonResponse(receipt)
+        } catch let e as BoardHTTPError {
+            metrics.ballot(accepted: false, reason: e.error.code)
+            throw e
+        }
     }
     router.post("/elections/:id/spoiled") { request, context in
         let id = try context.parameters.require("id")
@@ -197,8 +211,10 @@ public func buildRouter(service: BoardService, configuration config: BoardServer
 }
 
 /// The application: the router on the configured loopback address and port.
-public func buildApplication(service: BoardService, configuration config: BoardServerConfiguration) -> some ApplicationProtocol {
+public func buildApplication(
+    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
+) -> some ApplicationProtocol {
     Application(
-        router: buildRouter(service: service, configuration: config),
+        router: buildRouter(service: service, configuration: config, metrics: metrics),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "plebiscite-board"))
 }

@@ -176,6 +176,16 @@ struct BoardRouterTests {
             try await client.execute(uri: "/elections/http-test/consistency?from=\(receipt.treeHead.size)&to=\(sizeAfter)", method: .get) {
                 #expect($0.status == .ok)
             }
+            // Metrics: ballots accepted and refused by reason, requests by route and status.
+            try await client.execute(uri: "/metrics", method: .get) { r in
+                let text = String(buffer: r.body)
+                #expect(text.contains("plebiscite_ballots_accepted_total 2"))
+                #expect(text.contains("plebiscite_ballots_rejected_total{reason=\"invalidSignature\"} 1"))
+                #expect(text.contains("plebiscite_ballots_rejected_total{reason=\"malformed\"} 2"))
+                #expect(text.contains("route=\"/elections/{id}/ballots\",status=\"200\"} 2"))
+                #expect(text.contains("plebiscite_request_duration_seconds_count"))
+                #expect(!text.contains(created.adminToken))
+            }
             try await client.execute(uri: "/elections/http-test/consistency?from=9&to=2", method: .get) { r in
                 let got = try Self.code(r)
                 #expect(got == "malformed")
