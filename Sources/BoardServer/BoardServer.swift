@@ -17,6 +17,8 @@ public struct BoardServerConfiguration: Sendable {
     public var bodyLimit = 1 << 20
     public var host = "127.0.0.1"
     public var port = 8080
+    /// Per-client rate limit: burst size and sustained requests per second (nil: none).
+    public var rateLimit: (burst: Int, perSecond: Double)? = (burst: 2_000, perSecond: 1_000)
 
     public init(tokenSecret: [UInt8], operatorToken: String) {
         self.tokenSecret = tokenSecret
@@ -112,9 +114,12 @@ public struct EntriesResponse: Codable, Sendable {
 /// The board's HTTP API (docs/openapi.yaml, also served at /openapi.yaml).
 public func buildRouter(
     service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
-) -> Router<BasicRequestContext> {
-    let router = Router()
+) -> Router<BoardRequestContext> {
+    let router = Router(context: BoardRequestContext.self)
     router.add(middleware: MetricsMiddleware(metrics: metrics))
+    if let limit = config.rateLimit {
+        router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(burst: limit.burst, perSecond: limit.perSecond)))
+    }
     let limit = config.bodyLimit
     router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
     router.get("/metrics") { _, _ in

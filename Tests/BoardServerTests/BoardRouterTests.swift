@@ -1,4 +1,3 @@
-import BoardServer
 import BoardService
 import BoardStorage
 import ElectionRecord
@@ -9,6 +8,7 @@ import Ristretto
 import Testing
 import TransparencyLog
 
+@testable import BoardServer
 @testable import ElectionProtocol
 
 @Suite("Board HTTP API through the router")
@@ -228,5 +228,38 @@ struct BoardRouterTests {
                 #expect(got == "malformed")
             }
         }
+    }
+
+    @Test("Per-client rate limit: past the burst, requests get 429 rateLimited")
+    func rateLimit() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-rate-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let service = BoardService(
+            store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: Ed25519.SigningKey())
+        var settings = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        settings.rateLimit = (burst: 3, perSecond: 0.001)
+        let app = buildApplication(service: service, configuration: settings)
+        try await app.test(.router) { client in
+            for _ in 0..<3 { try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) } }
+            try await client.execute(uri: "/health", method: .get) { r in
+                #expect(r.status == .tooManyRequests)
+                let got = try Self.code(r)
+                #expect(got == "rateLimited")
+            }
+        }
+        let limiter = RateLimiterProbe.make()
+        #expect(limiter)
+    }
+}
+
+/// The limiter refills with time and keeps clients apart.
+enum RateLimiterProbe {
+    static func make() -> Bool {
+        let l = RateLimiter(burst: 2, perSecond: 1)
+        let a1 = l.allow("a", now: 0), a2 = l.allow("a", now: 0), a3 = l.allow("a", now: 0)
+        let b1 = l.allow("b", now: 0)
+        let a4 = l.allow("a", now: 1.01)
+        return a1 && a2 && !a3 && b1 && a4
     }
 }
