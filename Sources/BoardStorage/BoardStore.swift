@@ -46,6 +46,19 @@ public struct StoredLine: Sendable, Equatable {
     }
 }
 
+extension StoredLine {
+    /// The entry the line holds, once it is checked to continue `tail` (the right seq and prev):
+    /// every driver runs this inside its exclusive section before inserting.
+    public func entry(continuing tail: LogTail) throws -> LogEntry {
+        let entry = try RecordCoding.decode(LogEntry.self, from: line)
+        guard entry.seq == tail.count, entry.prev == tail.lastHash else {
+            throw BoardStoreError.backend(
+                "line names seq \(entry.seq) and prev \(entry.prev), the tail is \(tail.count) / \(tail.lastHash)")
+        }
+        return entry
+    }
+}
+
 /// The board's append-only log of one or more elections.
 ///
 /// Appends are strictly ordered and gap-free per election, also with several board servers on

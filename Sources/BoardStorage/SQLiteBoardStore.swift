@@ -97,11 +97,7 @@ public final class SQLiteBoardStore: BoardStore {
         try pool.write { db in
             let tail = try Self.tail(db, electionId)
             let stored = try makeLine(tail)
-            let entry = try RecordCoding.decode(LogEntry.self, from: stored.line)
-            guard entry.seq == tail.count, entry.prev == tail.lastHash else {
-                throw BoardStoreError.backend(
-                    "line names seq \(entry.seq) and prev \(entry.prev), the tail is \(tail.count) / \(tail.lastHash)")
-            }
+            let entry = try stored.entry(continuing: tail)
             try db.execute(
                 sql: "INSERT INTO entries (election, seq, hash, at, line, ballot_hash) VALUES (?, ?, ?, ?, ?, ?)",
                 arguments: [

@@ -127,11 +127,7 @@ public final class PostgresBoardStore: BoardStore {
         return try await client.withTransaction(logger: logger) { connection in
             let tail = try await Self.tail(connection, electionId, lock: true, logger: logger)
             let stored = try makeLine(tail)
-            let entry = try RecordCoding.decode(LogEntry.self, from: stored.line)
-            guard entry.seq == tail.count, entry.prev == tail.lastHash else {
-                throw BoardStoreError.backend(
-                    "line names seq \(entry.seq) and prev \(entry.prev), the tail is \(tail.count) / \(tail.lastHash)")
-            }
+            let entry = try stored.entry(continuing: tail)
             let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
             let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
             try await connection.query(

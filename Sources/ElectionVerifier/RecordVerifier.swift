@@ -13,7 +13,6 @@ public final class RecordVerifier {
     public let workers: Int
     private var failures = [CheckFailure]()
     private var itemsChecked = [Check: Int]()
-    private var started = Date()
     private var elapsed: TimeInterval = 0
 
     // Chain state, and the Merkle tree over the lines (check 1.4).
@@ -74,15 +73,8 @@ public final class RecordVerifier {
 
     /// Verifies the record in a directory; a missing file is a check 1.1 failure.
     public static func verify(directory: RecordDirectory, workers: Int = Parallel.cores) -> VerificationReport {
-        let start = Date()
         do {
-            let record = try LoadedRecord.load(directory)
-            let v = RecordVerifier(manifestBytes: record.manifestBytes, workers: workers)
-            v.started = start
-            v.reportLineProblems(record.problems)
-            v.ingest(record.entries)
-            v.ingest(treeHeads: record.treeHeads, problems: record.treeHeadProblems)
-            return v.report()
+            return verify(try LoadedRecord.load(directory), workers: workers)
         } catch {
             let v = RecordVerifier(manifestBytes: [], workers: workers)
             v.failures = [CheckFailure(.logStructure, "\(error)")]
