@@ -14,6 +14,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     ],
     targets: [
         // The only C: libsodium, found through pkg-config.
@@ -43,18 +44,29 @@ let package = Package(
                 "BoardStorage", "ElectionRecord", "TransparencyLog",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
+        // What travels between board and clients: receipts, errors, responses.
+        .target(name: "BoardAPI", dependencies: ["ElectionRecord", "TransparencyLog", "Ristretto"]),
         // The board's logic on any store, independent of HTTP: checks, appends, receipts, proofs.
         .target(
             name: "BoardService",
-            dependencies: ["BoardStorage", "ElectionProtocol", "ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
+            dependencies: [
+                "BoardAPI", "BoardStorage", "ElectionProtocol", "ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto",
+            ]),
         // The HTTP board (Hummingbird 2): buildRouter / buildApplication over a BoardService.
         .target(
             name: "BoardServer",
             dependencies: [
-                "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "TransparencyLog", "Ristretto",
-                .product(name: "Hummingbird", package: "hummingbird"),
+                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "TransparencyLog", "Ristretto",
+                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("openapi.yaml")]),
+        // The board's HTTP client, for voters, trustees, administrators, monitors and verifiers.
+        .target(
+            name: "BoardClient",
+            dependencies: [
+                "BoardAPI", "ElectionRecord", "TransparencyLog", "Ristretto",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ]),
         // Independent verifier: record and crypto only.
         .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
@@ -66,22 +78,26 @@ let package = Package(
             name: "PlebisciteCLI",
             dependencies: [
                 "ElectionProtocol", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
-                "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
-                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(
-            name: "BoardStorageTests", dependencies: ["BoardStorage", "BoardStoragePostgres", "ElectionRecord", "TransparencyLog", "Ristretto"]),
+            name: "BoardStorageTests",
+            dependencies: ["BoardStorage", "BoardStoragePostgres", "ElectionRecord", "TransparencyLog", "Ristretto"]),
         .testTarget(
             name: "BoardServiceTests",
-            dependencies: ["BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "TransparencyLog", "Ristretto"]),
+            dependencies: [
+                "BoardAPI", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "TransparencyLog",
+                "Ristretto",
+            ]),
         .testTarget(
             name: "BoardServerTests",
             dependencies: [
-                "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto", "TransparencyLog",
-                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
+                "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
@@ -89,7 +105,12 @@ let package = Package(
         .testTarget(
             name: "ForensicsTests",
             dependencies: ["Forensics", .product(name: "CompressNIO", package: "compress-nio")]),
-        .testTarget(name: "CLITests", dependencies: ["PlebisciteCLI", "ElectionVerifier", "ElectionRecord"]),
+        .testTarget(
+            name: "CLITests",
+            dependencies: [
+                "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "BoardAPI", "BoardClient", "BoardServer", "BoardService",
+                "BoardStorage", "TransparencyLog", "Ristretto",
+            ]),
         .testTarget(
             name: "VerifierTests",
             dependencies: ["ElectionVerifier", "ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI"]

@@ -1,8 +1,11 @@
+import BoardAPI
 import BoardService
 import BoardStorage
 import ElectionRecord
 import Foundation
 import Hummingbird
+import Logging
+import NIOCore
 import PlebisciteCrypto
 import Ristretto
 import TransparencyLog
@@ -92,25 +95,6 @@ func authorize(_ request: Request, accept: [String], what: String) throws {
     }
 }
 
-public struct ElectionCreated: Codable, Sendable {
-    public var electionId: String
-    public var adminToken: String
-    public var trusteeTokens: [String: String]
-}
-
-public struct IndexResponse: Codable, Sendable {
-    public var index: Int
-}
-
-public struct ProofResponse: Codable, Sendable {
-    public var proof: [String]
-}
-
-public struct EntriesResponse: Codable, Sendable {
-    public var start: Int
-    public var entries: [String]
-}
-
 /// The board's HTTP API (docs/openapi.yaml, also served at /openapi.yaml).
 public func buildRouter(
     service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
@@ -164,6 +148,7 @@ public func buildRouter(
         default:
             index = try await call { () async throws(BoardError) in try await service.publish(id, payload) }
         }
+        context.logger.info("entry published", metadata: ["election": "\(id)", "kind": "\(payload.kind)", "index": "\(index)"])
         return jsonResponse(IndexResponse(index: index), status: .created)
     }
     router.post("/elections/:id/ballots") { request, context in
@@ -172,9 +157,15 @@ public func buildRouter(
             let ballot = try decode(EncryptedBallot.self, try await jsonBody(request, limit: limit), what: "ballot")
             let receipt = try await call { () async throws(BoardError) in try await service.cast(id, ballot) }
             metrics.ballot(accepted: true, reason: nil)
+            context.logger.info(
+                "ballot accepted",
+                metadata: [
+                    "election": "\(id)", "index": "\(receipt.index)", "tracking": "\(receipt.trackingCode)", "channel": "\(ballot.channel)",
+                ])
             return jsonResponse(receipt)
         } catch let e as BoardHTTPError {
             metrics.ballot(accepted: false, reason: e.error.code)
+            context.logger.notice("ballot refused", metadata: ["election": "\(id)", "code": "\(e.error.code)"])
             throw e
         }
     }
@@ -188,11 +179,24 @@ public func buildRouter(
         let id = try context.parameters.require("id")
         try authorize(request, accept: [config.adminToken(id)], what: "closing the election")
         let head = try await call { () async throws(BoardError) in try await service.close(id) }
+        context.logger.notice("election closed", metadata: ["election": "\(id)", "size": "\(head.size)", "root": "\(head.root)"])
         return jsonResponse(head)
     }
     router.get("/elections/:id/tree-head") { _, context in
         let id = try context.parameters.require("id")
         return jsonResponse(try await call { () async throws(BoardError) in try await service.currentTreeHead(id) })
+    }
+    router.get("/elections/:id/tree-heads") { _, context in
+        let id = try context.parameters.require("id")
+        return jsonResponse(
+            TreeHeadsResponse(treeHeads: try await call { () async throws(BoardError) in try await service.storedTreeHeads(id) }))
+    }
+    router.get("/board") { _, _ in
+        jsonResponse(
+            BoardInfo(
+                boardKey: service.boardKey.publicKey,
+                elections: try await call { () async throws(BoardError) in try await service.elections() }
+            ))
     }
     router.get("/elections/:id/consistency") { request, context in
         let id = try context.parameters.require("id")
@@ -215,11 +219,57 @@ public func buildRouter(
     return router
 }
 
-/// The application: the router on the configured loopback address and port.
+/// The application: the router on the configured address and port.
 public func buildApplication(
-    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
+    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics(),
+    logger: Logger = Logger(label: "plebiscite.board"),
+    onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service, configuration: config, metrics: metrics),
-        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "plebiscite-board"))
+        configuration: .init(address: .hostname(config.host, port: config.port), serverName: "plebiscite-board"),
+        onServerRunning: onServerRunning, logger: logger)
+}
+
+/// A board server running inside this process (demo, benchmark, tests), on the configured
+/// address; port 0 picks a free one.
+public final class RunningBoard: Sendable {
+    /// The port it listens on.
+    public let port: Int
+    public let url: String
+    private let task: Task<Void, any Error>
+
+    private init(port: Int, host: String, task: Task<Void, any Error>) {
+        self.port = port
+        self.url = "http://\(host):\(port)"
+        self.task = task
+    }
+
+    /// Starts the server and returns once it accepts connections.
+    public static func start(
+        service: BoardService, configuration: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics(),
+        logger: Logger = Logger(label: "plebiscite.board")
+    ) async throws -> RunningBoard {
+        let (ports, continuation) = AsyncStream.makeStream(of: Int.self)
+        let app = buildApplication(service: service, configuration: configuration, metrics: metrics, logger: logger) { channel in
+            continuation.yield(channel.localAddress?.port ?? -1)
+            continuation.finish()
+        }
+        let task = Task {
+            defer { continuation.finish() }  // a server that cannot bind ends the wait too
+            try await app.run()
+        }
+        var iterator = ports.makeAsyncIterator()
+        guard let port = await iterator.next(), port > 0 else {
+            task.cancel()
+            throw BoardHTTPError(error: BoardError(code: "serverFailed", status: 500, message: "the board server did not start"))
+        }
+        return RunningBoard(port: port, host: configuration.host, task: task)
+    }
+
+    /// Stops the server (open requests are cut).
+    public func stop() async {
+        task.cancel()
+        _ = await task.result
+    }
 }

@@ -1,3 +1,4 @@
+import BoardAPI
 import BoardStorage
 import ElectionProtocol
 import ElectionRecord
@@ -6,38 +7,13 @@ import PlebisciteCrypto
 import Ristretto
 import TransparencyLog
 
-/// What a voter's client keeps: enough to check at once that the ballot is on the board.
-public struct BoardReceipt: Codable, Sendable, Equatable {
-    public var ballotHash: Digest
-    public var trackingCode: String
-    public var index: Int
-    /// The exact log line holding the ballot (its Merkle leaf).
-    public var line: String
-    public var treeHead: SignedTreeHead
-    public var inclusionProof: [String]
-
-    /// Checks the receipt against the board key and the ballot the client cast.
-    public func verify(boardKey: Ed25519.PublicKey, ballotHash expected: Digest) -> Bool {
-        guard ballotHash == expected, treeHead.verify(boardKey: boardKey),
-            let proof = try? inclusionProof.map({ try Hex.decode($0, count: 32) })
-        else { return false }
-        let bytes = Array(line.utf8)
-        guard
-            (try? MerkleProof.verifyInclusion(
-                leafHash: MerkleHash.leaf(bytes), index: index, size: treeHead.size, proof: proof, root: treeHead.rootBytes)) != nil,
-            let entry = try? RecordCoding.decode(LogEntry.self, from: bytes), entry.seq == index
-        else { return false }
-        return true
-    }
-}
-
 /// The bulletin board's logic on any BoardStore: it checks everything the verifier would check
 /// for an entry before appending it, serves receipts, tree heads and proofs, and keeps a cache
 /// of each election's state that it brings up to date from the store before every append, so
 /// several board servers can share one database.
 public actor BoardService {
     public let store: any BoardStore
-    public let boardKey: Ed25519.SigningKey
+    public nonisolated let boardKey: Ed25519.SigningKey
     private let clock: @Sendable () -> Date
     private var elections: [String: ElectionCache] = [:]
 
@@ -351,6 +327,17 @@ public actor BoardService {
         return BoardReceipt(
             ballotHash: hash, trackingCode: ProtocolHashes.trackingCode(hash), index: index,
             line: String(decoding: cache.state[index].line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))
+    }
+
+    /// The heads signed and stored so far (at close and result), oldest first.
+    public func storedTreeHeads(_ id: String) async throws(BoardError) -> [SignedTreeHead] {
+        _ = try await synced(id)
+        do { return try await store.treeHeads(electionId: id) } catch { throw .storage("\(error)") }
+    }
+
+    /// The elections on this board.
+    public func elections() async throws(BoardError) -> [String] {
+        do { return try await store.elections() } catch { throw .storage("\(error)") }
     }
 
     /// Entries in a range, as their exact lines.

@@ -119,6 +119,20 @@ public final class RecordWriter {
         return writer
     }
 
+    /// Writes a whole record as published elsewhere (a board's export), refusing to overwrite one.
+    public static func export(to dir: RecordDirectory, manifestBytes: [UInt8], log: [UInt8], treeHeads: [SignedTreeHead]) throws {
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.url, withIntermediateDirectories: true)
+        guard !fm.fileExists(atPath: dir.logURL.path) else {
+            throw RecordError.io("\(dir.logURL.path) already exists: refusing to overwrite a record")
+        }
+        try Data(manifestBytes).write(to: dir.manifestURL)
+        var heads = [UInt8]()
+        for h in treeHeads { heads += try RecordCoding.encode(h) + [UInt8(ascii: "\n")] }
+        try Data(heads).write(to: dir.treeHeadsURL)
+        try Data(log).write(to: dir.logURL)
+    }
+
     /// Opens an existing record for appending after its `existing` entries.
     public init(_ dir: RecordDirectory, existing: [RecordedEntry], durable: Bool = true) throws {
         directory = dir

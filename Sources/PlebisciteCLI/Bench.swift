@@ -52,11 +52,11 @@ func secondsPerCall(iterations: Int, rounds: Int = 5, _ body: () throws -> Void)
 
 extension PlebisciteCommand {
     /// `plebiscite bench`: benchmarks; `ballots` (the default) and `forensics`.
-    struct Bench: ParsableCommand {
+    struct Bench: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Benchmarks: ballots and records against libsodium (default), or the forensics analysis.",
+            abstract: "Benchmarks: ballots and records against libsodium (default), the board over HTTP, or the forensics analysis.",
             discussion: "Build with `swift build -c release` first: debug builds are many times slower.",
-            subcommands: [BallotBench.self, ForensicsBench.self], defaultSubcommand: BallotBench.self)
+            subcommands: [BallotBench.self, BoardBench.self, ForensicsBench.self], defaultSubcommand: BallotBench.self)
     }
 
     /// `plebiscite bench ballots`: ballot and record figures as ratios to libsodium measured in the same run.

@@ -4,30 +4,38 @@ import Foundation
 
 extension PlebisciteCommand {
     /// `plebiscite demo`: a complete referendum, end to end, verified.
-    struct Demo: ParsableCommand {
+    struct Demo: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run a complete simulated referendum on the embedded record and verify it.")
+            abstract: "Run a complete simulated referendum through a board on loopback (embedded SQLite store) and verify it.",
+            discussion: """
+                Starts the board's HTTP server on a free loopback port over DIR/board.sqlite; trustees, administrator,
+                devices and voters act as its clients (each receipt is checked at once). The record is then downloaded
+                into DIR and verified. --direct skips the server and appends to the record files in this process.
+                """)
 
         @Option(help: "Number of eligible voters.") var voters = 2000
         @Option(help: "Directory for the election record (must not hold one already).") var out = "demo-record"
         @Option(help: "Seed for the simulated voters' choices (cryptographic randomness is never seeded).") var seed: UInt64 = 1
         @Flag(help: "Replace an existing record in --out.") var force = false
+        @Flag(help: "No board server: the board's checks run in this process, appending to the record files.") var direct = false
         @OptionGroup var workers: WorkerOptions
 
         func validate() throws {
             if voters < 1 || voters > 10_000_000 { throw ValidationError("--voters must be between 1 and 10,000,000") }
         }
 
-        func run() throws {
+        func run() async throws {
             let dir = RecordDirectory(path: out)
             if FileManager.default.fileExists(atPath: dir.logURL.path) {
                 guard force else { throw ValidationError("\(out) already holds a record; choose another --out or pass --force") }
                 try FileManager.default.removeItem(at: dir.logURL)
                 try? FileManager.default.removeItem(at: dir.manifestURL)
+                try? FileManager.default.removeItem(at: dir.treeHeadsURL)
             }
             print("Plebiscite demo: \(voters) voters, 3 regions, 8 precincts, channels station/mobile/remote, 3 trustees (threshold 2).")
             let started = Date()
-            let outcome = try DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true).run(at: dir)
+            let scenario = DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true)
+            let outcome = try await direct ? scenario.run(at: dir) : scenario.runOnBoard(at: dir)
             let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
             print(
                 "Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.challenges) challenged and spoiled)."

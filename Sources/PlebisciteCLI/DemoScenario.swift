@@ -50,14 +50,33 @@ public struct DemoScenario: Sendable {
         var spoil: Bool
     }
 
-    public func run(at dir: RecordDirectory) throws -> Outcome {
-        var timings = [(String, Double)]()
-        var clock = Date()
-        func lap(_ name: String) {
-            let now = Date()
-            timings.append((name, now.timeIntervalSince(clock)))
-            clock = now
-        }
+    /// Everything decided before the board sees anything: keys, manifest, the trustees' commitments
+    /// and shares, credentials, the simulated voters' actions and their encrypted ballots.
+    struct Plan {
+        var trustees: [Trustee]
+        var boardKey: Ed25519.SigningKey
+        var manifest: Manifest
+        var manifestBytes: [UInt8]
+        var commitments: [TrusteeCommitment]
+        var secretShares: [Scalar]
+        var context: ElectionContext
+        var lists: [CredentialList]
+        var issued: [CredentialAuthority.Issued]
+        var actions: [Action]
+        var encrypted: [(EncryptedBallot, BallotSecrets)]
+        var intent: [Int: [String: [Int]]]
+        var revotes: Int
+        var challenges: Int
+        var opens: Date
+        var closes: Date
+        /// Trustee left out of decryption (1-based).
+        let absent = 2
+
+        var setupTime: Date { opens.addingTimeInterval(-7 * 86_400) }
+    }
+
+    /// Builds the plan; `lap` records how long each part took.
+    func plan(lap: (String) -> Void) throws -> Plan {
         var rng = SeededGenerator(seed: seed)
 
         // Setup: keys for trustees, authority, devices and board; the manifest.
@@ -104,18 +123,9 @@ public struct DemoScenario: Sendable {
             threshold: 2, credentialAuthority: authority.signingKey.publicKey, devices: devices, boardKey: boardKey.publicKey)
         let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
-        let writer = try RecordWriter.create(
-            at: dir, manifestBytes: manifestBytes, electionId: manifest.electionId,
-            at: opens.addingTimeInterval(-7 * 86_400), durable: false)
-        var boardTime = opens.addingTimeInterval(-7 * 86_400)
-        func tick() -> Date {
-            boardTime += 60
-            return boardTime
-        }
 
         // Key ceremony: every trustee commits, then checks the shares sent to it.
         let commitments = try trustees.map { try $0.commit(manifest: manifest, manifestHash: manifestHash) }
-        for c in commitments { try writer.append(.trusteeCommitment(c), at: tick()) }
         var secretShares = [Scalar]()
         for t in trustees {
             switch try t.receiveShares(manifest: manifest, manifestHash: manifestHash, commitments: commitments) {
@@ -124,19 +134,12 @@ public struct DemoScenario: Sendable {
             }
         }
         let context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: commitments.map(\.commitments))
-        try writer.append(
-            .keyCeremony(
-                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
-            at: tick())
         lap("key ceremony")
 
         // Credentials from a voter roll.
         let precinctIds = manifest.precincts.map(\.id)
         let roll = VoterRoll(voters: (0..<voters).map { VoterRoll.Voter(id: "voter-\($0)", precinct: precinctIds[$0 % precinctIds.count]) })
         let (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
-        for l in lists { try writer.append(.credentialList(l), at: tick()) }
-        var registry = CredentialRegistry()
-        for l in lists { registry.add(l) }
         lap("credentials")
 
         // Simulated voting: who votes, how, when; some coerced then overriding, some challenging.
@@ -204,6 +207,64 @@ public struct DemoScenario: Sendable {
         encryptBar.finish()
         lap("encryption")
 
+        return Plan(
+            trustees: trustees, boardKey: boardKey, manifest: manifest, manifestBytes: manifestBytes, commitments: commitments,
+            secretShares: secretShares, context: context, lists: lists, issued: issued, actions: actions, encrypted: encrypted,
+            intent: intent, revotes: revotes, challenges: challenges, opens: opens, closes: closes)
+    }
+
+    /// Whether the decrypted counts equal the simulated voters' final choices.
+    func matchesIntent(_ plan: Plan, _ result: ElectionResult) -> Bool {
+        let intent = plan.intent, issued = plan.issued, manifest = plan.manifest
+        var expected = [String: [String: [Int]]]()
+        for (v, choice) in intent {
+            let p = issued[v].precinct
+            for (q, selected) in choice {
+                let n = manifest.question(q)!.options.count
+                var counts = expected[p, default: [:]][q, default: Array(repeating: 0, count: n)]
+                for o in selected { counts[o] += 1 }
+                expected[p, default: [:]][q] = counts
+            }
+        }
+        var matches = true
+        for scope in result.summary.precincts {
+            for q in scope.questions where expected[scope.id]?[q.question] ?? Array(repeating: 0, count: q.counts.count) != q.counts {
+                matches = false
+            }
+        }
+        return matches
+    }
+
+    /// Runs the referendum straight on a record directory (no server): the board's checks run in
+    /// this process through BallotBox.
+    public func run(at dir: RecordDirectory) throws -> Outcome {
+        var timings = [(String, Double)]()
+        var clock = Date()
+        func lap(_ name: String) {
+            let now = Date()
+            timings.append((name, now.timeIntervalSince(clock)))
+            clock = now
+        }
+        let plan = try plan(lap: lap)
+        let manifest = plan.manifest, context = plan.context, trustees = plan.trustees, boardKey = plan.boardKey
+        let secretShares = plan.secretShares, closes = plan.closes
+        let writer = try RecordWriter.create(
+            at: dir, manifestBytes: plan.manifestBytes, electionId: manifest.electionId, at: plan.setupTime, durable: false)
+        var boardTime = plan.setupTime
+        func tick() -> Date {
+            boardTime += 60
+            return boardTime
+        }
+        for c in plan.commitments { try writer.append(.trusteeCommitment(c), at: tick()) }
+        try writer.append(
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
+            at: tick())
+        for l in plan.lists { try writer.append(.credentialList(l), at: tick()) }
+        var registry = CredentialRegistry()
+        for l in plan.lists { registry.add(l) }
+        let actions = plan.actions, encrypted = plan.encrypted
+
         // The board checks and appends, in time order; casts between challenges go in parallel batches.
         let box = BallotBox(context: context, registry: registry, writer: writer)
         let castBar = ProgressBar("casting ballots", total: actions.count, enabled: showProgress)
@@ -235,7 +296,7 @@ public struct DemoScenario: Sendable {
         let tally = try Tallier.tally(state, workers: workers)
         try writer.append(.tally(tally), at: closes.addingTimeInterval(600))
         lap("tally")
-        let absent = 2
+        let absent = plan.absent
         for (i, t) in trustees.enumerated() where i + 1 != absent {
             let shares = try t.decrypt(tally: tally, secretShare: secretShares[i], context: context, workers: workers)
             try writer.append(.decryptionShares(shares), at: closes.addingTimeInterval(3_600 + Double(i)))
@@ -246,27 +307,10 @@ public struct DemoScenario: Sendable {
         try writer.signTreeHead(boardKey: boardKey, at: closes.addingTimeInterval(7_200))
         lap("decryption")
 
-        // Check the outcome against the simulated intentions, then verify the record as an observer would.
-        var expected = [String: [String: [Int]]]()
-        for (v, choice) in intent {
-            let p = issued[v].precinct
-            for (q, selected) in choice {
-                let n = manifest.question(q)!.options.count
-                var counts = expected[p, default: [:]][q, default: Array(repeating: 0, count: n)]
-                for o in selected { counts[o] += 1 }
-                expected[p, default: [:]][q] = counts
-            }
-        }
-        var matches = true
-        for scope in result.summary.precincts {
-            for q in scope.questions where expected[scope.id]?[q.question] ?? Array(repeating: 0, count: q.counts.count) != q.counts {
-                matches = false
-            }
-        }
         let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)
         lap("verification")
         return Outcome(
-            directory: dir, result: result, report: report, matchesIntent: matches, ballotsCast: cast,
-            revotes: revotes, challenges: challenges, absentTrustee: absent, timings: timings)
+            directory: dir, result: result, report: report, matchesIntent: matchesIntent(plan, result), ballotsCast: cast,
+            revotes: plan.revotes, challenges: plan.challenges, absentTrustee: absent, timings: timings)
     }
 }

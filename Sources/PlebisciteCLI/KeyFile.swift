@@ -120,24 +120,6 @@ enum Files {
     }
 }
 
-/// Options naming the record directory a step works on.
-struct RecordOptions: ParsableArguments {
-    @Option(help: "The election record directory.") var record: String
-
-    var directory: RecordDirectory { RecordDirectory(path: record) }
-
-    func state() throws -> RecordState {
-        guard FileManager.default.fileExists(atPath: directory.logURL.path) else {
-            throw ValidationError("\(record) is not a record: no log.jsonl (create one with `plebiscite election create`)")
-        }
-        do { return try RecordState(directory: directory) } catch { throw ValidationError("\(error)") }
-    }
-
-    func writer(_ state: RecordState, durable: Bool = true) throws -> RecordWriter {
-        try RecordWriter(directory, existing: state.entries, durable: durable)
-    }
-}
-
 /// The shareable public file every `init` command writes beside its key file.
 struct PublicIdentity: Codable {
     var kind: String

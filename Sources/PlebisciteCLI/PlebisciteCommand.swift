@@ -10,12 +10,14 @@ public struct PlebisciteCommand: AsyncParsableCommand {
         discussion: """
             Start with `plebiscite demo`: a complete referendum on the embedded record, verified.
             The step commands (election, trustee, authority, device, vote, close, tally, combine)
-            run a real referendum from files; `plebiscite verify RECORD` checks any record.
+            run a real referendum from files or, given --record http://HOST:PORT/elections/ID, through a board
+            (`plebiscite serve`); `plebiscite verify RECORD` checks any record, on disk or on a board.
             """,
         subcommands: [
             Demo.self, Verify.self, Results.self, Bench.self,
             ElectionCommand.self, TrusteeCommand.self, AuthorityCommand.self, DeviceCommand.self,
             Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self, ForensicsCommand.self, Serve.self,
+            Monitor.self, Export.self,
         ]
     )
 

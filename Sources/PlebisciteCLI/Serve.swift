@@ -6,6 +6,7 @@ import BoardStoragePostgres
 import ElectionRecord
 import Foundation
 import Hummingbird
+import Logging
 import PlebisciteCrypto
 import Ristretto
 
@@ -26,18 +27,22 @@ extension PlebisciteCommand {
         @Option(help: "The board's key file (created if missing).") var boardKey = "board-server.key.json"
         @Option(help: "File with the token secret (created if missing).") var tokenSecret = "board-secret"
         @Option(help: "Largest request body in bytes.") var bodyLimit = 1 << 20
+        @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
         @OptionGroup var passphrase: PassphraseOptions
 
         func validate() throws {
             if port < 0 || port > 65535 { throw ValidationError("--port must be 0 to 65535") }
             if bodyLimit < 1024 { throw ValidationError("--body-limit must be at least 1024 bytes") }
+            if Logger.Level(rawValue: logLevel) == nil {
+                throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
+            }
         }
 
         func run() async throws {
             let key = try loadOrCreateKey()
             let secret = try loadOrCreateSecret()
             let store: any BoardStore
-            do { store = try await openStore() } catch { throw ValidationError("\(database): \(error)") }
+            do { store = try await openBoardStore(database) } catch { throw ValidationError("\(database): \(error)") }
             var config = BoardServerConfiguration(
                 tokenSecret: secret, operatorToken: Digest.of("operator-token") { $0.append(bytes: secret) }.hex)
             config.host = host
@@ -47,18 +52,9 @@ extension PlebisciteCommand {
             print("Plebiscite board on http://\(host):\(port) (store: \(database))")
             print("Board public key (the manifest's boardKey): \(key.publicKey.hex)")
             print("Operator token (create elections with it): \(config.operatorToken)")
-            try await buildApplication(service: service, configuration: config).runService()
-        }
-
-        func openStore() async throws -> any BoardStore {
-            guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"), let url = URLComponents(string: database) else {
-                return try SQLiteBoardStore(path: database)
-            }
-            guard let host = url.host, let user = url.user, url.path.count > 1 else {
-                throw ValidationError("a PostgreSQL URL reads postgres://USER[:PASSWORD]@HOST:PORT/DATABASE")
-            }
-            return try await PostgresBoardStore(
-                host: host, port: url.port ?? 5432, username: user, password: url.password, database: String(url.path.dropFirst()))
+            var logger = Logger(label: "plebiscite.board")
+            logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
+            try await buildApplication(service: service, configuration: config, logger: logger).runService()
         }
 
         func loadOrCreateKey() throws -> Ed25519.SigningKey {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoardAPI
 import ElectionProtocol
 import ElectionRecord
 import Foundation
@@ -45,7 +46,7 @@ extension PlebisciteCommand {
             }
         }
 
-        struct Issue: ParsableCommand {
+        struct Issue: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Issue one credential per voter and sign the per-precinct public lists.",
                 discussion:
@@ -58,8 +59,8 @@ extension PlebisciteCommand {
             @Option(help: "Where to write the signed public lists (JSON, to publish).") var listsOut = "credential-lists.json"
             @OptionGroup var passphrase: PassphraseOptions
 
-            func run() throws {
-                let state = try record.state()
+            func run() async throws {
+                let state = try await record.state()
                 let file = try KeyFile<SigningSecret, PublicIdentity>.load(key, kind: "authority")
                 let secret = try file.open(passphrase: try passphrase.passphrase(), path: key)
                 let signing = try Ed25519.SigningKey(seed: secret.seed.bytes)
@@ -132,16 +133,19 @@ extension PlebisciteCommand {
             var devices: [String]?
         }
 
-        struct Create: ParsableCommand {
+        struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Write the manifest from a spec file and start the record; create the board key.",
                 discussion: "The spec names the trustees', authority's and devices' .pub.json files; trustee indices follow their order.")
             @Option(help: "The election spec (JSON).") var spec: String
             @OptionGroup var record: RecordOptions
-            @Option(help: "Where to write the board's key file (encrypted).") var boardKey = "board.key.json"
+            @Option(help: "Where to write the board's key file (encrypted); not used on a board server, which has its own key.")
+            var boardKey = "board.key.json"
+            @Option(help: "On a board: where to write the administrator's and trustees' tokens (kept secret, mode 600).")
+            var tokensOut = "tokens.json"
             @OptionGroup var passphrase: PassphraseOptions
 
-            func run() throws {
+            func run() async throws {
                 let s = try Files.read(Spec.self, spec, what: "election spec")
                 let base = URL(fileURLWithPath: spec).deletingLastPathComponent()
                 func identity(_ path: String, kind: String) throws -> PublicIdentity {
@@ -161,14 +165,37 @@ extension PlebisciteCommand {
                     return DeviceDescriptor(id: d.id, channel: ch, signingKey: d.signingKey)
                 }
                 let board = Ed25519.SigningKey()
+                var boardPublic = board.publicKey
+                if let loc = record.location {
+                    guard loc.electionId == s.electionId else {
+                        throw ValidationError("the URL names election \(loc.electionId), the spec \(s.electionId)")
+                    }
+                    boardPublic = try await record.withBoard { client, _ in try await client.info().boardKey }
+                }
                 let manifest = Manifest(
                     electionId: s.electionId, title: s.title, questions: s.questions, regions: s.regions, channels: s.channels,
                     window: s.window, trustees: trustees, threshold: s.threshold,
                     credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
-                    boardKey: board.publicKey)
+                    boardKey: boardPublic)
                 let problems = manifest.problems()
                 guard problems.isEmpty else {
                     throw ValidationError("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))
+                }
+                if record.location != nil {
+                    let token = try record.bearer("creating an election (the operator token `plebiscite serve` printed)")
+                    let bytes = try RecordCoding.encode(manifest, pretty: true)
+                    let created = try await record.withBoard { client, _ in
+                        try await client.createElection(manifestBytes: bytes, operatorToken: token)
+                    }
+                    try Files.write(created, to: tokensOut)
+                    chmod(tokensOut, 0o600)
+                    print(
+                        "Election \(s.electionId) created on \(record.record) (manifest hash \(ProtocolHashes.manifestHash(bytes))).")
+                    print(
+                        "Tokens in \(tokensOut): adminToken for the administrator, trusteeTokens[i] for trustee i; hand them out privately."
+                    )
+                    print("Next: each trustee runs `plebiscite trustee commit --record \(record.record) --token TRUSTEE_TOKEN`.")
+                    return
                 }
                 guard !FileManager.default.fileExists(atPath: boardKey) else {
                     throw ValidationError("\(boardKey) exists: refusing to overwrite a key")
@@ -190,13 +217,13 @@ extension PlebisciteCommand {
             }
         }
 
-        struct FinishCeremony: ParsableCommand {
+        struct FinishCeremony: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 commandName: "finish-ceremony", abstract: "Publish the joint key once every trustee committed and none complained.")
             @OptionGroup var record: RecordOptions
 
-            func run() throws {
-                let state = try record.state()
+            func run() async throws {
+                let state = try await record.state()
                 guard state.ceremony == nil else { throw ValidationError("the key ceremony is already finished") }
                 if !state.complaints.isEmpty {
                     let verdicts = state.complaints.map { c -> String in
@@ -214,11 +241,12 @@ extension PlebisciteCommand {
                 guard missing.isEmpty else { throw ValidationError("waiting for commitments from trustee(s) \(missing)") }
                 let all = indices.map { i in state.commitments.first { $0.trustee == i }!.commitments }
                 let context = ElectionContext(manifest: state.manifest, manifestHash: state.manifestHash, commitments: all)
-                try record.writer(state).append(
-                    .keyCeremony(
-                        KeyCeremonyResult(
-                            jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
-                    at: try Files.instant(nil))
+                try await record.publish(
+                    [
+                        .keyCeremony(
+                            KeyCeremonyResult(
+                                jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
+                    ], state: state, step: "finishing the key ceremony")
                 print("Key ceremony finished. Joint key \(context.jointKey.hex); context hash \(context.contextHash).")
             }
         }

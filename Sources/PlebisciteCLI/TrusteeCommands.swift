@@ -40,7 +40,7 @@ extension PlebisciteCommand {
             }
         }
 
-        struct Commit: ParsableCommand {
+        struct Commit: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Round 1: commit to a random polynomial and seal a share to every trustee.")
             @Option(help: "The trustee key file.") var key: String
@@ -48,8 +48,8 @@ extension PlebisciteCommand {
             @Option(help: "Where to write the commitment (to publish).") var out = "commitment.json"
             @OptionGroup var passphrase: PassphraseOptions
 
-            func run() throws {
-                let state = try record.state()
+            func run() async throws {
+                let state = try await record.state()
                 let (_, _, trustee, _) = try TrusteeCommand.load(key, passphrase)
                 let c: TrusteeCommitment
                 do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch {
@@ -57,10 +57,14 @@ extension PlebisciteCommand {
                 }
                 try Files.write([EntryPayload.trusteeCommitment(c)], to: out)
                 print("Commitment of trustee \(c.trustee) written to \(out).")
+                if record.location != nil {
+                    let index = try await record.publish([.trusteeCommitment(c)], state: state, step: "a trustee commitment")
+                    print("Published on the board at log index \(index[0]).")
+                }
             }
         }
 
-        struct Accept: ParsableCommand {
+        struct Accept: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Round 2: open and check the shares sent to this trustee; keep the secret share or write complaints.")
             @Option(help: "The trustee key file (the secret share is added to it).") var key: String
@@ -68,8 +72,8 @@ extension PlebisciteCommand {
             @Option(help: "Where to write complaints, if any (to publish).") var complaintsOut = "complaints.json"
             @OptionGroup var passphrase: PassphraseOptions
 
-            func run() throws {
-                let state = try record.state()
+            func run() async throws {
+                let state = try await record.state()
                 let (file, secret, trustee, pass) = try TrusteeCommand.load(key, passphrase)
                 let outcome: ShareOutcome
                 do {
@@ -91,12 +95,16 @@ extension PlebisciteCommand {
                 case .complaints(let complaints):
                     try Files.write(complaints.map { EntryPayload.complaint($0) }, to: complaintsOut)
                     print("Bad shares from trustee(s) \(complaints.map(\.accused)): complaints written to \(complaintsOut); publish them.")
+                    if record.location != nil {
+                        try await record.publish(complaints.map { .complaint($0) }, state: state, step: "complaints")
+                        print("Complaints published on the board.")
+                    }
                     throw ExitCode(1)
                 }
             }
         }
 
-        struct Decrypt: ParsableCommand {
+        struct Decrypt: AsyncParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Publishable decryption shares of the tally, with proofs.")
             @Option(help: "The trustee key file.") var key: String
             @OptionGroup var record: RecordOptions
@@ -104,8 +112,8 @@ extension PlebisciteCommand {
             @OptionGroup var passphrase: PassphraseOptions
             @OptionGroup var workers: WorkerOptions
 
-            func run() throws {
-                let state = try record.state()
+            func run() async throws {
+                let state = try await record.state()
                 let (_, secret, trustee, _) = try TrusteeCommand.load(key, passphrase)
                 guard let share = secret.secretShare, secret.manifestHash == state.manifestHash else {
                     throw ValidationError("\(key) holds no secret share for this election: run `plebiscite trustee accept` first")
@@ -126,27 +134,28 @@ extension PlebisciteCommand {
                 }
                 try Files.write([EntryPayload.decryptionShares(shares)], to: out)
                 print("Decryption shares for \(shares.partials.count) tally ciphertexts written to \(out).")
+                if record.location != nil {
+                    let index = try await record.publish([.decryptionShares(shares)], state: state, step: "decryption shares")
+                    print("Published on the board at log index \(index[0]).")
+                }
             }
         }
     }
 
     /// `plebiscite publish FILE...`: the administrator appends checked trustee and authority files.
-    struct Publish: ParsableCommand {
+    struct Publish: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Append trustee commitments, complaints, credential lists or decryption shares to the record, after checking them.")
         @Argument(help: "Files written by trustee or authority commands.") var files: [String]
         @OptionGroup var record: RecordOptions
         @OptionGroup var workers: WorkerOptions
 
-        func run() throws {
+        func run() async throws {
             for path in files {
-                let state = try record.state()
+                let state = try await record.state()
                 let payloads = try Files.read([EntryPayload].self, path, what: "entry file")
-                let writer = try record.writer(state)
-                for p in payloads {
-                    try check(p, state: state)
-                    try writer.append(p, at: try Files.instant(nil))
-                }
+                for p in payloads { try check(p, state: state) }
+                try await record.publish(payloads, state: state, step: "publishing \(path)")
                 print("Published \(payloads.count) entr\(payloads.count == 1 ? "y" : "ies") from \(path).")
             }
         }

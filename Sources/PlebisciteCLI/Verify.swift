@@ -1,32 +1,30 @@
 import ArgumentParser
+import BoardClient
 import ElectionRecord
 import ElectionVerifier
 import Foundation
 
 extension PlebisciteCommand {
     /// `plebiscite verify RECORD`: check a whole record; exit 0 only if every check passes.
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Verify an election record: every check of docs/PROTOCOL.md section 7.",
             discussion: "Exits 0 only when every applicable check passes; 1 when any fails; 2 when the record cannot be read.")
 
-        @Argument(help: "The record directory (holding manifest.json and log.jsonl).") var record: String
+        @Argument(help: "The record: a directory (manifest.json, log.jsonl) or a board's election URL http://HOST:PORT/elections/ID.")
+        var record: String
+        @Option(help: "With a board URL: also write the downloaded record to this directory.") var out: String?
         @Flag(help: "Print the full report as JSON.") var json = false
         @Flag(help: "List every check, not only failed ones.") var verbose = false
         @OptionGroup var workers: WorkerOptions
 
-        func run() throws {
-            let dir = RecordDirectory(path: record)
-            guard FileManager.default.fileExists(atPath: dir.logURL.path) else {
-                throw ValidationError("\(record) is not a record: no log.jsonl in it")
-            }
-            let report = RecordVerifier.verify(directory: dir, workers: workers.count)
+        func run() async throws {
+            let loaded = try await loadRecord(record, exportTo: out)
+            let report = RecordVerifier.verify(loaded, workers: workers.count)
             if json {
                 print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
             } else {
-                if let summary = report.result, let data = try? Data(contentsOf: dir.manifestURL),
-                    let manifest = try? RecordCoding.decode(Manifest.self, from: Array(data))
-                {
+                if let summary = report.result, let manifest = try? RecordCoding.decode(Manifest.self, from: loaded.manifestBytes) {
                     print(ResultPrinter.results(summary, manifest: manifest))
                 }
                 print(ResultPrinter.report(report, verbose: verbose))
@@ -36,16 +34,16 @@ extension PlebisciteCommand {
     }
 
     /// `plebiscite results RECORD`: print the verified results.
-    struct Results: ParsableCommand {
+    struct Results: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Verify a record and print its results per region, channel and total.")
 
-        @Argument(help: "The record directory.") var record: String
+        @Argument(help: "The record directory, or a board's election URL.") var record: String
         @Flag(help: "Print precinct rows as CSV (the input of `plebiscite forensics --preset plebiscite`).") var csv = false
         @OptionGroup var workers: WorkerOptions
 
-        func run() throws {
-            let dir = RecordDirectory(path: record)
-            let report = RecordVerifier.verify(directory: dir, workers: workers.count)
+        func run() async throws {
+            let loaded = try await loadRecord(record, exportTo: nil)
+            let report = RecordVerifier.verify(loaded, workers: workers.count)
             guard report.ok else {
                 print(ResultPrinter.report(report))
                 throw ExitCode(1)
@@ -54,7 +52,7 @@ extension PlebisciteCommand {
                 print("No result yet: the record is in phase '\(report.phase)'.")
                 return
             }
-            let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
+            let manifest = try RecordCoding.decode(Manifest.self, from: loaded.manifestBytes)
             if csv {
                 print(ResultsCSV.csv(summary, manifest: manifest), terminator: "")
             } else {
@@ -62,4 +60,21 @@ extension PlebisciteCommand {
             }
         }
     }
+}
+
+/// Reads a record from a directory, or downloads it from a board (optionally writing it to `exportTo`).
+func loadRecord(_ record: String, exportTo: String?) async throws -> LoadedRecord {
+    if let loc = ElectionLocation(url: record) {
+        let downloaded = try await BoardClient(board: loc.board).record(loc.electionId)
+        if let exportTo {
+            do { try downloaded.write(to: RecordDirectory(path: exportTo)) } catch { throw ValidationError("\(exportTo): \(error)") }
+        }
+        return downloaded.loaded
+    }
+    if exportTo != nil { throw ValidationError("--out goes with a board URL") }
+    let dir = RecordDirectory(path: record)
+    guard FileManager.default.fileExists(atPath: dir.logURL.path) else {
+        throw ValidationError("\(record) is not a record: no log.jsonl in it (or give a board URL http://HOST:PORT/elections/ID)")
+    }
+    do { return try LoadedRecord.load(dir) } catch { throw ValidationError("\(error)") }
 }

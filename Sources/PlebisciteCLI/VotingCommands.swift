@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoardClient
 import ElectionProtocol
 import ElectionRecord
 import Foundation
@@ -6,7 +7,7 @@ import Ristretto
 
 extension PlebisciteCommand {
     /// `plebiscite vote`: encrypt locally, optionally challenge, cast, and print the receipt.
-    struct Vote: ParsableCommand {
+    struct Vote: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Encrypt a ballot with your credential and cast it into the record; print the receipt.",
             discussion: """
@@ -21,11 +22,12 @@ extension PlebisciteCommand {
         @Option(help: "station, mobile or remote.") var channel: Channel = .remote
         @Option(help: "Device key file, for station and mobile ballots.") var deviceKey: String?
         @Flag(help: "Challenge one encryption first (it is published as spoiled, never counted).") var challenge = false
-        @Option(help: "Time of casting, ISO 8601 (default: now).") var at: String?
+        @Option(help: "Time of casting, ISO 8601 (default: now; a board uses its own clock).") var at: String?
+        @Option(help: "On a board: where to keep the receipt (JSON).") var receiptOut: String?
         @OptionGroup var passphrase: PassphraseOptions
 
-        func run() throws {
-            let state = try record.state()
+        func run() async throws {
+            let state = try await record.setupState()
             let context = try state.context()
             let manifest = state.manifest
             let cred: VoterCredential
@@ -53,8 +55,6 @@ extension PlebisciteCommand {
                     file.id, try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: path).seed.bytes)
                 )
             }
-            let time = try Files.instant(at)
-            let box = BallotBox(context: context, registry: state.registry, writer: try record.writer(state), state: state)
             let encryptor = BallotEncryptor(context: context)
             func encrypt() throws -> (EncryptedBallot, BallotSecrets) {
                 do {
@@ -63,16 +63,39 @@ extension PlebisciteCommand {
                     throw ValidationError("\(error)")
                 }
             }
+            func describe(_ spoiled: SpoiledBallot) -> String {
+                let shown = zip(spoiled.ballot.answers, spoiled.revealedChoices).map { a, picks in
+                    "\(a.question)=" + picks.map { manifest.question(a.question)!.options[$0] }.joined(separator: ",")
+                }
+                return
+                    "Challenged ballot \(ProtocolHashes.trackingCode(spoiled.ballot.hash(contextHash: context.contextHash))) encrypted: \(shown.joined(separator: " ")). It is published as spoiled; anyone can check it."
+            }
+            if record.location != nil {
+                // On a board: the board's clock decides the time; the receipt is checked before we say "accepted".
+                try await record.withBoard { client, loc in
+                    if challenge {
+                        let (b, secrets) = try encrypt()
+                        let spoiled = SpoiledBallot(ballot: b, reveals: secrets.reveals)
+                        _ = try await client.spoil(loc.electionId, spoiled)
+                        print(describe(spoiled))
+                    }
+                    let (ballot, _) = try encrypt()
+                    let receipt = try await client.castChecked(
+                        loc.electionId, ballot, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                    if let path = receiptOut { try Files.write(receipt, to: path) }
+                    print(
+                        "Ballot accepted. Tracking code \(receipt.trackingCode); ballot hash \(receipt.ballotHash); log index \(receipt.index). Receipt checked: signed tree head of size \(receipt.treeHead.size) and inclusion proof."
+                    )
+                }
+                return
+            }
+            let time = try Files.instant(at)
+            let box = BallotBox(context: context, registry: state.registry, writer: try record.writer(state), state: state)
             if challenge {
                 let (b, secrets) = try encrypt()
                 let spoiled = SpoiledBallot(ballot: b, reveals: secrets.reveals)
                 do { _ = try box.spoil(spoiled, at: time) } catch { throw ValidationError("challenge refused: \(error)") }
-                let shown = zip(b.answers, spoiled.revealedChoices).map { a, picks in
-                    "\(a.question)=" + picks.map { manifest.question(a.question)!.options[$0] }.joined(separator: ",")
-                }
-                print(
-                    "Challenged ballot \(ProtocolHashes.trackingCode(b.hash(contextHash: context.contextHash))) encrypted: \(shown.joined(separator: " ")). It is published as spoiled; anyone can check it."
-                )
+                print(describe(spoiled))
             }
             let (ballot, _) = try encrypt()
             let receipt: CastReceipt
@@ -84,15 +107,22 @@ extension PlebisciteCommand {
     }
 
     /// `plebiscite close`: the board's close marker, refused before the window ends.
-    struct Close: ParsableCommand {
+    struct Close: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Close the election (not before the voting window ends).")
         @OptionGroup var record: RecordOptions
         @Option(help: "The board key file written by `election create`.") var boardKey = "board.key.json"
         @Option(help: "Closing time, ISO 8601 (default: now).") var at: String?
         @OptionGroup var passphrase: PassphraseOptions
 
-        func run() throws {
-            let state = try record.state()
+        func run() async throws {
+            if record.location != nil {
+                let token = try record.bearer("closing the election")
+                let head = try await record.withBoard { client, loc in try await client.close(loc.electionId, token: token) }
+                print(
+                    "Election closed; the board signed a tree head of size \(head.size). Next: plebiscite tally --record \(record.record)")
+                return
+            }
+            let state = try await record.state()
             let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
             let key = try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
             guard key.publicKey == state.manifest.boardKey else { throw ValidationError("\(boardKey) is not this election's board key") }
@@ -103,18 +133,18 @@ extension PlebisciteCommand {
     }
 
     /// `plebiscite tally`: aggregate the counted ballots.
-    struct TallyCommand: ParsableCommand {
+    struct TallyCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "tally", abstract: "Sum the counted ballots per precinct, channel, question and option.")
         @OptionGroup var record: RecordOptions
         @OptionGroup var workers: WorkerOptions
 
-        func run() throws {
-            let state = try record.state()
+        func run() async throws {
+            let state = try await record.state()
             guard state.tally == nil else { throw ValidationError("the tally is already published") }
             let tally: EncryptedTally
             do { tally = try Tallier.tally(state, workers: workers.count) } catch { throw ValidationError("\(error)") }
-            try record.writer(state).append(.tally(tally), at: try Files.instant(nil))
+            try await record.publish([.tally(tally)], state: state, step: "publishing the tally")
             print(
                 "Tally published: \(tally.cells.count) cells, \(tally.ciphertexts.count) ciphertexts. Next: each trustee runs `plebiscite trustee decrypt`."
             )
@@ -122,13 +152,13 @@ extension PlebisciteCommand {
     }
 
     /// `plebiscite combine`: check shares, combine any k, publish the result.
-    struct Combine: ParsableCommand {
+    struct Combine: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Combine k valid decryption shares into the result and publish it.")
         @OptionGroup var record: RecordOptions
         @OptionGroup var workers: WorkerOptions
 
-        func run() throws {
-            let state = try record.state()
+        func run() async throws {
+            let state = try await record.state()
             guard state.result == nil else { throw ValidationError("the result is already published") }
             let (result, rejected) = try { () throws -> (ElectionResult, [CheckFailure]) in
                 do { return try Tallier.combine(state, context: try state.context(), workers: workers.count) } catch {
@@ -136,7 +166,7 @@ extension PlebisciteCommand {
                 }
             }()
             for r in rejected { Terminal.error("rejected: \(r)") }
-            try record.writer(state).append(.result(result), at: try Files.instant(nil))
+            try await record.publish([.result(result)], state: state, step: "publishing the result")
             print(ResultPrinter.results(result.summary, manifest: state.manifest))
             print("Result published (decrypted by trustees \(result.trustees)). Check it: plebiscite verify \(record.record)")
         }

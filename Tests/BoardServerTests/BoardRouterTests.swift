@@ -1,3 +1,4 @@
+import BoardAPI
 import BoardService
 import BoardStorage
 import ElectionRecord
@@ -110,7 +111,11 @@ struct BoardRouterTests {
                 #expect(r.status == .ok)
                 return try RecordCoding.decode(BoardReceipt.self, from: Array(buffer: r.body))
             }
-            #expect(receipt.verify(boardKey: boardKey.publicKey, ballotHash: ballot.hash(contextHash: context.contextHash)))
+            #expect(
+                receipt.problem(
+                    boardKey: boardKey.publicKey, ballotHash: ballot.hash(contextHash: context.contextHash),
+                    contextHash: context.contextHash)
+                    == nil)
             try await client.execute(uri: "/elections/http-test/ballots", method: .post, headers: jsonType, body: try Self.json(ballot)) {
                 r in
                 let got = try RecordCoding.decode(BoardReceipt.self, from: Array(buffer: r.body)).index

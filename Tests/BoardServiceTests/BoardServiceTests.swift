@@ -1,3 +1,4 @@
+import BoardAPI
 import BoardService
 import BoardStorage
 import ElectionRecord
@@ -97,8 +98,23 @@ struct BoardServiceTests {
         for v in 0..<5 {
             let (bal, _) = try ballot(v, v % 2)
             let r = try await (v % 2 == 0 ? a : b).cast("board-test", bal)
-            #expect(r.verify(boardKey: boardKey.publicKey, ballotHash: bal.hash(contextHash: context.contextHash)))
-            #expect(!r.verify(boardKey: Ed25519.SigningKey().publicKey, ballotHash: bal.hash(contextHash: context.contextHash)))
+            let h = bal.hash(contextHash: context.contextHash)
+            #expect(r.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash) == nil)
+            #expect(
+                r.problem(boardKey: Ed25519.SigningKey().publicKey, ballotHash: h, contextHash: context.contextHash)
+                    == .badTreeHeadSignature)
+            #expect(r.problem(boardKey: boardKey.publicKey, ballotHash: .zero, contextHash: context.contextHash) == .otherBallot)
+            var moved = r
+            moved.index += 1
+            #expect(moved.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash) == .badInclusionProof)
+            if let last = receipts.last {
+                // Another ballot's line with its own valid proof, presented as this ballot's.
+                var swapped = last
+                swapped.ballotHash = h
+                #expect(
+                    swapped.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash)
+                        == .lineHoldsAnotherBallot)
+            }
             receipts.append(r)
         }
         // Idempotent: the same ballot on the other server gets the same index.

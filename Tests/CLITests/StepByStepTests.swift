@@ -12,15 +12,19 @@ import Testing
 struct StepByStepTests {
     let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-cli-\(UUID().uuidString)").path
 
-    func run(_ args: [String]) throws {
+    func run(_ args: [String]) async throws {
         var command = try PlebisciteCommand.parseAsRoot(args)
-        try command.run()
+        if var async = command as? any AsyncParsableCommand {
+            try await async.run()
+        } else {
+            try command.run()
+        }
     }
 
     /// The message a refused command gives, or nil if it succeeded.
-    func refusal(_ args: [String]) -> String? {
+    func refusal(_ args: [String]) async -> String? {
         do {
-            try run(args)
+            try await run(args)
             return nil
         } catch {
             return PlebisciteCommand.message(for: error)
@@ -28,7 +32,7 @@ struct StepByStepTests {
     }
 
     @Test("Keys, ceremony, credentials, votes with challenge and re-vote, close, tally, decryption by 2 of 3, verify")
-    func fullReferendum() throws {
+    func fullReferendum() async throws {
         let fm = FileManager.default
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? fm.removeItem(atPath: dir) }
@@ -37,10 +41,10 @@ struct StepByStepTests {
         let p = ["--passphrase-file", pw]
         let rec = ["--record", "\(dir)/record"]
 
-        for t in ["t1", "t2", "t3"] { try run(["trustee", "init", "--id", t, "--out", "\(dir)/\(t)"] + p) }
-        try run(["authority", "init", "--out", "\(dir)/ca"] + p)
-        try run(["device", "init", "--id", "st1", "--channel", "station", "--out", "\(dir)/dev"] + p)
-        #expect(refusal(["trustee", "init", "--id", "t1", "--out", "\(dir)/t1"] + p)?.contains("refusing to overwrite") == true)
+        for t in ["t1", "t2", "t3"] { try await run(["trustee", "init", "--id", t, "--out", "\(dir)/\(t)"] + p) }
+        try await run(["authority", "init", "--out", "\(dir)/ca"] + p)
+        try await run(["device", "init", "--id", "st1", "--channel", "station", "--out", "\(dir)/dev"] + p)
+        #expect(await refusal(["trustee", "init", "--id", "t1", "--out", "\(dir)/t1"] + p)?.contains("refusing to overwrite") == true)
 
         // The window runs from yesterday to the day after tomorrow: setup happens now, as it would.
         let iso = ISO8601DateFormatter()
@@ -58,69 +62,73 @@ struct StepByStepTests {
              "authority": "ca/authority.pub.json", "devices": ["dev/st1.pub.json"]}
             """
         try spec.write(toFile: "\(dir)/spec.json", atomically: true, encoding: .utf8)
-        try run(["election", "create", "--spec", "\(dir)/spec.json", "--board-key", "\(dir)/board.key.json"] + rec + p)
+        try await run(["election", "create", "--spec", "\(dir)/spec.json", "--board-key", "\(dir)/board.key.json"] + rec + p)
 
         for t in ["t1", "t2", "t3"] {
-            try run(["trustee", "commit", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/commit.json"] + rec + p)
+            try await run(["trustee", "commit", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/commit.json"] + rec + p)
         }
-        #expect(refusal(["election", "finish-ceremony"] + rec)?.contains("waiting for commitments") == true)
-        for t in ["t1", "t2", "t3"] { try run(["publish", "\(dir)/\(t)/commit.json"] + rec) }
-        #expect(refusal(["publish", "\(dir)/t1/commit.json"] + rec)?.contains("already committed") == true)
-        for t in ["t1", "t2", "t3"] { try run(["trustee", "accept", "--key", "\(dir)/\(t)/\(t).key.json"] + rec + p) }
-        try run(["election", "finish-ceremony"] + rec)
+        #expect(await refusal(["election", "finish-ceremony"] + rec)?.contains("waiting for commitments") == true)
+        for t in ["t1", "t2", "t3"] { try await run(["publish", "\(dir)/\(t)/commit.json"] + rec) }
+        #expect(await refusal(["publish", "\(dir)/t1/commit.json"] + rec)?.contains("already committed") == true)
+        for t in ["t1", "t2", "t3"] { try await run(["trustee", "accept", "--key", "\(dir)/\(t)/\(t).key.json"] + rec + p) }
+        try await run(["election", "finish-ceremony"] + rec)
 
         var roll = "voter_id,precinct\n"
         for i in 0..<6 { roll += "v\(i),\(i % 2 == 0 ? "p1" : "p2")\n" }
         try roll.write(toFile: "\(dir)/roll.csv", atomically: true, encoding: .utf8)
-        try run(
+        try await run(
             [
                 "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
                 "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
             ] + rec + p)
-        try run(["publish", "\(dir)/lists.json"] + rec)
+        try await run(["publish", "\(dir)/lists.json"] + rec)
         let creds = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map {
             $0.split(separator: ",").map(String.init)
         }
         #expect(creds.count == 6)
 
-        func vote(_ i: Int, _ answer: String, extra: [String] = []) throws {
-            try run(["vote", "--credential", creds[i][2], "--precinct", creds[i][1], "--answer", "ref=\(answer)"] + extra + rec + p)
+        func vote(_ i: Int, _ answer: String, extra: [String] = []) async throws {
+            try await run(["vote", "--credential", creds[i][2], "--precinct", creds[i][1], "--answer", "ref=\(answer)"] + extra + rec + p)
         }
-        try vote(0, "yes", extra: ["--channel", "station", "--device-key", "\(dir)/dev/st1.key.json"])
-        try vote(1, "no", extra: ["--challenge"])
-        try vote(2, "yes")
-        try vote(2, "no")  // re-vote: this one counts
-        try vote(3, "0")
+        try await vote(0, "yes", extra: ["--channel", "station", "--device-key", "\(dir)/dev/st1.key.json"])
+        try await vote(1, "no", extra: ["--challenge"])
+        try await vote(2, "yes")
+        try await vote(2, "no")  // re-vote: this one counts
+        try await vote(3, "0")
         // Refusals with clear messages, and nothing stored.
         let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl"))
         #expect(
-            refusal(["vote", "--credential", "ABCDE-FGHJK", "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("credential")
+            await refusal(["vote", "--credential", "ABCDE-FGHJK", "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("credential")
                 == true)
         #expect(
-            refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=maybe"] + rec)?.contains("no option 'maybe'")
+            await refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=maybe"] + rec)?.contains(
+                "no option 'maybe'")
                 == true)
         #expect(
-            refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec)?.contains("invalidCredential")
+            await refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec)?.contains(
+                "invalidCredential")
                 == true)
         #expect(
-            refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec)?.contains(
-                "outsideWindow") == true)
-        #expect(refusal(["close", "--board-key", "\(dir)/board.key.json"] + rec + p)?.contains("window") == true)
+            await refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec)?
+                .contains(
+                    "outsideWindow") == true)
+        #expect(await refusal(["close", "--board-key", "\(dir)/board.key.json"] + rec + p)?.contains("window") == true)
         #expect(
-            refusal(["close", "--board-key", "\(dir)/board.key.json", "--passphrase-file", "\(dir)/roll.csv"] + rec)?.contains(
+            await refusal(["close", "--board-key", "\(dir)/board.key.json", "--passphrase-file", "\(dir)/roll.csv"] + rec)?.contains(
                 "wrong passphrase") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl")) == before)
 
-        try run(["close", "--board-key", "\(dir)/board.key.json", "--at", closes] + rec + p)
+        try await run(["close", "--board-key", "\(dir)/board.key.json", "--at", closes] + rec + p)
         #expect(
-            refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains("electionClosed")
+            await refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains(
+                "electionClosed")
                 == true)
-        try run(["tally"] + rec)
+        try await run(["tally"] + rec)
         for t in ["t1", "t3"] {
-            try run(["trustee", "decrypt", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/shares.json"] + rec + p)
-            try run(["publish", "\(dir)/\(t)/shares.json"] + rec)
+            try await run(["trustee", "decrypt", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/shares.json"] + rec + p)
+            try await run(["publish", "\(dir)/\(t)/shares.json"] + rec)
         }
-        try run(["combine"] + rec)
+        try await run(["combine"] + rec)
 
         let report = RecordVerifier.verify(directory: RecordDirectory(path: "\(dir)/record"), workers: 2)
         #expect(report.ok, "\(report.failures)")
@@ -129,14 +137,14 @@ struct StepByStepTests {
         #expect(total.ballots == 4)
         #expect(total.questions.first?.counts == [2, 2])
         #expect(total.credentials == 6)
-        #expect(refusal(["verify", "\(dir)/nothing-here"])?.contains("not a record") == true)
+        #expect(await refusal(["verify", "\(dir)/nothing-here"])?.contains("not a record") == true)
     }
 }
 
 @Suite("Forensics on Plebiscite's own results")
 struct OwnResultsForensicsTests {
     @Test("A demo record's verified precinct results feed the forensics, which say what needs more data")
-    func demoRecordForensics() throws {
+    func demoRecordForensics() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-forensics-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: dir) }
         _ = try DemoScenario(voters: 120, seed: 5, workers: 2).run(at: RecordDirectory(dir))

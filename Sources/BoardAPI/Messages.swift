@@ -1,0 +1,54 @@
+import Ristretto
+import TransparencyLog
+
+/// The answer to creating an election: the tokens for its administrator and trustees.
+public struct ElectionCreated: Codable, Sendable {
+    public var electionId: String
+    public var adminToken: String
+    /// Trustee index (as a string) to that trustee's token.
+    public var trusteeTokens: [String: String]
+
+    public init(electionId: String, adminToken: String, trusteeTokens: [String: String]) {
+        self.electionId = electionId
+        self.adminToken = adminToken
+        self.trusteeTokens = trusteeTokens
+    }
+}
+
+/// The log index at which an entry was appended.
+public struct IndexResponse: Codable, Sendable {
+    public var index: Int
+    public init(index: Int) { self.index = index }
+}
+
+/// An RFC 9162 proof: hex node hashes.
+public struct ProofResponse: Codable, Sendable {
+    public var proof: [String]
+    public init(proof: [String]) { self.proof = proof }
+}
+
+/// Log lines from index `start` on, each exactly as stored (the Merkle leaves).
+public struct EntriesResponse: Codable, Sendable {
+    public var start: Int
+    public var entries: [String]
+    public init(start: Int, entries: [String]) {
+        self.start = start
+        self.entries = entries
+    }
+}
+
+/// Who the board is: its tree-head signing key and its elections.
+public struct BoardInfo: Codable, Sendable {
+    public var boardKey: Ed25519.PublicKey
+    public var elections: [String]
+    public init(boardKey: Ed25519.PublicKey, elections: [String]) {
+        self.boardKey = boardKey
+        self.elections = elections
+    }
+}
+
+/// Every tree head the board signed and stored for an election (at close and result), oldest first.
+public struct TreeHeadsResponse: Codable, Sendable {
+    public var treeHeads: [SignedTreeHead]
+    public init(treeHeads: [SignedTreeHead]) { self.treeHeads = treeHeads }
+}

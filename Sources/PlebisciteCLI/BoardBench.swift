@@ -1,0 +1,248 @@
+import ArgumentParser
+import BoardAPI
+import BoardClient
+import BoardServer
+import BoardService
+import BoardStorage
+import BoardStoragePostgres
+import Dispatch
+import ElectionProtocol
+import ElectionRecord
+import Foundation
+import Logging
+import Ristretto
+
+extension PlebisciteCommand {
+    /// `plebiscite bench board`: cast throughput and latency through a real board on loopback.
+    struct BoardBench: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "board",
+            abstract: "Cast ballots through the board's HTTP API on loopback and compare with pure ballot verification.",
+            discussion: """
+                Sets up a real election on the board (1 trustee, the credential authority, 4 precincts), encrypts the
+                ballots beforehand, then casts them from concurrent clients over HTTP: the board verifies every ballot
+                in full and acknowledges it only once it is stored; each client checks its receipt. The reference is
+                the ballot-verification rate on the same cores in the same run. Prints throughput, the ratio, p50/p99
+                latency, and resident memory along the run (peak RSS).
+                """)
+
+        @Option(help: "Ballots to cast.") var ballots = 5_000
+        @Option(help: "Concurrent clients.") var clients = 16
+        @Option(help: "SQLite file (default: a temporary one) or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE.") var database: String?
+        @Flag(help: "Print the figures as JSON.") var json = false
+        @OptionGroup var workers: WorkerOptions
+
+        struct Report: Codable {
+            var store: String
+            var ballots: Int
+            var clients: Int
+            var workers: Int
+            var verifyBallotsPerSecond: Double
+            var castBallotsPerSecond: Double
+            var ratioToVerification: Double
+            var latencyP50Milliseconds: Double
+            var latencyP99Milliseconds: Double
+            var latencyMaxMilliseconds: Double
+            var seconds: Double
+            /// Resident memory (MiB) after each tenth of the ballots.
+            var rssMiB: [Double]
+            var peakRssMiB: Double
+        }
+
+        func validate() throws {
+            if ballots < 10 || ballots > 10_000_000 { throw ValidationError("--ballots must be between 10 and 10,000,000") }
+            if clients < 1 || clients > 1024 { throw ValidationError("--clients must be between 1 and 1024") }
+        }
+
+        func run() async throws {
+            #if DEBUG
+                Terminal.error("warning: this is a debug build; build with -c release for real figures")
+            #endif
+            let temp = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-board-bench-\(getpid())")
+            try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: temp) }
+            let storeName = database ?? temp.appendingPathComponent("board.sqlite").path
+            let store: any BoardStore
+            do { store = try await openBoardStore(storeName) } catch { throw ValidationError("\(storeName): \(error)") }
+
+            // The election: real keys, a real ceremony, real credentials, a window around now.
+            let progress = !json
+            let trustee = Trustee(id: "t1")
+            let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
+            let boardKey = Ed25519.SigningKey()
+            let q = Question(id: "q", text: "Yes or no?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
+            let precincts = (1...4).map { Precinct(id: "p\($0)", name: "P\($0)", questions: ["q"]) }
+            let now = Date()
+            let manifest = Manifest(
+                electionId: "bench-\(UInt32.random(in: 0..<UInt32.max))", title: "Board benchmark", questions: [q],
+                regions: [Region(id: "r", name: "R", precincts: precincts)], channels: [.remote],
+                window: VotingWindow(opens: now.addingTimeInterval(-60), closes: now.addingTimeInterval(86_400)),
+                trustees: [
+                    TrusteeDescriptor(
+                        id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
+                ],
+                threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
+            let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
+            let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
+            let commitment = try trustee.commit(manifest: manifest, manifestHash: manifestHash)
+            let context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: [commitment.commitments])
+            let roll = VoterRoll(voters: (0..<ballots).map { VoterRoll.Voter(id: "v\($0)", precinct: "p\($0 % 4 + 1)") })
+            let (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
+            let service = BoardService(store: store, boardKey: boardKey)
+            func setup() async throws(BoardError) {
+                _ = try await service.createElection(manifestBytes: manifestBytes)
+                _ = try await service.publish(manifest.electionId, .trusteeCommitment(commitment))
+                _ = try await service.publish(
+                    manifest.electionId,
+                    .keyCeremony(
+                        KeyCeremonyResult(
+                            jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)))
+                for l in lists { _ = try await service.publish(manifest.electionId, .credentialList(l)) }
+            }
+            try await setup()
+
+            // Encrypt beforehand (voters' devices do this, not the board).
+            let encryptor = BallotEncryptor(context: context)
+            let bar = ProgressBar("encrypting ballots", total: ballots, enabled: progress)
+            let sealed = Parallel.map(Array(0..<ballots), workers: workers.count) { i -> EncryptedBallot? in
+                defer { bar.advance() }
+                return try? encryptor.encrypt(
+                    precinct: issued[i].precinct, channel: .remote, credential: issued[i].credential, choices: ["q": [i % 3 == 0 ? 1 : 0]]
+                ).ballot
+            }
+            let encrypted = sealed.compactMap { $0 }
+            guard encrypted.count == ballots else { throw ValidationError("a benchmark ballot could not be encrypted") }
+            bar.finish()
+
+            // The reference: full ballot verification on the same cores.
+            var registry = CredentialRegistry()
+            for l in lists { registry.add(l) }
+            let sample = Array(encrypted.prefix(min(ballots, 3_000)))
+            let reg = registry
+            let verifyStart = DispatchTime.now().uptimeNanoseconds
+            let failures = Parallel.map(sample, workers: workers.count) { (b: EncryptedBallot) -> Int in
+                b.check(in: context, credentials: reg).count
+            }.reduce(0, +)
+            let verifySeconds = Double(DispatchTime.now().uptimeNanoseconds - verifyStart) / 1e9
+            guard failures == 0 else { throw ValidationError("benchmark ballots failed verification") }
+            let verifyRate = Double(sample.count) / verifySeconds
+
+            // The board on loopback, and concurrent clients.
+            var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: Hex.encode(Sodium.randomBytes(16)))
+            config.port = 0
+            config.rateLimit = nil
+            var logger = Logger(label: "plebiscite.board")
+            logger.logLevel = .critical
+            let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
+            let client = BoardClient(board: board.url)
+            let id = manifest.electionId
+            let castBar = ProgressBar("casting through the board", total: ballots, enabled: progress)
+            let counter = Counter()
+            var latencies = [Double]()
+            var rss = [Double]()
+            let tenth = max(1, ballots / 10)
+            let start = DispatchTime.now().uptimeNanoseconds
+            do {
+                try await withThrowingTaskGroup(of: [Double].self) { group in
+                    for _ in 0..<clients {
+                        group.addTask {
+                            var mine = [Double]()
+                            while let i = counter.next(below: encrypted.count) {
+                                let t0 = DispatchTime.now().uptimeNanoseconds
+                                _ = try await client.castChecked(
+                                    id, encrypted[i], boardKey: boardKey.publicKey, contextHash: context.contextHash)
+                                mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                                castBar.advance()
+                                if (i + 1) % tenth == 0 { counter.sample(MemoryUse.residentMiB()) }
+                            }
+                            return mine
+                        }
+                    }
+                    for try await l in group { latencies += l }
+                }
+            } catch {
+                await board.stop()
+                throw error
+            }
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            castBar.finish()
+            await board.stop()
+            rss = counter.samples
+            latencies.sort()
+            func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
+            let rate = Double(ballots) / seconds
+            let report = Report(
+                store: database.map { $0.hasPrefix("postgres") ? "PostgreSQL" : "SQLite file" } ?? "SQLite file (temporary)",
+                ballots: ballots, clients: clients, workers: workers.count, verifyBallotsPerSecond: verifyRate,
+                castBallotsPerSecond: rate, ratioToVerification: rate / verifyRate, latencyP50Milliseconds: pct(0.5),
+                latencyP99Milliseconds: pct(0.99), latencyMaxMilliseconds: latencies.last ?? 0, seconds: seconds, rssMiB: rss,
+                peakRssMiB: MemoryUse.peakResidentMiB())
+            if json {
+                print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
+            } else {
+                print(Self.render(report))
+            }
+        }
+
+        static func render(_ r: Report) -> String {
+            var s = "Board on loopback (\(r.store)), \(r.ballots) ballots from \(r.clients) concurrent clients, \(r.workers) cores:\n"
+            s += String(
+                format: "  ballot verification alone   %8.0f ballots/s (the reference, same cores, this run)\n", r.verifyBallotsPerSecond)
+            s += String(
+                format: "  cast over HTTP, stored      %8.0f ballots/s   ratio %.2f of verification   (%.1f s)\n", r.castBallotsPerSecond,
+                r.ratioToVerification, r.seconds)
+            s += String(
+                format: "  latency                     p50 %.1f ms   p99 %.1f ms   max %.1f ms\n", r.latencyP50Milliseconds,
+                r.latencyP99Milliseconds, r.latencyMaxMilliseconds)
+            s += "  resident memory by tenths   " + r.rssMiB.map { String(format: "%.0f", $0) }.joined(separator: " ") + " MiB"
+            s += String(format: "   peak %.0f MiB", r.peakRssMiB)
+            return s
+        }
+    }
+}
+
+/// Opens a board store: a SQLite file, or a PostgreSQL URL.
+func openBoardStore(_ database: String) async throws -> any BoardStore {
+    guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"), let url = URLComponents(string: database) else {
+        return try SQLiteBoardStore(path: database)
+    }
+    guard let host = url.host, let user = url.user, url.path.count > 1 else {
+        throw ValidationError("a PostgreSQL URL reads postgres://USER[:PASSWORD]@HOST:PORT/DATABASE")
+    }
+    return try await PostgresBoardStore(
+        host: host, port: url.port ?? 5432, username: user, password: url.password, database: String(url.path.dropFirst()))
+}
+
+/// Hands out indices to concurrent workers, and keeps memory samples.
+final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value = 0
+    private(set) var samples: [Double] = []
+
+    func next(below limit: Int) -> Int? {
+        lock.lock()
+        defer { lock.unlock() }
+        guard value < limit else { return nil }
+        value += 1
+        return value - 1
+    }
+
+    func sample(_ x: Double) {
+        lock.lock()
+        defer { lock.unlock() }
+        samples.append(x)
+    }
+}
+
+/// The process's resident memory, from /proc/self/status (Linux).
+enum MemoryUse {
+    static func field(_ name: String) -> Double {
+        guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = text.split(separator: "\n").first(where: { $0.hasPrefix(name + ":") }),
+            let kb = Double(line.split(separator: " ", omittingEmptySubsequences: true).dropFirst().first ?? "")
+        else { return 0 }
+        return kb / 1024
+    }
+    static func residentMiB() -> Double { field("VmRSS") }
+    static func peakResidentMiB() -> Double { field("VmHWM") }
+}

@@ -1,0 +1,170 @@
+import BoardAPI
+import BoardClient
+import BoardServer
+import BoardService
+import BoardStorage
+import ElectionProtocol
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+import Logging
+import Ristretto
+import TransparencyLog
+
+/// The board's clock in a simulation: it stands where the simulation puts it.
+final class SimulatedClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time: Date
+
+    init(_ time: Date) { self.time = time }
+
+    var now: Date {
+        lock.lock()
+        defer { lock.unlock() }
+        return time
+    }
+
+    func set(_ t: Date) {
+        lock.lock()
+        defer { lock.unlock() }
+        time = max(time, t)
+    }
+}
+
+extension DemoScenario {
+    /// Runs the referendum through a real board: an HTTP server on loopback over an embedded SQLite
+    /// store (`DIR/board.sqlite`). Every party talks to it as a client would: trustees and the
+    /// administrator with their tokens, voting devices and voters casting concurrently and checking
+    /// each receipt's signed head and inclusion proof. The record is then downloaded from the board
+    /// into DIR and verified there.
+    public func runOnBoard(at dir: RecordDirectory) async throws -> Outcome {
+        var timings = [(String, Double)]()
+        var lapStart = Date()
+        func lap(_ name: String) {
+            let now = Date()
+            timings.append((name, now.timeIntervalSince(lapStart)))
+            lapStart = now
+        }
+        let plan = try plan(lap: lap)
+        let manifest = plan.manifest, context = plan.context
+        let id = manifest.electionId
+
+        try FileManager.default.createDirectory(at: dir.url, withIntermediateDirectories: true)
+        let storePath = dir.url.appendingPathComponent("board.sqlite").path
+        for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: storePath + suffix) }
+        let clock = SimulatedClock(plan.setupTime)
+        let service = BoardService(store: try SQLiteBoardStore(path: storePath), boardKey: plan.boardKey) { clock.now }
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: Hex.encode(Sodium.randomBytes(16)))
+        config.port = 0
+        config.rateLimit = nil  // every simulated device and voter connects from 127.0.0.1
+        var logger = Logger(label: "plebiscite.board")
+        logger.logLevel = .critical  // the demo prints its own account; the server's per-request log would drown it
+        let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
+        let client = BoardClient(board: board.url)
+        do {
+            let outcome = try await drive(plan, client: client, clock: clock, config: config, dir: dir, lap: lap)
+            await board.stop()
+            return Outcome(
+                directory: dir, result: outcome.result, report: outcome.report, matchesIntent: matchesIntent(plan, outcome.result),
+                ballotsCast: outcome.cast, revotes: plan.revotes, challenges: plan.challenges, absentTrustee: plan.absent,
+                timings: timings)
+        } catch {
+            await board.stop()
+            throw error
+        }
+
+        /// Every step over HTTP.
+        func drive(
+            _ plan: Plan, client: BoardClient, clock: SimulatedClock, config: BoardServerConfiguration, dir: RecordDirectory,
+            lap: (String) -> Void
+        ) async throws -> (result: ElectionResult, report: VerificationReport, cast: Int) {
+            let created = try await client.createElection(manifestBytes: plan.manifestBytes, operatorToken: config.operatorToken)
+            let admin = created.adminToken
+            func tick() { clock.set(clock.now.addingTimeInterval(60)) }
+            for c in plan.commitments {
+                tick()
+                _ = try await client.publish(id, .trusteeCommitment(c), token: created.trusteeTokens[String(c.trustee)] ?? "")
+            }
+            tick()
+            _ = try await client.publish(
+                id,
+                .keyCeremony(
+                    KeyCeremonyResult(
+                        jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
+                token: admin)
+            for l in plan.lists {
+                tick()
+                _ = try await client.publish(id, .credentialList(l), token: admin)
+            }
+            lap("setup on the board")
+
+            // Cast in time order: each batch goes concurrently, at most one ballot per voter in a
+            // batch so that a re-vote always follows the ballot it overrides.
+            let bar = ProgressBar("casting through the board", total: plan.actions.count, enabled: showProgress)
+            var cast = 0
+            var batch = [(EncryptedBallot, Date)]()
+            var voters = Set<Int>()
+            func flush() async throws {
+                guard let last = batch.last else { return }
+                clock.set(last.1)
+                let ballots = batch.map(\.0)
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    var next = 0
+                    func add() {
+                        let b = ballots[next]
+                        next += 1
+                        group.addTask {
+                            _ = try await client.castChecked(id, b, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                            bar.advance()
+                        }
+                    }
+                    for _ in 0..<min(4 * workers, ballots.count) { add() }
+                    while try await group.next() != nil { if next < ballots.count { add() } }
+                }
+                cast += batch.count
+                batch.removeAll()
+                voters.removeAll()
+            }
+            for (a, (ballot, secrets)) in zip(plan.actions, plan.encrypted) {
+                if a.spoil {
+                    try await flush()
+                    clock.set(a.time)
+                    _ = try await client.spoil(id, SpoiledBallot(ballot: ballot, reveals: secrets.reveals))
+                    bar.advance()
+                    continue
+                }
+                if voters.contains(a.voter) || batch.count >= 256 { try await flush() }
+                batch.append((ballot, a.time))
+                voters.insert(a.voter)
+            }
+            try await flush()
+            bar.finish()
+            lap("casting through the board (receipts checked)")
+
+            // Close, tally, decrypt with two of three trustees, combine: each published on the board, which checks it.
+            clock.set(plan.closes)
+            _ = try await client.close(id, token: admin)
+            var state = try RecordState(try await client.record(id).loaded)
+            let tally = try Tallier.tally(state, workers: workers)
+            clock.set(plan.closes.addingTimeInterval(600))
+            _ = try await client.publish(id, .tally(tally), token: admin)
+            lap("close and tally")
+            for (i, t) in plan.trustees.enumerated() where i + 1 != plan.absent {
+                clock.set(plan.closes.addingTimeInterval(3_600 + Double(i)))
+                let shares = try t.decrypt(tally: tally, secretShare: plan.secretShares[i], context: context, workers: workers)
+                _ = try await client.publish(id, .decryptionShares(shares), token: created.trusteeTokens[String(i + 1)] ?? "")
+            }
+            state = try RecordState(try await client.record(id).loaded)
+            let (result, _) = try Tallier.combine(state, context: context, workers: workers)
+            clock.set(plan.closes.addingTimeInterval(7_200))
+            _ = try await client.publish(id, .result(result), token: admin)
+            lap("decryption")
+
+            // An observer downloads the record from the board and verifies it.
+            try await client.record(id).write(to: dir)
+            let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)
+            lap("download and verification")
+            return (result, report, cast)
+        }
+    }
+}

@@ -1,0 +1,84 @@
+import ArgumentParser
+import BoardAPI
+import BoardClient
+import ElectionProtocol
+import ElectionRecord
+import Foundation
+
+/// The election record a step command works on: a directory of files, or an election on a board
+/// (`http://HOST:PORT/elections/ID`), read over HTTP and written to by publishing.
+struct RecordOptions: ParsableArguments {
+    @Option(help: "The election record: a directory, or a board's election URL http://HOST:PORT/elections/ID.")
+    var record: String
+    @Option(help: "The board token for this step (administrator's or trustee's; default: $PLEBISCITE_TOKEN).")
+    var token: String?
+
+    var directory: RecordDirectory { RecordDirectory(path: record) }
+    /// Set when the record is an election on a board.
+    var location: ElectionLocation? { ElectionLocation(url: record) }
+
+    /// The bearer token, required for administrator and trustee steps on a board.
+    func bearer(_ step: String) throws -> String {
+        if let t = token ?? ProcessInfo.processInfo.environment["PLEBISCITE_TOKEN"], !t.isEmpty { return t }
+        throw ValidationError("\(step) on a board needs --token (or PLEBISCITE_TOKEN): the token given at election creation")
+    }
+
+    /// Runs `body` with a client of the record's board.
+    func withBoard<T>(_ body: (BoardClient, ElectionLocation) async throws -> T) async throws -> T {
+        guard let location else { throw ValidationError("\(record) is not a board URL") }
+        return try await body(BoardClient(board: location.board), location)
+    }
+
+    /// The record's state: read from the directory, or downloaded from the board.
+    func state() async throws -> RecordState {
+        if location != nil {
+            let downloaded = try await withBoard { client, loc in try await client.record(loc.electionId) }
+            do { return try RecordState(downloaded.loaded) } catch { throw ValidationError("\(record): \(error)") }
+        }
+        guard FileManager.default.fileExists(atPath: directory.logURL.path) else {
+            throw ValidationError("\(record) is not a record: no log.jsonl (create one with `plebiscite election create`)")
+        }
+        do { return try RecordState(directory: directory) } catch { throw ValidationError("\(error)") }
+    }
+
+    /// Enough of the record to encrypt a ballot: on a board, the entries up to the key ceremony's
+    /// result, so a voter does not download every ballot cast so far.
+    func setupState() async throws -> RecordState {
+        guard location != nil else { return try await state() }
+        let prefix = try await withBoard { client, loc -> LoadedRecord in
+            let manifest = try await client.manifest(loc.electionId)
+            let size = try await client.treeHead(loc.electionId).size
+            var log = [UInt8]()
+            var start = 0
+            while start < size {
+                let page = try await client.lines(loc.electionId, range: start..<min(size, start + 64))
+                for line in page { log += line + [UInt8(ascii: "\n")] }
+                start += page.count
+                let loaded = LoadedRecord.parse(manifestBytes: manifest, log: log)
+                if loaded.entries.contains(where: { if case .keyCeremony = $0.entry.payload { true } else { false } }) { return loaded }
+            }
+            throw ValidationError("the key ceremony of \(loc.electionId) is not finished: no ballots yet")
+        }
+        do { return try RecordState(prefix) } catch { throw ValidationError("\(record): \(error)") }
+    }
+
+    func writer(_ state: RecordState, durable: Bool = true) throws -> RecordWriter {
+        try RecordWriter(directory, existing: state.entries, durable: durable)
+    }
+
+    /// Adds checked entries to the record: appended to the directory, or published on the board,
+    /// which checks them again. Returns their log indices.
+    @discardableResult
+    func publish(_ payloads: [EntryPayload], state: RecordState, step: String, at time: Date? = nil) async throws -> [Int] {
+        if location != nil {
+            let token = try bearer(step)
+            return try await withBoard { client, loc in
+                var indices = [Int]()
+                for p in payloads { indices.append(try await client.publish(loc.electionId, p, token: token)) }
+                return indices
+            }
+        }
+        let writer = try writer(state)
+        return try payloads.map { try writer.append($0, at: time ?? Files.instant(nil)).entry.seq }
+    }
+}
