@@ -16,6 +16,9 @@ public actor BoardService {
     public nonisolated let boardKey: Ed25519.SigningKey
     private let clock: @Sendable () -> Date
     private var elections: [String: ElectionCache] = [:]
+    /// Ballots checked and waiting for their election's next group commit.
+    private var pending: [String: [PendingBallot]] = [:]
+    private var flushing: Set<String> = []
 
     /// Everything derived from an election's log so far.
     struct ElectionCache {
@@ -86,12 +89,10 @@ public actor BoardService {
         return manifest.electionId
     }
 
-    /// Brings the cache up to the store's tail (entries appended by other board servers).
+    /// Brings the cache up to the store's tail (entries appended by other board servers). The cache
+    /// is changed in place after each await, so concurrent calls never put back an older copy.
     private func synced(_ id: String) async throws(BoardError) -> ElectionCache {
-        var cache: ElectionCache
-        if let c = elections[id] {
-            cache = c
-        } else {
+        if elections[id] == nil {
             let bytes: [UInt8]
             do { bytes = try await store.manifest(electionId: id) } catch .unknownElection { throw .unknownElection(id) } catch {
                 throw .storage("\(error)")
@@ -99,22 +100,22 @@ public actor BoardService {
             guard let m = try? RecordCoding.decode(Manifest.self, from: bytes) else {
                 throw .storage("stored manifest of \(id) does not decode")
             }
-            cache = ElectionCache(manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes))
+            if elections[id] == nil { elections[id] = ElectionCache(manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes)) }
         }
         let tail: LogTail
         do { tail = try await store.tail(electionId: id) } catch { throw .storage("\(error)") }
-        if tail.count > cache.tree.size {
+        let start = elections[id]!.tree.size
+        if tail.count > start {
             let lines: [[UInt8]]
-            do { lines = try await store.lines(electionId: id, range: cache.tree.size..<tail.count) } catch { throw .storage("\(error)") }
-            for line in lines {
+            do { lines = try await store.lines(electionId: id, range: start..<tail.count) } catch { throw .storage("\(error)") }
+            for (offset, line) in lines.enumerated() where start + offset == elections[id]!.tree.size {
                 guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else {
                     throw .storage("a stored line does not decode")
                 }
-                cache.absorb(RecordedEntry(entry: entry, line: line))
+                elections[id]!.absorb(RecordedEntry(entry: entry, line: line))
             }
         }
-        elections[id] = cache
-        return cache
+        return elections[id]!
     }
 
     /// Appends a payload at the board's clock; retries when another server appended first.
@@ -134,7 +135,7 @@ public actor BoardService {
                     return StoredLine(line: stored, ballotHash: ballotHash)
                 }
                 let entry = RecordedEntry(entry: LogEntry(seq: seq, prev: cache.lastHash, at: time, payload: payload), line: line)
-                elections[id]?.absorb(entry)
+                if elections[id]?.tree.size == seq { elections[id]?.absorb(entry) }  // unless a concurrent sync read it back
                 return entry
             } catch BoardStoreError.backend("moved") {
                 continue  // another board server appended: catch up and try again
@@ -205,6 +206,16 @@ public actor BoardService {
         return try await commit(id, ballot: ballot, hash: hash)
     }
 
+    /// A checked ballot waiting for the next group commit.
+    struct PendingBallot {
+        var ballot: EncryptedBallot
+        var hash: Digest
+        var reply: CheckedContinuation<BoardReceipt, any Error>
+    }
+
+    /// Queues a checked ballot for the election's next group commit and waits for its receipt.
+    /// While one batch is being written, the ballots that arrive form the next: one transaction
+    /// and one flush to disk per batch, and the receipt only after the flush.
     private func commit(_ id: String, ballot: EncryptedBallot, hash: Digest) async throws(BoardError) -> BoardReceipt {
         let cache = try await synced(id)
         if let seq = cache.ballots[hash] { return try receipt(id, index: seq, hash: hash) }
@@ -214,15 +225,99 @@ public actor BoardService {
             throw .rejected(r)
         }
         do {
-            let entry = try await append(id, .ballot(ballot), ballotHash: hash)
-            return try receipt(id, index: entry.entry.seq, hash: hash)
-        } catch let e where e.code == "storageUnavailable" {
-            // A duplicate that another server stored first: answer with its receipt.
-            if let seq = try? await store.sequence(electionId: id, ballotHash: hash) {
-                _ = try await synced(id)
-                return try receipt(id, index: seq, hash: hash)
+            return try await withCheckedThrowingContinuation { reply in
+                pending[id, default: []].append(PendingBallot(ballot: ballot, hash: hash, reply: reply))
+                if !flushing.contains(id) {
+                    flushing.insert(id)
+                    Task { await self.flush(id) }
+                }
             }
-            throw e
+        } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
+    }
+
+    /// Writes queued ballots in batches until none are left.
+    private func flush(_ id: String) async {
+        while let batch = pending[id], !batch.isEmpty {
+            pending[id] = []
+            do {
+                try await commitBatch(id, batch.prefix(Self.maxBatch))
+                if batch.count > Self.maxBatch { pending[id, default: []].insert(contentsOf: batch.dropFirst(Self.maxBatch), at: 0) }
+            } catch {
+                // A batch that failed as a whole (say, a ballot another server stored meanwhile) goes one by one.
+                for b in batch.prefix(Self.maxBatch) {
+                    do { try await commitBatch(id, [b]) } catch { b.reply.resume(throwing: error) }
+                }
+                if batch.count > Self.maxBatch { pending[id, default: []].insert(contentsOf: batch.dropFirst(Self.maxBatch), at: 0) }
+            }
+        }
+        flushing.remove(id)
+    }
+
+    static let maxBatch = 512
+
+    /// Appends a batch in one store transaction and answers every ballot in it; throws (answering
+    /// none) only if the store refused the batch.
+    private func commitBatch(_ id: String, _ batch: ArraySlice<PendingBallot>) async throws(BoardError) {
+        var answers = [(PendingBallot, Result<Int, BoardError>)]()
+        attempts: for attempt in 0..<8 {
+            answers = []
+            let cache = try await synced(id)
+            let time = max(now(), cache.lastTime ?? .distantPast)
+            var lines = [StoredLine]()
+            var entries = [RecordedEntry]()
+            var taken = [Digest: Int]()
+            var prev = cache.lastHash
+            for b in batch {
+                if let seq = cache.ballots[b.hash] ?? taken[b.hash] {
+                    answers.append((b, .success(seq)))
+                    continue
+                }
+                if let r = CastingRules.positionFailure(
+                    hash: b.hash, at: time, window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(b.hash))
+                {
+                    answers.append((b, .failure(.rejected(r))))
+                    continue
+                }
+                let seq = cache.tree.size + lines.count
+                let entry = LogEntry(seq: seq, prev: prev, at: time, payload: .ballot(b.ballot))
+                let line: [UInt8]
+                do { line = try RecordCoding.encode(entry) } catch {
+                    answers.append((b, .failure(.malformed("cannot encode the entry: \(error)"))))
+                    continue
+                }
+                let recorded = RecordedEntry(entry: entry, line: line)
+                prev = recorded.hash
+                lines.append(StoredLine(line: line, ballotHash: b.hash))
+                entries.append(recorded)
+                taken[b.hash] = seq
+                answers.append((b, .success(seq)))
+            }
+            if lines.isEmpty { break }
+            let expected = cache.tree.size
+            let stored = lines
+            do {
+                _ = try await store.appendBatch(electionId: id) { tail in
+                    guard tail.count == expected else { throw BoardStoreError.backend("moved") }
+                    return stored
+                }
+            } catch BoardStoreError.backend("moved") {
+                if attempt == 7 { throw .storage("the log kept moving: too many concurrent appends, try again") }
+                continue attempts  // another board server appended: catch up and rebuild the batch
+            } catch { throw .storage("\(error)") }
+            // Absorb unless a concurrent sync already read these lines back from the store.
+            for e in entries where elections[id]?.tree.size == e.entry.seq { elections[id]?.absorb(e) }
+            break
+        }
+        guard let tree = elections[id]?.tree else { return }
+        let head = SignedTreeHead.sign(tree, key: boardKey, at: clock())
+        for (b, answer) in answers {
+            switch answer {
+            case .success(let seq):
+                do { b.reply.resume(returning: try receipt(id, index: seq, hash: b.hash, head: head)) } catch {
+                    b.reply.resume(throwing: error)
+                }
+            case .failure(let e): b.reply.resume(throwing: e)
+            }
         }
     }
 
@@ -318,12 +413,12 @@ public actor BoardService {
         }
     }
 
-    /// A receipt for the entry at `index`, with a fresh signed head and the inclusion proof.
-    private func receipt(_ id: String, index: Int, hash: Digest) throws(BoardError) -> BoardReceipt {
+    /// A receipt for the entry at `index`, with a signed head (fresh unless given) and the inclusion proof.
+    private func receipt(_ id: String, index: Int, hash: Digest, head given: SignedTreeHead? = nil) throws(BoardError) -> BoardReceipt {
         guard let cache = elections[id], index < cache.state.count else { throw .storage("entry \(index) is not loaded") }
-        let head = SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+        let head = given ?? SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
         let proof: [[UInt8]]
-        do { proof = try cache.tree.inclusionProof(index: index, size: cache.tree.size) } catch { throw .storage("\(error)") }
+        do { proof = try cache.tree.inclusionProof(index: index, size: head.size) } catch { throw .storage("\(error)") }
         return BoardReceipt(
             ballotHash: hash, trackingCode: ProtocolHashes.trackingCode(hash), index: index,
             line: String(decoding: cache.state[index].line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))

@@ -59,6 +59,13 @@ extension StoredLine {
     }
 }
 
+extension LogTail {
+    /// The tail after `line` (holding `entry`) is appended.
+    public func advanced(by line: StoredLine, entry: LogEntry) -> LogTail {
+        LogTail(count: count + 1, lastHash: ProtocolHashes.entryHash(line.line), lastTime: entry.at)
+    }
+}
+
 /// The board's append-only log of one or more elections.
 ///
 /// Appends are strictly ordered and gap-free per election, also with several board servers on
@@ -72,8 +79,10 @@ public protocol BoardStore: Sendable {
     func manifest(electionId: String) async throws(BoardStoreError) -> [UInt8]
     /// Elections on this board.
     func elections() async throws(BoardStoreError) -> [String]
-    /// Appends the line that `makeLine` builds from the current tail; returns its sequence number.
-    func append(electionId: String, _ makeLine: @Sendable (LogTail) throws -> StoredLine) async throws -> Int
+    /// Appends the lines that `makeLines` builds from the current tail, in one transaction (one
+    /// flush to disk for all: group commit); returns the first one's sequence number. Each line must
+    /// continue the one before it.
+    func appendBatch(electionId: String, _ makeLines: @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int
     /// The current tail.
     func tail(electionId: String) async throws(BoardStoreError) -> LogTail
     /// Lines in a range of sequence numbers.
@@ -84,4 +93,11 @@ public protocol BoardStore: Sendable {
     func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError)
     /// Every signed tree head, in the order they were signed.
     func treeHeads(electionId: String) async throws(BoardStoreError) -> [SignedTreeHead]
+}
+
+extension BoardStore {
+    /// Appends the line that `makeLine` builds from the current tail; returns its sequence number.
+    public func append(electionId: String, _ makeLine: @Sendable (LogTail) throws -> StoredLine) async throws -> Int {
+        try await appendBatch(electionId: electionId) { [try makeLine($0)] }
+    }
 }

@@ -88,23 +88,23 @@ public final class SQLiteBoardStore: BoardStore {
         return LogTail(count: seq + 1, lastHash: try Digest(bytes: Array(hash)), lastTime: Date(timeIntervalSince1970: at))
     }
 
-    public func append(electionId: String, _ makeLine: @Sendable (LogTail) throws -> StoredLine) async throws -> Int {
-        try appendNow(electionId: electionId, makeLine)
-    }
-
-    /// GRDB serialises writes; the transaction holds SQLite's write lock from reading the tail to the insert.
-    private func appendNow(electionId: String, _ makeLine: (LogTail) throws -> StoredLine) throws -> Int {
-        try pool.write { db in
-            let tail = try Self.tail(db, electionId)
-            let stored = try makeLine(tail)
-            let entry = try stored.entry(continuing: tail)
-            try db.execute(
-                sql: "INSERT INTO entries (election, seq, hash, at, line, ballot_hash) VALUES (?, ?, ?, ?, ?, ?)",
-                arguments: [
-                    electionId, tail.count, Data(ProtocolHashes.entryHash(stored.line).bytes), entry.at.timeIntervalSince1970,
-                    Data(stored.line), stored.ballotHash.map { Data($0.bytes) },
-                ])
-            return tail.count
+    /// GRDB serialises writes; the transaction holds SQLite's write lock from reading the tail to the
+    /// last insert. It runs on GRDB's writer queue, so no task thread waits for the disk.
+    public func appendBatch(electionId: String, _ makeLines: @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
+        try await pool.write { db in
+            let first = try Self.tail(db, electionId)
+            var tail = first
+            for stored in try makeLines(first) {
+                let entry = try stored.entry(continuing: tail)
+                try db.execute(
+                    sql: "INSERT INTO entries (election, seq, hash, at, line, ballot_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        electionId, tail.count, Data(ProtocolHashes.entryHash(stored.line).bytes), entry.at.timeIntervalSince1970,
+                        Data(stored.line), stored.ballotHash.map { Data($0.bytes) },
+                    ])
+                tail = tail.advanced(by: stored, entry: entry)
+            }
+            return first.count
         }
     }
 

@@ -122,20 +122,23 @@ public final class PostgresBoardStore: BoardStore {
         return LogTail(count: 0, lastHash: .zero, lastTime: nil)
     }
 
-    public func append(electionId: String, _ makeLine: @Sendable (LogTail) throws -> StoredLine) async throws -> Int {
+    public func appendBatch(electionId: String, _ makeLines: @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
         let logger = self.logger
         return try await client.withTransaction(logger: logger) { connection in
-            let tail = try await Self.tail(connection, electionId, lock: true, logger: logger)
-            let stored = try makeLine(tail)
-            let entry = try stored.entry(continuing: tail)
-            let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
-            let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
-            try await connection.query(
-                """
-                INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
-                VALUES (\(electionId), \(Int64(tail.count)), \(hash), \(entry.at.timeIntervalSince1970), \(ByteBuffer(bytes: stored.line)), \(ballot))
-                """, logger: logger)
-            return tail.count
+            let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
+            var tail = first
+            for stored in try makeLines(first) {
+                let entry = try stored.entry(continuing: tail)
+                let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
+                let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
+                try await connection.query(
+                    """
+                    INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
+                    VALUES (\(electionId), \(Int64(tail.count)), \(hash), \(entry.at.timeIntervalSince1970), \(ByteBuffer(bytes: stored.line)), \(ballot))
+                    """, logger: logger)
+                tail = tail.advanced(by: stored, entry: entry)
+            }
+            return first.count
         }
     }
 

@@ -100,6 +100,30 @@ enum BoardStoreConformance {
         #expect(try await again.lines(electionId: id, range: 0..<221) == all + [try await store.lines(electionId: id, range: 220..<221)[0]])
         #expect(try await again.treeHeads(electionId: id) == [head1, head2])
         #expect(try await again.manifest(electionId: id) == Array("{\"exact\":  \"bytes\"}".utf8))
+
+        // Group commit: several lines in one transaction, all or none.
+        let batchId = "batch-\(UUID().uuidString.prefix(8))"
+        try await store.createElection(id: batchId, manifest: [])
+        let first = try await store.appendBatch(electionId: batchId) { tail in
+            var lines = [StoredLine]()
+            var t = tail
+            for i in 0..<5 {
+                let stored = StoredLine(line: try line(t, note: "b\(i)"))
+                lines.append(stored)
+                t = t.advanced(by: stored, entry: try stored.entry(continuing: t))
+            }
+            return lines
+        }
+        #expect(first == 0)
+        await #expect(throws: (any Error).self) {
+            _ = try await store.appendBatch(electionId: batchId) { tail in
+                // The second line repeats the first one's position: the whole batch is refused.
+                [StoredLine(line: try line(tail, note: "x0")), StoredLine(line: try line(tail, note: "x1"))]
+            }
+        }
+        let batchLines = try await again.lines(electionId: batchId, range: 0..<5)
+        try checkChain(batchLines)
+        #expect(try await again.tail(electionId: batchId).count == 5)
     }
 }
 
