@@ -38,13 +38,8 @@ extension DemoScenario {
     /// each receipt's signed head and inclusion proof. The record is then downloaded from the board
     /// into DIR and verified there.
     public func runOnBoard(at dir: RecordDirectory) async throws -> Outcome {
-        var timings = [(String, Double)]()
-        var lapStart = Date()
-        func lap(_ name: String) {
-            let now = Date()
-            timings.append((name, now.timeIntervalSince(lapStart)))
-            lapStart = now
-        }
+        let stopwatch = Stopwatch()
+        let lap = stopwatch.lap
         let plan = try plan(lap: lap)
         let manifest = plan.manifest, context = plan.context
         let id = manifest.electionId
@@ -67,7 +62,7 @@ extension DemoScenario {
             return Outcome(
                 directory: dir, result: outcome.result, report: outcome.report, matchesIntent: matchesIntent(plan, outcome.result),
                 ballotsCast: outcome.cast, revotes: plan.revotes, challenges: plan.challenges, absentTrustee: plan.absent,
-                timings: timings)
+                timings: stopwatch.laps)
         } catch {
             await board.stop()
             throw error

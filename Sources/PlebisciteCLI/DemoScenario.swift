@@ -238,13 +238,8 @@ public struct DemoScenario: Sendable {
     /// Runs the referendum straight on a record directory (no server): the board's checks run in
     /// this process through BallotBox.
     public func run(at dir: RecordDirectory) throws -> Outcome {
-        var timings = [(String, Double)]()
-        var clock = Date()
-        func lap(_ name: String) {
-            let now = Date()
-            timings.append((name, now.timeIntervalSince(clock)))
-            clock = now
-        }
+        let stopwatch = Stopwatch()
+        let lap = stopwatch.lap
         let plan = try plan(lap: lap)
         let manifest = plan.manifest, context = plan.context, trustees = plan.trustees, boardKey = plan.boardKey
         let secretShares = plan.secretShares, closes = plan.closes
@@ -311,6 +306,18 @@ public struct DemoScenario: Sendable {
         lap("verification")
         return Outcome(
             directory: dir, result: result, report: report, matchesIntent: matchesIntent(plan, result), ballotsCast: cast,
-            revotes: plan.revotes, challenges: plan.challenges, absentTrustee: absent, timings: timings)
+            revotes: plan.revotes, challenges: plan.challenges, absentTrustee: absent, timings: stopwatch.laps)
+    }
+}
+
+/// Times the steps of a run: each `lap` records the time since the previous one.
+final class Stopwatch {
+    private(set) var laps = [(String, Double)]()
+    private var start = Date()
+
+    func lap(_ name: String) {
+        let now = Date()
+        laps.append((name, now.timeIntervalSince(start)))
+        start = now
     }
 }

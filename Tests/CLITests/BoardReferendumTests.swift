@@ -20,22 +20,8 @@ import TransparencyLog
 struct BoardReferendumTests {
     let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-board-cli-\(UUID().uuidString)").path
 
-    func run(_ args: [String]) async throws {
-        var command = try PlebisciteCommand.parseAsRoot(args)
-        if var async = command as? any AsyncParsableCommand { try await async.run() } else { try command.run() }
-    }
-
-    /// The message of a refused command, or nil if it succeeded.
-    func refusal(_ args: [String]) async -> String? {
-        do {
-            try await run(args)
-            return nil
-        } catch let code as ExitCode {
-            return "exit \(code.rawValue)"
-        } catch {
-            return PlebisciteCommand.message(for: error)
-        }
-    }
+    func run(_ args: [String]) async throws { try await CLIRunner.run(args) }
+    func refusal(_ args: [String]) async -> String? { await CLIRunner.refusal(args) }
 
     /// A board server in this process, on a free port, with a clock the test moves.
     func startBoard(_ path: String, key: Ed25519.SigningKey, secret: [UInt8], clock: SimulatedClock) async throws -> (

@@ -12,24 +12,8 @@ import Testing
 struct StepByStepTests {
     let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-cli-\(UUID().uuidString)").path
 
-    func run(_ args: [String]) async throws {
-        var command = try PlebisciteCommand.parseAsRoot(args)
-        if var async = command as? any AsyncParsableCommand {
-            try await async.run()
-        } else {
-            try command.run()
-        }
-    }
-
-    /// The message a refused command gives, or nil if it succeeded.
-    func refusal(_ args: [String]) async -> String? {
-        do {
-            try await run(args)
-            return nil
-        } catch {
-            return PlebisciteCommand.message(for: error)
-        }
-    }
+    func run(_ args: [String]) async throws { try await CLIRunner.run(args) }
+    func refusal(_ args: [String]) async -> String? { await CLIRunner.refusal(args) }
 
     @Test("Keys, ceremony, credentials, votes with challenge and re-vote, close, tally, decryption by 2 of 3, verify")
     func fullReferendum() async throws {
