@@ -224,15 +224,26 @@ extension BoardClient {
         let manifest = try await manifest(id)
         let head = try await treeHead(id)
         let lines = try await lines(id, range: 0..<head.size)
-        var log = [UInt8]()
-        log.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
-        for l in lines {
-            log += l
-            log.append(UInt8(ascii: "\n"))
-        }
         var heads = (try await storedTreeHeads(id)).filter { $0.size <= head.size } + [head]
         heads.sort { ($0.size, $0.timestamp) < ($1.size, $1.timestamp) }
-        return DownloadedRecord(manifestBytes: manifest, log: log, treeHeads: heads)
+        return DownloadedRecord(manifestBytes: manifest, lines: lines, treeHeads: heads)
+    }
+
+    /// The record's first entries, up to the key ceremony's result: what a voter needs to encrypt,
+    /// without the ballots cast so far. Nil while the ceremony is not finished.
+    public func setupRecord(_ id: String) async throws(BoardClientError) -> DownloadedRecord? {
+        let manifest = try await manifest(id)
+        let size = try await treeHead(id).size
+        var lines = [[UInt8]]()
+        while lines.count < size {
+            let page = try await self.lines(id, range: lines.count..<min(size, lines.count + 64))
+            lines += page
+            let ceremony = page.contains { line in
+                if case .keyCeremony = (try? RecordCoding.decode(LogEntry.self, from: line))?.payload { true } else { false }
+            }
+            if ceremony { return DownloadedRecord(manifestBytes: manifest, lines: lines, treeHeads: []) }
+        }
+        return nil
     }
 }
 
@@ -242,6 +253,18 @@ public struct DownloadedRecord: Sendable {
     /// log.jsonl: every line and its newline.
     public var log: [UInt8]
     public var treeHeads: [SignedTreeHead]
+
+    /// The record from the board's lines, each followed by a newline as in log.jsonl.
+    public init(manifestBytes: [UInt8], lines: [[UInt8]], treeHeads: [SignedTreeHead]) {
+        self.manifestBytes = manifestBytes
+        log = []
+        log.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
+        for l in lines {
+            log += l
+            log.append(UInt8(ascii: "\n"))
+        }
+        self.treeHeads = treeHeads
+    }
 
     /// Parsed for the verifier and the protocol steps.
     public var loaded: LoadedRecord {

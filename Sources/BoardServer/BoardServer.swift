@@ -126,9 +126,8 @@ public func buildRouter(
     }
     router.get("/elections/:id/manifest") { _, context in
         let id = try context.parameters.require("id")
-        let exported = try await call { () async throws(BoardError) in try await service.export(id) }
-        return Response(
-            status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: exported.manifest)))
+        let manifest = try await call { () async throws(BoardError) in try await service.manifest(id) }
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: manifest)))
     }
     router.post("/elections/:id/entries") { request, context in
         let id = try context.parameters.require("id")

@@ -93,10 +93,7 @@ public actor BoardService {
     /// is changed in place after each await, so concurrent calls never put back an older copy.
     private func synced(_ id: String) async throws(BoardError) -> ElectionCache {
         if elections[id] == nil {
-            let bytes: [UInt8]
-            do { bytes = try await store.manifest(electionId: id) } catch .unknownElection { throw .unknownElection(id) } catch {
-                throw .storage("\(error)")
-            }
+            let bytes = try await manifest(id)
             guard let m = try? RecordCoding.decode(Manifest.self, from: bytes) else {
                 throw .storage("stored manifest of \(id) does not decode")
             }
@@ -118,30 +115,46 @@ public actor BoardService {
         return elections[id]!
     }
 
-    /// Appends a payload at the board's clock; retries when another server appended first.
-    private func append(_ id: String, _ payload: EntryPayload, ballotHash: Digest? = nil) async throws(BoardError) -> RecordedEntry {
+    /// Appends the payloads that `choose` picks from the caught-up cache, in one store transaction
+    /// at the board's clock (`choose` gets that time too). When another board server appended first,
+    /// it catches up and asks `choose` again. Returns what `choose` decided and the appended entries.
+    private func appendAtTail<Decision>(
+        _ id: String, _ choose: (ElectionCache, Date) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
+    ) async throws(BoardError) -> (Decision, [RecordedEntry]) {
         for _ in 0..<8 {
             let cache = try await synced(id)
             let time = max(now(), cache.lastTime ?? .distantPast)
-            let expected = cache.tree.size
-            let line: [UInt8]
-            do {
-                line = try RecordCoding.encode(LogEntry(seq: expected, prev: cache.lastHash, at: time, payload: payload))
-            } catch { throw .malformed("cannot encode the entry: \(error)") }
-            do {
-                let stored = line
-                let seq = try await store.append(electionId: id) { tail in
-                    guard tail.count == expected else { throw BoardStoreError.backend("moved") }
-                    return StoredLine(line: stored, ballotHash: ballotHash)
+            let (decision, payloads) = choose(cache, time)
+            if payloads.isEmpty { return (decision, []) }
+            var entries = [RecordedEntry]()
+            var prev = cache.lastHash
+            for (offset, p) in payloads.enumerated() {
+                let entry = LogEntry(seq: cache.tree.size + offset, prev: prev, at: time, payload: p.payload)
+                do { entries.append(RecordedEntry(entry: entry, line: try RecordCoding.encode(entry))) } catch {
+                    throw .malformed("cannot encode the entry: \(error)")
                 }
-                let entry = RecordedEntry(entry: LogEntry(seq: seq, prev: cache.lastHash, at: time, payload: payload), line: line)
-                if elections[id]?.tree.size == seq { elections[id]?.absorb(entry) }  // unless a concurrent sync read it back
-                return entry
+                prev = entries[offset].hash
+            }
+            let expected = cache.tree.size
+            let lines = zip(entries, payloads).map { StoredLine(line: $0.line, ballotHash: $1.ballotHash) }
+            do {
+                _ = try await store.appendBatch(electionId: id) { tail in
+                    guard tail.count == expected else { throw BoardStoreError.backend("moved") }
+                    return lines
+                }
             } catch BoardStoreError.backend("moved") {
-                continue  // another board server appended: catch up and try again
+                continue  // another board server appended: catch up and choose again
             } catch { throw .storage("\(error)") }
+            // Absorb unless a concurrent sync already read these lines back from the store.
+            for e in entries where elections[id]?.tree.size == e.entry.seq { elections[id]?.absorb(e) }
+            return (decision, entries)
         }
         throw .storage("the log kept moving: too many concurrent appends, try again")
+    }
+
+    /// Appends one payload at the board's clock.
+    private func append(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> RecordedEntry {
+        try await appendAtTail(id) { _, _ in ((), [(payload, nil)]) }.1[0]
     }
 
     // MARK: - Setup entries
@@ -196,13 +209,32 @@ public actor BoardService {
         return (c, cache.registry)
     }
 
-    /// Casts a ballot: checks 6.1-6.7 run in the caller's task (in parallel with other requests),
-    /// then the position rules and the append run on the board. Casting the same ballot again
-    /// returns a receipt for the first one.
+    /// The context and credentials as cached, without asking the store: the context never changes
+    /// once set and the credentials only grow, so a stale copy can only refuse a credential wrongly.
+    private func cachedContext(_ id: String) async throws(BoardError) -> (ElectionContext, CredentialRegistry) {
+        if let cache = elections[id], let c = cache.context { return (c, cache.registry) }
+        return try await context(id)
+    }
+
+    /// Checks 6.1-6.7 of a ballot in the caller's task (in parallel with other requests). A
+    /// credential the cache does not know yet is looked up again after catching up with the store.
+    private nonisolated func checked(_ id: String, _ ballot: EncryptedBallot) async throws(BoardError) -> (ElectionContext, Digest) {
+        var (context, registry) = try await cachedContext(id)
+        var hash = ballot.hash(contextHash: context.contextHash)
+        var rejection = CastingRules.rejection(ballot.check(in: context, credentials: registry, hash: hash))
+        if rejection?.reason == .invalidCredential {
+            (context, registry) = try await self.context(id)
+            hash = ballot.hash(contextHash: context.contextHash)
+            rejection = CastingRules.rejection(ballot.check(in: context, credentials: registry, hash: hash))
+        }
+        if let r = rejection { throw .rejected(r) }
+        return (context, hash)
+    }
+
+    /// Casts a ballot: its checks run in the caller's task, then the position rules and the append
+    /// run on the board in a group commit. Casting the same ballot again returns a receipt for the first one.
     public nonisolated func cast(_ id: String, _ ballot: EncryptedBallot) async throws(BoardError) -> BoardReceipt {
-        let (context, registry) = try await self.context(id)
-        let hash = ballot.hash(contextHash: context.contextHash)
-        if let r = CastingRules.rejection(ballot.check(in: context, credentials: registry, hash: hash)) { throw .rejected(r) }
+        let (_, hash) = try await checked(id, ballot)
         return try await commit(id, ballot: ballot, hash: hash)
     }
 
@@ -217,13 +249,6 @@ public actor BoardService {
     /// While one batch is being written, the ballots that arrive form the next: one transaction
     /// and one flush to disk per batch, and the receipt only after the flush.
     private func commit(_ id: String, ballot: EncryptedBallot, hash: Digest) async throws(BoardError) -> BoardReceipt {
-        let cache = try await synced(id)
-        if let seq = cache.ballots[hash] { return try receipt(id, index: seq, hash: hash) }
-        if let r = CastingRules.positionFailure(
-            hash: hash, at: now(), window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(hash))
-        {
-            throw .rejected(r)
-        }
         do {
             return try await withCheckedThrowingContinuation { reply in
                 pending[id, default: []].append(PendingBallot(ballot: ballot, hash: hash, reply: reply))
@@ -237,17 +262,14 @@ public actor BoardService {
 
     /// Writes queued ballots in batches until none are left.
     private func flush(_ id: String) async {
-        while let batch = pending[id], !batch.isEmpty {
-            pending[id] = []
-            do {
-                try await commitBatch(id, batch.prefix(Self.maxBatch))
-                if batch.count > Self.maxBatch { pending[id, default: []].insert(contentsOf: batch.dropFirst(Self.maxBatch), at: 0) }
-            } catch {
+        while let queue = pending[id], !queue.isEmpty {
+            let batch = queue.prefix(Self.maxBatch)
+            pending[id] = Array(queue.dropFirst(Self.maxBatch))
+            do { try await commitBatch(id, batch) } catch {
                 // A batch that failed as a whole (say, a ballot another server stored meanwhile) goes one by one.
-                for b in batch.prefix(Self.maxBatch) {
+                for b in batch {
                     do { try await commitBatch(id, [b]) } catch { b.reply.resume(throwing: error) }
                 }
-                if batch.count > Self.maxBatch { pending[id, default: []].insert(contentsOf: batch.dropFirst(Self.maxBatch), at: 0) }
             }
         }
         flushing.remove(id)
@@ -255,67 +277,35 @@ public actor BoardService {
 
     static let maxBatch = 512
 
-    /// Appends a batch in one store transaction and answers every ballot in it; throws (answering
-    /// none) only if the store refused the batch.
+    /// Appends a batch in one store transaction and answers every ballot in it: a receipt (also for
+    /// a ballot already on the board) or its rejection by the position rules. Throws, answering
+    /// none, only if the store refused the batch.
     private func commitBatch(_ id: String, _ batch: ArraySlice<PendingBallot>) async throws(BoardError) {
-        var answers = [(PendingBallot, Result<Int, BoardError>)]()
-        attempts: for attempt in 0..<8 {
-            answers = []
-            let cache = try await synced(id)
-            let time = max(now(), cache.lastTime ?? .distantPast)
-            var lines = [StoredLine]()
-            var entries = [RecordedEntry]()
+        let (answers, _) = try await appendAtTail(id) { cache, time in
+            var answers = [(PendingBallot, Result<Int, BoardError>)]()
+            var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
             var taken = [Digest: Int]()
-            var prev = cache.lastHash
             for b in batch {
                 if let seq = cache.ballots[b.hash] ?? taken[b.hash] {
                     answers.append((b, .success(seq)))
-                    continue
-                }
-                if let r = CastingRules.positionFailure(
+                } else if let r = CastingRules.positionFailure(
                     hash: b.hash, at: time, window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(b.hash))
                 {
                     answers.append((b, .failure(.rejected(r))))
-                    continue
+                } else {
+                    taken[b.hash] = cache.tree.size + payloads.count
+                    answers.append((b, .success(cache.tree.size + payloads.count)))
+                    payloads.append((.ballot(b.ballot), b.hash))
                 }
-                let seq = cache.tree.size + lines.count
-                let entry = LogEntry(seq: seq, prev: prev, at: time, payload: .ballot(b.ballot))
-                let line: [UInt8]
-                do { line = try RecordCoding.encode(entry) } catch {
-                    answers.append((b, .failure(.malformed("cannot encode the entry: \(error)"))))
-                    continue
-                }
-                let recorded = RecordedEntry(entry: entry, line: line)
-                prev = recorded.hash
-                lines.append(StoredLine(line: line, ballotHash: b.hash))
-                entries.append(recorded)
-                taken[b.hash] = seq
-                answers.append((b, .success(seq)))
             }
-            if lines.isEmpty { break }
-            let expected = cache.tree.size
-            let stored = lines
-            do {
-                _ = try await store.appendBatch(electionId: id) { tail in
-                    guard tail.count == expected else { throw BoardStoreError.backend("moved") }
-                    return stored
-                }
-            } catch BoardStoreError.backend("moved") {
-                if attempt == 7 { throw .storage("the log kept moving: too many concurrent appends, try again") }
-                continue attempts  // another board server appended: catch up and rebuild the batch
-            } catch { throw .storage("\(error)") }
-            // Absorb unless a concurrent sync already read these lines back from the store.
-            for e in entries where elections[id]?.tree.size == e.entry.seq { elections[id]?.absorb(e) }
-            break
+            return (answers, payloads)
         }
         guard let tree = elections[id]?.tree else { return }
         let head = SignedTreeHead.sign(tree, key: boardKey, at: clock())
         for (b, answer) in answers {
             switch answer {
             case .success(let seq):
-                do { b.reply.resume(returning: try receipt(id, index: seq, hash: b.hash, head: head)) } catch {
-                    b.reply.resume(throwing: error)
-                }
+                b.reply.resume(with: Result<BoardReceipt, any Error> { try receipt(id, index: seq, hash: b.hash, head: head) })
             case .failure(let e): b.reply.resume(throwing: e)
             }
         }
@@ -323,9 +313,7 @@ public actor BoardService {
 
     /// Publishes a challenged ballot with its reveal (checks 7.1, 7.2); it can never be cast.
     public nonisolated func spoil(_ id: String, _ spoiled: SpoiledBallot) async throws(BoardError) -> Int {
-        let (context, registry) = try await self.context(id)
-        let hash = spoiled.ballot.hash(contextHash: context.contextHash)
-        if let r = CastingRules.rejection(spoiled.ballot.check(in: context, credentials: registry, hash: hash)) { throw .rejected(r) }
+        let (context, hash) = try await checked(id, spoiled.ballot)
         let reveal = spoiled.checkReveal(in: context)
         guard reveal.isEmpty else { throw .rejected(CastRejection(reason: .invalidReveal, failures: reveal)) }
         return try await commitSpoiled(id, spoiled, hash: hash)
@@ -422,6 +410,13 @@ public actor BoardService {
         return BoardReceipt(
             ballotHash: hash, trackingCode: ProtocolHashes.trackingCode(hash), index: index,
             line: String(decoding: cache.state[index].line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))
+    }
+
+    /// The manifest's exact published bytes.
+    public func manifest(_ id: String) async throws(BoardError) -> [UInt8] {
+        do { return try await store.manifest(electionId: id) } catch .unknownElection { throw .unknownElection(id) } catch {
+            throw .storage("\(error)")
+        }
     }
 
     /// The heads signed and stored so far (at close and result), oldest first.

@@ -4,7 +4,6 @@ import BoardClient
 import BoardServer
 import BoardService
 import BoardStorage
-import BoardStoragePostgres
 import Dispatch
 import ElectionProtocol
 import ElectionRecord
@@ -139,7 +138,6 @@ extension PlebisciteCommand {
             let castBar = ProgressBar("casting through the board", total: ballots, enabled: progress)
             let counter = Counter()
             var latencies = [Double]()
-            var rss = [Double]()
             let tenth = max(1, ballots / 10)
             let start = DispatchTime.now().uptimeNanoseconds
             do {
@@ -167,7 +165,6 @@ extension PlebisciteCommand {
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             castBar.finish()
             await board.stop()
-            rss = counter.samples
             latencies.sort()
             func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
             let rate = Double(ballots) / seconds
@@ -175,7 +172,7 @@ extension PlebisciteCommand {
                 store: database.map { $0.hasPrefix("postgres") ? "PostgreSQL" : "SQLite file" } ?? "SQLite file (temporary)",
                 ballots: ballots, clients: clients, workers: workers.count, verifyBallotsPerSecond: verifyRate,
                 castBallotsPerSecond: rate, ratioToVerification: rate / verifyRate, latencyP50Milliseconds: pct(0.5),
-                latencyP99Milliseconds: pct(0.99), latencyMaxMilliseconds: latencies.last ?? 0, seconds: seconds, rssMiB: rss,
+                latencyP99Milliseconds: pct(0.99), latencyMaxMilliseconds: latencies.last ?? 0, seconds: seconds, rssMiB: counter.samples,
                 peakRssMiB: MemoryUse.peakResidentMiB())
             if json {
                 print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
@@ -199,18 +196,6 @@ extension PlebisciteCommand {
             return s
         }
     }
-}
-
-/// Opens a board store: a SQLite file, or a PostgreSQL URL.
-func openBoardStore(_ database: String) async throws -> any BoardStore {
-    guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"), let url = URLComponents(string: database) else {
-        return try SQLiteBoardStore(path: database)
-    }
-    guard let host = url.host, let user = url.user, url.path.count > 1 else {
-        throw ValidationError("a PostgreSQL URL reads postgres://USER[:PASSWORD]@HOST:PORT/DATABASE")
-    }
-    return try await PostgresBoardStore(
-        host: host, port: url.port ?? 5432, username: user, password: url.password, database: String(url.path.dropFirst()))
 }
 
 /// Hands out indices to concurrent workers, and keeps memory samples.

@@ -11,26 +11,6 @@ import Logging
 import Ristretto
 import TransparencyLog
 
-/// The board's clock in a simulation: it stands where the simulation puts it.
-final class SimulatedClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var time: Date
-
-    init(_ time: Date) { self.time = time }
-
-    var now: Date {
-        lock.lock()
-        defer { lock.unlock() }
-        return time
-    }
-
-    func set(_ t: Date) {
-        lock.lock()
-        defer { lock.unlock() }
-        time = max(time, t)
-    }
-}
-
 extension DemoScenario {
     /// Runs the referendum through a real board: an HTTP server on loopback over an embedded SQLite
     /// store (`DIR/board.sqlite`). Every party talks to it as a client would: trustees and the
@@ -57,11 +37,12 @@ extension DemoScenario {
         let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
         let client = BoardClient(board: board.url)
         do {
-            let outcome = try await drive(plan, client: client, clock: clock, config: config, dir: dir, lap: lap)
+            let outcome = try await drive()
             await board.stop()
             return Outcome(
                 directory: dir, result: outcome.result, report: outcome.report, matchesIntent: matchesIntent(plan, outcome.result),
-                ballotsCast: outcome.cast, revotes: plan.revotes, challenges: plan.challenges, absentTrustee: plan.absent,
+                ballotsCast: plan.actions.count { !$0.spoil }, revotes: plan.revotes, challenges: plan.challenges,
+                absentTrustee: plan.absent,
                 timings: stopwatch.laps)
         } catch {
             await board.stop()
@@ -69,10 +50,7 @@ extension DemoScenario {
         }
 
         /// Every step over HTTP.
-        func drive(
-            _ plan: Plan, client: BoardClient, clock: SimulatedClock, config: BoardServerConfiguration, dir: RecordDirectory,
-            lap: (String) -> Void
-        ) async throws -> (result: ElectionResult, report: VerificationReport, cast: Int) {
+        func drive() async throws -> (result: ElectionResult, report: VerificationReport) {
             let created = try await client.createElection(manifestBytes: plan.manifestBytes, operatorToken: config.operatorToken)
             let admin = created.adminToken
             func tick() { clock.set(clock.now.addingTimeInterval(60)) }
@@ -96,27 +74,20 @@ extension DemoScenario {
             // Cast in time order: each batch goes concurrently, at most one ballot per voter in a
             // batch so that a re-vote always follows the ballot it overrides.
             let bar = ProgressBar("casting through the board", total: plan.actions.count, enabled: showProgress)
-            var cast = 0
             var batch = [(EncryptedBallot, Date)]()
             var voters = Set<Int>()
             func flush() async throws {
                 guard let last = batch.last else { return }
                 clock.set(last.1)
-                let ballots = batch.map(\.0)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    var next = 0
-                    func add() {
-                        let b = ballots[next]
-                        next += 1
+                    for (b, _) in batch {  // the client's connection pool bounds how many are in flight
                         group.addTask {
                             _ = try await client.castChecked(id, b, boardKey: manifest.boardKey, contextHash: context.contextHash)
                             bar.advance()
                         }
                     }
-                    for _ in 0..<min(4 * workers, ballots.count) { add() }
-                    while try await group.next() != nil { if next < ballots.count { add() } }
+                    try await group.waitForAll()
                 }
-                cast += batch.count
                 batch.removeAll()
                 voters.removeAll()
             }
@@ -159,7 +130,7 @@ extension DemoScenario {
             try await client.record(id).write(to: dir)
             let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)
             lap("download and verification")
-            return (result, report, cast)
+            return (result, report)
         }
     }
 }

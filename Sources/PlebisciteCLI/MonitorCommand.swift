@@ -35,27 +35,26 @@ extension PlebisciteCommand {
             let loc = ElectionLocation(url: election)!
             let path = state ?? "monitor-\(loc.electionId).json"
             let client = BoardClient(board: loc.board)
-            let manifestBytes = try await client.manifest(loc.electionId)
-            let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
-            let saved: MonitorState
+            var saved: MonitorState?
             if FileManager.default.fileExists(atPath: path) {
-                saved = try Files.read(MonitorState.self, path, what: "monitor state")
-                guard saved.election == loc.electionId else {
-                    throw ValidationError("\(path) watches election \(saved.election), not \(loc.electionId)")
+                let state = try Files.read(MonitorState.self, path, what: "monitor state")
+                guard state.election == loc.electionId else {
+                    throw ValidationError("\(path) watches election \(state.election), not \(loc.electionId)")
                 }
-            } else {
-                let manifest: Manifest
-                do { manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes) } catch {
-                    throw ValidationError("the board's manifest does not decode: \(error)")
-                }
-                saved = MonitorState(election: loc.electionId, manifestHash: manifestHash, boardKey: manifest.boardKey)
+                saved = state
             }
-            var monitor = HeadMonitor(state: saved) { m, n in try await client.consistencyProof(loc.electionId, from: m, to: n) }
             var done = 0
             while true {
                 do {
-                    guard manifestHash == saved.manifestHash else {
-                        throw MonitorAlarm.manifestChanged(was: saved.manifestHash, now: manifestHash)
+                    // The manifest's exact bytes may never change: each check fetches them again.
+                    let manifestBytes = try await client.manifest(loc.electionId)
+                    let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
+                    let pinned = try saved ?? Self.firstState(loc.electionId, manifestBytes: manifestBytes)
+                    guard manifestHash == pinned.manifestHash else {
+                        throw MonitorAlarm.manifestChanged(was: pinned.manifestHash, now: manifestHash)
+                    }
+                    var monitor = HeadMonitor(state: pinned) { m, n in
+                        try await client.consistencyProof(loc.electionId, from: m, to: n)
                     }
                     let before = monitor.state.heads.last
                     let head = try await client.treeHead(loc.electionId)
@@ -63,6 +62,7 @@ extension PlebisciteCommand {
                     for file in compare {
                         for other in try Self.heads(in: file) { try await monitor.compare(other) }
                     }
+                    saved = monitor.state
                     try Files.write(monitor.state, to: path)
                     let grown = before.map { head.size - $0.size } ?? head.size
                     print(
@@ -78,6 +78,15 @@ extension PlebisciteCommand {
                 if interval == 0 || (checks > 0 && done >= checks) { break }
                 try await Task.sleep(nanoseconds: UInt64(interval * 1e9))
             }
+        }
+
+        /// A new monitor's state: the manifest as first seen, and its board key.
+        static func firstState(_ election: String, manifestBytes: [UInt8]) throws -> MonitorState {
+            let manifest: Manifest
+            do { manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes) } catch {
+                throw ValidationError("the board's manifest does not decode: \(error)")
+            }
+            return MonitorState(election: election, manifestHash: ProtocolHashes.manifestHash(manifestBytes), boardKey: manifest.boardKey)
         }
 
         /// Heads in a file: a JSON array of heads, or a monitor state file.

@@ -45,21 +45,9 @@ struct RecordOptions: ParsableArguments {
     /// result, so a voter does not download every ballot cast so far.
     func setupState() async throws -> RecordState {
         guard location != nil else { return try await state() }
-        let prefix = try await withBoard { client, loc -> LoadedRecord in
-            let manifest = try await client.manifest(loc.electionId)
-            let size = try await client.treeHead(loc.electionId).size
-            var log = [UInt8]()
-            var start = 0
-            while start < size {
-                let page = try await client.lines(loc.electionId, range: start..<min(size, start + 64))
-                for line in page { log += line + [UInt8(ascii: "\n")] }
-                start += page.count
-                let loaded = LoadedRecord.parse(manifestBytes: manifest, log: log)
-                if loaded.entries.contains(where: { if case .keyCeremony = $0.entry.payload { true } else { false } }) { return loaded }
-            }
-            throw ValidationError("the key ceremony of \(loc.electionId) is not finished: no ballots yet")
-        }
-        do { return try RecordState(prefix) } catch { throw ValidationError("\(record): \(error)") }
+        let prefix = try await withBoard { client, loc in try await client.setupRecord(loc.electionId) }
+        guard let prefix else { throw ValidationError("the key ceremony of \(record) is not finished: no ballots yet") }
+        do { return try RecordState(prefix.loaded) } catch { throw ValidationError("\(record): \(error)") }
     }
 
     func writer(_ state: RecordState, durable: Bool = true) throws -> RecordWriter {
@@ -69,7 +57,7 @@ struct RecordOptions: ParsableArguments {
     /// Adds checked entries to the record: appended to the directory, or published on the board,
     /// which checks them again. Returns their log indices.
     @discardableResult
-    func publish(_ payloads: [EntryPayload], state: RecordState, step: String, at time: Date? = nil) async throws -> [Int] {
+    func publish(_ payloads: [EntryPayload], state: RecordState, step: String) async throws -> [Int] {
         if location != nil {
             let token = try bearer(step)
             return try await withBoard { client, loc in
@@ -79,6 +67,16 @@ struct RecordOptions: ParsableArguments {
             }
         }
         let writer = try writer(state)
-        return try payloads.map { try writer.append($0, at: time ?? Files.instant(nil)).entry.seq }
+        return try payloads.map { try writer.append($0, at: Files.instant(nil)).entry.seq }
+    }
+
+    /// A trustee's or authority's entries: written to `out` to hand over and, on a board, also
+    /// published at once with the step's token.
+    func handOver(_ payloads: [EntryPayload], to out: String, state: RecordState, step: String) async throws {
+        try Files.write(payloads, to: out)
+        print("Wrote \(step) to \(out).")
+        guard location != nil else { return }
+        let indices = try await publish(payloads, state: state, step: step)
+        print("Published on the board at log index \(indices.map(String.init).joined(separator: ", ")).")
     }
 }

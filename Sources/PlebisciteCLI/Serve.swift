@@ -84,3 +84,15 @@ extension PlebisciteCommand {
         }
     }
 }
+
+/// Opens a board store: a SQLite file, or a PostgreSQL URL.
+func openBoardStore(_ database: String) async throws -> any BoardStore {
+    guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"), let url = URLComponents(string: database) else {
+        return try SQLiteBoardStore(path: database)
+    }
+    guard let host = url.host, let user = url.user, url.path.count > 1 else {
+        throw ValidationError("a PostgreSQL URL reads postgres://USER[:PASSWORD]@HOST:PORT/DATABASE")
+    }
+    return try await PostgresBoardStore(
+        host: host, port: url.port ?? 5432, username: user, password: url.password, database: String(url.path.dropFirst()))
+}

@@ -55,12 +55,7 @@ extension PlebisciteCommand {
                 do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch {
                     throw ValidationError("\(error)")
                 }
-                try Files.write([EntryPayload.trusteeCommitment(c)], to: out)
-                print("Commitment of trustee \(c.trustee) written to \(out).")
-                if record.location != nil {
-                    let index = try await record.publish([.trusteeCommitment(c)], state: state, step: "a trustee commitment")
-                    print("Published on the board at log index \(index[0]).")
-                }
+                try await record.handOver([.trusteeCommitment(c)], to: out, state: state, step: "the commitment of trustee \(c.trustee)")
             }
         }
 
@@ -93,12 +88,8 @@ extension PlebisciteCommand {
                     .write(to: key)
                     print("All shares check out. The secret share is stored, encrypted, in \(key).")
                 case .complaints(let complaints):
-                    try Files.write(complaints.map { EntryPayload.complaint($0) }, to: complaintsOut)
-                    print("Bad shares from trustee(s) \(complaints.map(\.accused)): complaints written to \(complaintsOut); publish them.")
-                    if record.location != nil {
-                        try await record.publish(complaints.map { .complaint($0) }, state: state, step: "complaints")
-                        print("Complaints published on the board.")
-                    }
+                    print("Bad shares from trustee(s) \(complaints.map(\.accused)): publish the complaints.")
+                    try await record.handOver(complaints.map { .complaint($0) }, to: complaintsOut, state: state, step: "complaints")
                     throw ExitCode(1)
                 }
             }
@@ -132,12 +123,9 @@ extension PlebisciteCommand {
                 } catch {
                     throw ValidationError("\(error)")
                 }
-                try Files.write([EntryPayload.decryptionShares(shares)], to: out)
-                print("Decryption shares for \(shares.partials.count) tally ciphertexts written to \(out).")
-                if record.location != nil {
-                    let index = try await record.publish([.decryptionShares(shares)], state: state, step: "decryption shares")
-                    print("Published on the board at log index \(index[0]).")
-                }
+                try await record.handOver(
+                    [.decryptionShares(shares)], to: out, state: state,
+                    step: "decryption shares for \(shares.partials.count) tally ciphertexts")
             }
         }
     }

@@ -10,23 +10,6 @@ import TransparencyLog
 
 @testable import ElectionProtocol
 
-/// A clock the test moves.
-final class TestClock: @unchecked Sendable {
-    private let lock = NSLock()
-    private var time: Date
-    init(_ t: Date) { time = t }
-    var now: Date {
-        lock.lock()
-        defer { lock.unlock() }
-        return time
-    }
-    func set(_ t: Date) {
-        lock.lock()
-        time = t
-        lock.unlock()
-    }
-}
-
 @Suite("Board service on SQLite: a referendum through two board servers sharing one store")
 struct BoardServiceTests {
     @Test("Setup, casting rules with stable codes, receipts with inclusion proofs, close, tally, decryption, export that verifies")
@@ -37,7 +20,7 @@ struct BoardServiceTests {
         let store = try SQLiteBoardStore(path: dir.appendingPathComponent("board.sqlite").path)
         let boardKey = Ed25519.SigningKey()
         let opens = Date(timeIntervalSince1970: 1_900_000_000)
-        let clock = TestClock(opens.addingTimeInterval(-3600))
+        let clock = SimulatedClock(opens.addingTimeInterval(-3600))
         // Two board servers on one database.
         let a = BoardService(store: store, boardKey: boardKey, clock: { clock.now })
         let b = BoardService(store: store, boardKey: boardKey, clock: { clock.now })

@@ -36,12 +36,8 @@ struct BoardReferendumTests {
 
     @Test("Create, ceremony, credentials, votes with challenge and re-vote, monitor, close, tally, decrypt, verify over HTTP")
     func referendumOverHTTP() async throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(atPath: dir) }
-        let pw = "\(dir)/pass"
-        try "correct horse battery staple\n".write(toFile: pw, atomically: true, encoding: .utf8)
-        let p = ["--passphrase-file", pw]
+        let p = try CLIRunner.workspace(dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
 
         let now = Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down))
         let clock = SimulatedClock(now)
@@ -51,8 +47,7 @@ struct BoardReferendumTests {
         let url = "\(board.url)/elections/http-cli"
         let rec = ["--record", url]
 
-        for t in ["t1", "t2", "t3"] { try await run(["trustee", "init", "--id", t, "--out", "\(dir)/\(t)"] + p) }
-        try await run(["authority", "init", "--out", "\(dir)/ca"] + p)
+        try await CLIRunner.initParties(dir, passphrase: p)
         let iso = ISO8601DateFormatter()
         let spec = """
             {"electionId": "http-cli", "title": "Referendum over HTTP",
@@ -90,18 +85,8 @@ struct BoardReferendumTests {
         for t in ["t1", "t2", "t3"] { try await run(["trustee", "accept", "--key", "\(dir)/\(t)/\(t).key.json"] + rec + p) }
         try await run(["election", "finish-ceremony"] + rec + admin)
 
-        var roll = "voter_id,precinct\n"
-        for i in 0..<6 { roll += "v\(i),\(i % 2 == 0 ? "p1" : "p2")\n" }
-        try roll.write(toFile: "\(dir)/roll.csv", atomically: true, encoding: .utf8)
-        try await run(
-            [
-                "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
-                "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
-            ] + rec + p)
+        let creds = try await CLIRunner.issueCredentials(dir, record: rec, passphrase: p)
         try await run(["publish", "\(dir)/lists.json"] + rec + admin)
-        let creds = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map {
-            $0.split(separator: ",").map(String.init)
-        }
 
         // A monitor starts watching.
         let monitorState = "\(dir)/monitor.json"

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @testable import PlebisciteCLI
 
@@ -18,6 +19,36 @@ enum CLIRunner {
             return "exit \(code.rawValue)"
         } catch {
             return PlebisciteCommand.message(for: error)
+        }
+    }
+
+    /// Creates `dir` with a passphrase file; returns the passphrase arguments every key command takes.
+    static func workspace(_ dir: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let pw = "\(dir)/pass"
+        try "correct horse battery staple\n".write(toFile: pw, atomically: true, encoding: .utf8)
+        return ["--passphrase-file", pw]
+    }
+
+    /// Keys for trustees t1, t2, t3 (in DIR/tN) and the credential authority (in DIR/ca).
+    static func initParties(_ dir: String, passphrase p: [String]) async throws {
+        for t in ["t1", "t2", "t3"] { try await run(["trustee", "init", "--id", t, "--out", "\(dir)/\(t)"] + p) }
+        try await run(["authority", "init", "--out", "\(dir)/ca"] + p)
+    }
+
+    /// Issues credentials to six voters, alternately in p1 and p2; the public lists go to DIR/lists.json.
+    /// Returns the rows voter_id, precinct, credential.
+    static func issueCredentials(_ dir: String, record rec: [String], passphrase p: [String]) async throws -> [[String]] {
+        var roll = "voter_id,precinct\n"
+        for i in 0..<6 { roll += "v\(i),\(i % 2 == 0 ? "p1" : "p2")\n" }
+        try roll.write(toFile: "\(dir)/roll.csv", atomically: true, encoding: .utf8)
+        try await run(
+            [
+                "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
+                "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
+            ] + rec + p)
+        return try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map {
+            $0.split(separator: ",").map(String.init)
         }
     }
 }

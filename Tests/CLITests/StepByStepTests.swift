@@ -17,16 +17,11 @@ struct StepByStepTests {
 
     @Test("Keys, ceremony, credentials, votes with challenge and re-vote, close, tally, decryption by 2 of 3, verify")
     func fullReferendum() async throws {
-        let fm = FileManager.default
-        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        defer { try? fm.removeItem(atPath: dir) }
-        let pw = "\(dir)/pass"
-        try "correct horse battery staple\n".write(toFile: pw, atomically: true, encoding: .utf8)
-        let p = ["--passphrase-file", pw]
+        let p = try CLIRunner.workspace(dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
         let rec = ["--record", "\(dir)/record"]
 
-        for t in ["t1", "t2", "t3"] { try await run(["trustee", "init", "--id", t, "--out", "\(dir)/\(t)"] + p) }
-        try await run(["authority", "init", "--out", "\(dir)/ca"] + p)
+        try await CLIRunner.initParties(dir, passphrase: p)
         try await run(["device", "init", "--id", "st1", "--channel", "station", "--out", "\(dir)/dev"] + p)
         #expect(await refusal(["trustee", "init", "--id", "t1", "--out", "\(dir)/t1"] + p)?.contains("refusing to overwrite") == true)
 
@@ -57,18 +52,8 @@ struct StepByStepTests {
         for t in ["t1", "t2", "t3"] { try await run(["trustee", "accept", "--key", "\(dir)/\(t)/\(t).key.json"] + rec + p) }
         try await run(["election", "finish-ceremony"] + rec)
 
-        var roll = "voter_id,precinct\n"
-        for i in 0..<6 { roll += "v\(i),\(i % 2 == 0 ? "p1" : "p2")\n" }
-        try roll.write(toFile: "\(dir)/roll.csv", atomically: true, encoding: .utf8)
-        try await run(
-            [
-                "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv",
-                "--credentials-out", "\(dir)/creds.csv", "--lists-out", "\(dir)/lists.json",
-            ] + rec + p)
+        let creds = try await CLIRunner.issueCredentials(dir, record: rec, passphrase: p)
         try await run(["publish", "\(dir)/lists.json"] + rec)
-        let creds = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").dropFirst().map {
-            $0.split(separator: ",").map(String.init)
-        }
         #expect(creds.count == 6)
 
         func vote(_ i: Int, _ answer: String, extra: [String] = []) async throws {
