@@ -20,20 +20,22 @@ public actor BoardService {
     private var pending: [String: [PendingBallot]] = [:]
     private var flushing: Set<String> = []
 
-    /// Everything derived from an election's log so far.
+    /// What the board needs from an election's log so far to check and place the next entry: its
+    /// tree, the position of every ballot, the setup and the phase, but never the lines themselves
+    /// (they stay in the store), so memory grows by about 100 bytes per ballot.
     struct ElectionCache {
         var manifest: Manifest
         var manifestHash: Digest
         var tree = MerkleTree()
         var lastHash = Digest.zero
         var lastTime: Date?
-        var state: [RecordedEntry] = []
-        var ballots: [Digest: Int] = [:]
+        var ballots = BallotIndex()
         var spoiled: Set<Digest> = []
         var context: ElectionContext?
         var registry = CredentialRegistry()
         var commitments: [Int: TrusteeCommitment] = [:]
         var credentialPrecincts: Set<String> = []
+        var complaintPublished = false
         var closed = false
         var tally: EncryptedTally?
 
@@ -50,13 +52,13 @@ public actor BoardService {
             case .credentialList(let l):
                 registry.add(l)
                 credentialPrecincts.insert(l.precinct)
+            case .complaint: complaintPublished = true
             case .ballot(let b): if let c = context { ballots[b.hash(contextHash: c.contextHash)] = e.entry.seq }
             case .spoiledBallot(let s): if let c = context { spoiled.insert(s.ballot.hash(contextHash: c.contextHash)) }
             case .close: closed = true
             case .tally(let t): tally = t
             default: break
             }
-            state.append(e)
         }
     }
 
@@ -179,7 +181,7 @@ public actor BoardService {
             guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
             let indices = m.trustees.map(\.index).sorted()
             guard indices.allSatisfy({ cache.commitments[$0] != nil }) else { throw .wrongPhase("not every trustee has committed") }
-            guard !cache.state.contains(where: { if case .complaint = $0.entry.payload { true } else { false } }) else {
+            guard !cache.complaintPublished else {
                 throw .wrongPhase("a complaint was published: the ceremony failed")
             }
             let derived = ElectionContext(
@@ -281,7 +283,7 @@ public actor BoardService {
     /// a ballot already on the board) or its rejection by the position rules. Throws, answering
     /// none, only if the store refused the batch.
     private func commitBatch(_ id: String, _ batch: ArraySlice<PendingBallot>) async throws(BoardError) {
-        let (answers, _) = try await appendAtTail(id) { cache, time in
+        let (answers, appended) = try await appendAtTail(id) { cache, time in
             var answers = [(PendingBallot, Result<Int, BoardError>)]()
             var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
             var taken = [Digest: Int]()
@@ -302,10 +304,18 @@ public actor BoardService {
         }
         guard let tree = elections[id]?.tree else { return }
         let head = SignedTreeHead.sign(tree, key: boardKey, at: clock())
+        var lines = [Int: [UInt8]]()
+        for e in appended { lines[e.entry.seq] = e.line }
         for (b, answer) in answers {
             switch answer {
             case .success(let seq):
-                b.reply.resume(with: Result<BoardReceipt, any Error> { try receipt(id, index: seq, hash: b.hash, head: head) })
+                // A ballot cast before (a retry) needs its line from the store.
+                let line: [UInt8]
+                if let l = lines[seq] { line = l } else {
+                    do { line = try await storedLine(id, seq) } catch { b.reply.resume(throwing: error); continue }
+                }
+                b.reply.resume(
+                    with: Result<BoardReceipt, any Error> { try receipt(tree, index: seq, line: line, hash: b.hash, head: head) })
             case .failure(let e): b.reply.resume(throwing: e)
             }
         }
@@ -355,9 +365,7 @@ public actor BoardService {
         switch payload {
         case .tally(let t):
             guard cache.tally == nil else { throw .wrongPhase("the tally is already published") }
-            let ballots = cache.state.compactMap { e -> CountingRule.Cast? in
-                if case .ballot(let b) = e.entry.payload { (e.entry.seq, b) } else { nil }
-            }
+            let ballots = try await storedBallots(id, size: cache.tree.size)
             let recomputed = CountingRule.aggregate(
                 manifest: cache.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: Parallel.cores)
             guard recomputed == t else {
@@ -401,16 +409,47 @@ public actor BoardService {
         }
     }
 
-    /// A receipt for the entry at `index`, with a signed head (fresh unless given) and the inclusion proof.
-    private func receipt(_ id: String, index: Int, hash: Digest, head given: SignedTreeHead? = nil) throws(BoardError) -> BoardReceipt {
-        guard let cache = elections[id], index < cache.state.count else { throw .storage("entry \(index) is not loaded") }
-        let head = given ?? SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+    /// A receipt for the ballot whose `line` is at `index`, with a head signed over `tree` and the inclusion proof.
+    private func receipt(
+        _ tree: MerkleTree, index: Int, line: [UInt8], hash: Digest, head: SignedTreeHead
+    ) throws(BoardError) -> BoardReceipt {
         let proof: [[UInt8]]
-        do { proof = try cache.tree.inclusionProof(index: index, size: head.size) } catch { throw .storage("\(error)") }
+        do { proof = try tree.inclusionProof(index: index, size: head.size) } catch { throw .storage("\(error)") }
         return BoardReceipt(
             ballotHash: hash, trackingCode: ProtocolHashes.trackingCode(hash), index: index,
-            line: String(decoding: cache.state[index].line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))
+            line: String(decoding: line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))
     }
+
+    /// The stored line at `seq`.
+    private func storedLine(_ id: String, _ seq: Int) async throws(BoardError) -> [UInt8] {
+        do {
+            guard let line = try await store.lines(electionId: id, range: seq..<seq + 1).first else {
+                throw BoardError.storage("entry \(seq) is missing")
+            }
+            return line
+        } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
+    }
+
+    /// Every ballot in the first `size` entries, read from the store in pages. Complexity: O(size).
+    private func storedBallots(_ id: String, size: Int) async throws(BoardError) -> [CountingRule.Cast] {
+        var ballots = [CountingRule.Cast]()
+        for start in stride(from: 0, to: size, by: Self.pageSize) {
+            let lines: [[UInt8]]
+            do { lines = try await store.lines(electionId: id, range: start..<min(size, start + Self.pageSize)) } catch {
+                throw .storage("\(error)")
+            }
+            for line in lines {
+                guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else {
+                    throw .storage("a stored line does not decode")
+                }
+                if case .ballot(let b) = entry.payload { ballots.append((entry.seq, b)) }
+            }
+        }
+        return ballots
+    }
+
+    /// Lines read from the store at a time.
+    static let pageSize = 10_000
 
     /// The manifest's exact published bytes.
     public func manifest(_ id: String) async throws(BoardError) -> [UInt8] {
@@ -432,19 +471,42 @@ public actor BoardService {
 
     /// Entries in a range, as their exact lines.
     public func entries(_ id: String, range: Range<Int>) async throws(BoardError) -> [String] {
-        let cache = try await synced(id)
-        guard range.lowerBound >= 0, range.upperBound <= cache.state.count, range.count <= 10_000 else {
+        let size = try await synced(id).tree.size
+        guard range.lowerBound >= 0, range.upperBound <= size, range.count <= Self.pageSize else {
             throw .malformed(
-                "entries \(range.lowerBound)..<\(range.upperBound): the log has \(cache.state.count), at most 10,000 per request")
+                "entries \(range.lowerBound)..<\(range.upperBound): the log has \(size), at most \(Self.pageSize) per request")
         }
-        return cache.state[range].map { String(decoding: $0.line, as: UTF8.self) }
+        do { return try await store.lines(electionId: id, range: range).map { String(decoding: $0, as: UTF8.self) } } catch {
+            throw .storage("\(error)")
+        }
     }
 
     /// The whole record as files: manifest bytes, log lines, stored tree heads.
     public func export(_ id: String) async throws(BoardError) -> (manifest: [UInt8], log: [[UInt8]], heads: [SignedTreeHead]) {
-        let cache = try await synced(id)
+        let size = try await synced(id).tree.size
         do {
-            return (try await store.manifest(electionId: id), cache.state.map(\.line), try await store.treeHeads(electionId: id))
+            return (
+                try await store.manifest(electionId: id), try await store.lines(electionId: id, range: 0..<size),
+                try await store.treeHeads(electionId: id)
+            )
         } catch { throw .storage("\(error)") }
+    }
+}
+
+/// The log position of every ballot, keyed by its 32-byte hash held inline (no allocation per
+/// ballot, unlike a `Digest` key): about 60 bytes per ballot.
+struct BallotIndex {
+    private struct Key: Hashable {
+        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
+        init(_ digest: Digest) {
+            let v = digest.bytes.withUnsafeBytes { raw in (0..<4).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) } }
+            (a, b, c, d) = (v[0], v[1], v[2], v[3])
+        }
+    }
+    private var positions: [Key: Int] = [:]
+
+    subscript(hash: Digest) -> Int? {
+        get { positions[Key(hash)] }
+        set { positions[Key(hash)] = newValue }
     }
 }

@@ -32,8 +32,18 @@ public enum ProofFailure: Error, Equatable, Sendable {
 /// An append-only Merkle tree over leaf hashes, keeping every complete subtree's hash so that
 /// any tree head, inclusion proof or consistency proof costs O(log n) hashes.
 public struct MerkleTree: Sendable {
-    /// levels[k][i] is the hash of the complete subtree of 2^k leaves starting at leaf i * 2^k.
-    private var levels: [[[UInt8]]] = [[]]
+    /// Level k holds, back to back, the 32-byte hashes of the complete subtrees of 2^k leaves in
+    /// order: one buffer per level rather than one array per hash, so a tree of n leaves takes
+    /// about 64 n bytes.
+    private var levels: [Level] = [Level()]
+
+    /// The hashes of one level, contiguous.
+    struct Level {
+        var bytes: [UInt8] = []
+        var count: Int { bytes.count >> 5 }
+        subscript(i: Int) -> [UInt8] { Array(bytes[i << 5..<(i + 1) << 5]) }
+        mutating func append(_ hash: [UInt8]) { bytes.append(contentsOf: hash) }
+    }
 
     public init() {}
 
@@ -44,13 +54,14 @@ public struct MerkleTree: Sendable {
 
     public var size: Int { levels[0].count }
 
-    /// Appends a leaf by its leaf hash. Amortised O(1) hashes.
+    /// Appends a leaf by its leaf hash (32 bytes). Amortised O(1) hashes.
     public mutating func append(leafHash: [UInt8]) {
+        precondition(leafHash.count == 32, "a leaf hash has 32 bytes")
         levels[0].append(leafHash)
         var k = 0
         while levels[k].count % 2 == 0 {
             let n = levels[k].count
-            if levels.count == k + 1 { levels.append([]) }
+            if levels.count == k + 1 { levels.append(Level()) }
             levels[k + 1].append(MerkleHash.node(levels[k][n - 2], levels[k][n - 1]))
             k += 1
         }
