@@ -84,9 +84,11 @@ let package = Package(
         ),
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
+        // What the board tests share: real PostgreSQL servers and child processes.
+        .target(name: "BoardTestSupport", path: "Tests/BoardTestSupport"),
         .testTarget(
             name: "BoardStorageTests",
-            dependencies: ["BoardStorage", "BoardStoragePostgres", "ElectionRecord", "TransparencyLog", "Ristretto"]),
+            dependencies: ["BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "ElectionRecord", "TransparencyLog", "Ristretto"]),
         .testTarget(
             name: "BoardServiceTests",
             dependencies: [
@@ -109,7 +111,7 @@ let package = Package(
             name: "CLITests",
             dependencies: [
                 "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "BoardAPI", "BoardClient", "BoardServer", "BoardService",
-                "BoardStorage", "TransparencyLog", "Ristretto",
+                "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "TransparencyLog", "Ristretto",
             ]),
         .testTarget(
             name: "VerifierTests",

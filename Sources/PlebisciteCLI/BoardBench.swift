@@ -66,58 +66,24 @@ extension PlebisciteCommand {
 
             // The election: real keys, a real ceremony, real credentials, a window around now.
             let progress = !json
-            let trustee = Trustee(id: "t1")
-            let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
             let boardKey = Ed25519.SigningKey()
-            let q = Question(id: "q", text: "Yes or no?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
-            let precincts = (1...4).map { Precinct(id: "p\($0)", name: "P\($0)", questions: ["q"]) }
-            let now = Date()
-            let manifest = Manifest(
-                electionId: "bench-\(UInt32.random(in: 0..<UInt32.max))", title: "Board benchmark", questions: [q],
-                regions: [Region(id: "r", name: "R", precincts: precincts)], channels: [.remote],
-                window: VotingWindow(opens: now.addingTimeInterval(-60), closes: now.addingTimeInterval(86_400)),
-                trustees: [
-                    TrusteeDescriptor(
-                        id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
-                ],
-                threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
-            let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
-            let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
-            let commitment = try trustee.commit(manifest: manifest, manifestHash: manifestHash)
-            let context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: [commitment.commitments])
-            let roll = VoterRoll(voters: (0..<ballots).map { VoterRoll.Voter(id: "v\($0)", precinct: "p\($0 % 4 + 1)") })
-            let (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
+            let election = try LoadElection(voters: ballots, boardKey: boardKey.publicKey)
+            let context = election.context
             let service = BoardService(store: store, boardKey: boardKey)
             func setup() async throws(BoardError) {
-                _ = try await service.createElection(manifestBytes: manifestBytes)
-                _ = try await service.publish(manifest.electionId, .trusteeCommitment(commitment))
-                _ = try await service.publish(
-                    manifest.electionId,
-                    .keyCeremony(
-                        KeyCeremonyResult(
-                            jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)))
-                for l in lists { _ = try await service.publish(manifest.electionId, .credentialList(l)) }
+                _ = try await service.createElection(manifestBytes: election.manifestBytes)
+                for payload in election.setup { _ = try await service.publish(election.id, payload) }
             }
             try await setup()
 
             // Encrypt beforehand (voters' devices do this, not the board).
-            let encryptor = BallotEncryptor(context: context)
             let bar = ProgressBar("encrypting ballots", total: ballots, enabled: progress)
-            let sealed = Parallel.map(Array(0..<ballots), workers: workers.count) { i -> EncryptedBallot? in
-                defer { bar.advance() }
-                return try? encryptor.encrypt(
-                    precinct: issued[i].precinct, channel: .remote, credential: issued[i].credential, choices: ["q": [i % 3 == 0 ? 1 : 0]]
-                ).ballot
-            }
-            let encrypted = sealed.compactMap { $0 }
-            guard encrypted.count == ballots else { throw ValidationError("a benchmark ballot could not be encrypted") }
+            let encrypted = try election.ballots(workers: workers.count, progress: bar)
             bar.finish()
 
             // The reference: full ballot verification on the same cores.
-            var registry = CredentialRegistry()
-            for l in lists { registry.add(l) }
             let sample = Array(encrypted.prefix(min(ballots, 3_000)))
-            let reg = registry
+            let reg = election.registry
             let verifyStart = DispatchTime.now().uptimeNanoseconds
             let failures = Parallel.map(sample, workers: workers.count) { (b: EncryptedBallot) -> Int in
                 b.check(in: context, credentials: reg).count
@@ -134,7 +100,7 @@ extension PlebisciteCommand {
             logger.logLevel = .critical
             let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
             let client = BoardClient(board: board.url)
-            let id = manifest.electionId
+            let id = election.id
             let castBar = ProgressBar("casting through the board", total: ballots, enabled: progress)
             let counter = Counter()
             var latencies = [Double]()

@@ -23,7 +23,7 @@ extension PlebisciteCommand {
 
         @Option(help: "SQLite file, or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE.") var database = "board.sqlite"
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
-        @Option(help: "Port to listen on.") var port = 8080
+        @Option(help: "Port to listen on (0 picks a free one, printed once listening).") var port = 8080
         @Option(help: "The board's key file (created if missing).") var boardKey = "board-server.key.json"
         @Option(help: "File with the token secret (created if missing).") var tokenSecret = "board-secret"
         @Option(help: "Largest request body in bytes.") var bodyLimit = 1 << 20
@@ -49,12 +49,16 @@ extension PlebisciteCommand {
             config.port = port
             config.bodyLimit = bodyLimit
             let service = BoardService(store: store, boardKey: key)
-            print("Plebiscite board on http://\(host):\(port) (store: \(database))")
-            print("Board public key (the manifest's boardKey): \(key.publicKey.hex)")
-            print("Operator token (create elections with it): \(config.operatorToken)")
+            Terminal.line("Plebiscite board (store: \(database))")
+            Terminal.line("Board public key (the manifest's boardKey): \(key.publicKey.hex)")
+            Terminal.line("Operator token (create elections with it): \(config.operatorToken)")
             var logger = Logger(label: "plebiscite.board")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            try await buildApplication(service: service, configuration: config, logger: logger).runService()
+            let host = host
+            try await buildApplication(service: service, configuration: config, logger: logger) { channel in
+                // Printed once the socket accepts connections, with the port actually bound (--port 0 picks one).
+                Terminal.line("Listening on http://\(host):\(channel.localAddress?.port ?? 0)")
+            }.runService()
         }
 
         func loadOrCreateKey() throws -> Ed25519.SigningKey {

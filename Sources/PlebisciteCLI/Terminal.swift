@@ -6,6 +6,11 @@ enum Terminal {
         FileHandle.standardError.write(Data((text + "\n").utf8))
     }
 
+    /// Writes a line to standard output at once (unbuffered), for what a supervising process waits on.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
+    }
+
     static var stderrIsTTY: Bool { isatty(2) == 1 }
 }
 

@@ -1,5 +1,6 @@
 import BoardStorage
 import BoardStoragePostgres
+import BoardTestSupport
 import Foundation
 import Testing
 

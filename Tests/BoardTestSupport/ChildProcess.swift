@@ -1,0 +1,112 @@
+import Foundation
+
+/// Processes the tests start: tools run to completion, and servers that run until killed. Both
+/// use posix_spawn and waitpid (Foundation's Process can hang on Linux when a tool leaves a daemon
+/// behind, as pg_ctl start does); output goes to a file.
+public final class ChildProcess: @unchecked Sendable {
+    public let pid: pid_t
+    /// Where its standard output and error go.
+    public let outputPath: String
+    private let lock = NSLock()
+    private var exitStatus: Int32?
+
+    public struct Failure: Error, CustomStringConvertible {
+        public var command: String
+        public var output: String
+        public var description: String { "\(command) failed: \(output)" }
+    }
+
+    /// Starts `argv` with standard output and error in `outputPath` and standard input from /dev/null.
+    public init(_ argv: [String], outputPath: String, environment: [String: String] = [:]) throws(Failure) {
+        var actions = posix_spawn_file_actions_t()
+        posix_spawn_file_actions_init(&actions)
+        defer { posix_spawn_file_actions_destroy(&actions) }
+        posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+        posix_spawn_file_actions_adddup2(&actions, 1, 2)
+        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        var env = ProcessInfo.processInfo.environment
+        env.merge(environment) { $1 }
+        var cargs = argv.map { strdup($0) } + [nil]
+        var cenv = env.map { strdup("\($0)=\($1)") } + [nil]
+        defer { for p in cargs + cenv { free(p) } }
+        var pid: pid_t = 0
+        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cargs, &cenv)
+        guard spawned == 0 else { throw Failure(command: argv[0], output: "posix_spawn failed: \(spawned)") }
+        self.pid = pid
+        self.outputPath = outputPath
+    }
+
+    /// What it wrote so far.
+    public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }
+
+    /// Waits for it to end; returns the raw wait status.
+    @discardableResult
+    public func wait() -> Int32 {
+        lock.lock()
+        defer { lock.unlock() }
+        if let s = exitStatus { return s }
+        var status: Int32 = 0
+        while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+        exitStatus = status
+        return status
+    }
+
+    /// Its wait status if it has ended (without blocking), nil while it runs.
+    private func reap() -> Int32? {
+        lock.withLock {
+            if exitStatus == nil {
+                var status: Int32 = 0
+                if waitpid(pid, &status, WNOHANG) == pid { exitStatus = status }
+            }
+            return exitStatus
+        }
+    }
+
+    /// Sends a signal and waits for it to end.
+    public func kill(_ signal: Int32 = SIGKILL) {
+        _ = Glibc.kill(pid, signal)
+        wait()
+    }
+
+    /// Polls its output until a line starts with `prefix`; returns the rest of that line.
+    public func waitForLine(startingWith prefix: String, timeout: Double = 60) async throws(Failure) -> String {
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
+                return String(line.dropFirst(prefix.count))
+            }
+            if reap() != nil {
+                throw Failure(command: "process \(pid)", output: "ended before printing \(prefix): \(output)")
+            }
+            try? await Task.sleep(nanoseconds: 50_000_000)
+        }
+        throw Failure(command: "process \(pid)", output: "printed no \(prefix) within \(timeout) s: \(output)")
+    }
+
+    /// Runs a tool to completion and returns its output; throws if it fails.
+    @discardableResult
+    public static func run(_ argv: [String]) throws(Failure) -> String {
+        let outPath = "/tmp/plebiscite-spawn-\(getpid())-\(UUID().uuidString.prefix(8)).log"
+        defer { unlink(outPath) }
+        let child = try ChildProcess(argv, outputPath: outPath)
+        let status = child.wait()
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw Failure(command: argv.joined(separator: " "), output: child.output)
+        }
+        return child.output
+    }
+
+    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    public static func freePort() -> Int {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var addr = sockaddr_in()
+        addr.sin_family = sa_family_t(AF_INET)
+        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
+        addr.sin_port = 0
+        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
+        return Int(UInt16(bigEndian: addr.sin_port))
+    }
+}

@@ -1,0 +1,102 @@
+import Foundation
+
+/// Real PostgreSQL servers for the tests: initdb and pg_ctl (Debian's postgresql package) on a
+/// temporary folder, listening on 127.0.0.1 and a free port; run as the postgres user when the
+/// tests run as root. One shared server per test process, plus dedicated ones for tests that stop
+/// and restart theirs; all are stopped at exit.
+public enum PostgresTestServer {
+    /// One running server.
+    public struct Instance: Sendable {
+        public var host: String
+        public var port: Int
+        public var username: String
+        public var directory: String
+        let bin: String
+
+        var data: String { "\(directory)/data" }
+
+        /// Stops the server at once, as a crash would (pg_ctl -m immediate: no checkpoint).
+        public func stopImmediately() throws {
+            try PostgresTestServer.run("\(bin)/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+        }
+
+        /// Starts it again on the same port and data (crash recovery runs first).
+        public func start() throws {
+            try PostgresTestServer.run(
+                "\(bin)/pg_ctl",
+                [
+                    "-D", data, "-l", "\(directory)/server.log", "-w", "-t", "60", "-o", "-p \(port) -h 127.0.0.1 -k \(directory) -c fsync=on",
+                    "start",
+                ])
+        }
+
+        /// A fresh database on this server.
+        public func createDatabase(_ name: String) throws {
+            try PostgresTestServer.run("\(bin)/createdb", ["-h", host, "-p", "\(port)", "-U", username, name])
+        }
+    }
+
+    public enum Failure: Error, CustomStringConvertible {
+        case notInstalled
+        public var description: String {
+            "PostgreSQL is not installed (apt-get install postgresql; scripts/install-deps --test does it)"
+        }
+    }
+
+    nonisolated(unsafe) private static var started: [Instance] = []
+    private static let lock = NSLock()
+
+    /// The server shared by the tests that only need a database.
+    public static let shared = Result { () throws -> Instance in try start() }
+
+    static func binDirectory() -> String? {
+        let root = "/usr/lib/postgresql"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        let versions = names.compactMap { name -> Int? in Int(name) }.sorted()
+        guard let version = versions.last else { return nil }
+        let bin = "\(root)/\(version)/bin"
+        return FileManager.default.fileExists(atPath: "\(bin)/initdb") ? bin : nil
+    }
+
+    static var asPostgres: Bool { getuid() == 0 }
+
+    @discardableResult
+    static func run(_ tool: String, _ args: [String]) throws -> String {
+        try ChildProcess.run(asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + args : [tool] + args)
+    }
+
+    /// Creates and starts a new server on a free port.
+    public static func start() throws -> Instance {
+        guard let bin = binDirectory() else { throw Failure.notInstalled }
+        let dir = "/tmp/plebiscite-pg-\(getpid())-\(UUID().uuidString.prefix(6))"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        if asPostgres { try ChildProcess.run(["/usr/bin/chown", "postgres:postgres", dir]) }
+        let user = asPostgres ? "postgres" : NSUserName()
+        let instance = Instance(host: "127.0.0.1", port: ChildProcess.freePort(), username: user, directory: dir, bin: bin)
+        try run("\(bin)/initdb", ["-D", instance.data, "-A", "trust", "-U", user, "--no-sync"])
+        try instance.start()
+        lock.lock()
+        let first = started.isEmpty
+        started.append(instance)
+        lock.unlock()
+        if first {
+            atexit {
+                PostgresTestServer.lock.lock()
+                let all = PostgresTestServer.started
+                PostgresTestServer.lock.unlock()
+                for s in all {
+                    try? s.stopImmediately()
+                    try? FileManager.default.removeItem(atPath: s.directory)
+                }
+            }
+        }
+        return instance
+    }
+
+    /// A fresh database on the shared server.
+    public static func createDatabase(_ name: String) throws -> Instance {
+        let server = try shared.get()
+        try server.createDatabase(name)
+        return server
+    }
+}

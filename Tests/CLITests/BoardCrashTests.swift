@@ -1,0 +1,85 @@
+import BoardAPI
+import BoardClient
+import BoardServer
+import BoardService
+import BoardStoragePostgres
+import BoardTestSupport
+import ElectionRecord
+import Foundation
+import Logging
+import Ristretto
+import Testing
+
+@testable import PlebisciteCLI
+
+/// The board under load when something dies: the server process (SIGKILL) or its database.
+/// Whatever a voter got a receipt for stays on the board at its index, every head signed before
+/// stays a prefix of the log, and the record verifies.
+@Suite("Board crash and database restart under load")
+struct BoardCrashTests {
+    let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-crash-\(UUID().uuidString)").path
+
+    /// The `plebiscite` executable built beside this test binary.
+    static var executable: String {
+        let here = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+        for candidate in [here, here.deletingLastPathComponent()] {
+            let path = candidate.appendingPathComponent("plebiscite").path
+            if FileManager.default.isExecutableFile(atPath: path) { return path }
+        }
+        return here.appendingPathComponent("plebiscite").path
+    }
+
+    @Test("SIGKILL mid-load: every receipted ballot stays at its index, earlier heads stay prefixes, the record verifies")
+    func killedMidLoad() async throws {
+        let passphrase = try CLIRunner.workspace(dir)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "build plebiscite first (swift build)")
+        let port = ChildProcess.freePort()
+        func serve(_ run: Int) async throws -> (ChildProcess, String) {
+            let server = try ChildProcess(
+                [
+                    Self.executable, "serve", "--database", "\(dir)/board.sqlite", "--port", "\(port)", "--board-key",
+                    "\(dir)/board.key.json", "--token-secret", "\(dir)/secret", "--log-level", "error",
+                ] + passphrase, outputPath: "\(dir)/serve-\(run).log")
+            let token = try await server.waitForLine(startingWith: "Operator token (create elections with it): ")
+            _ = try await server.waitForLine(startingWith: "Listening on ")
+            return (server, token)
+        }
+
+        var (server, operatorToken) = try await serve(1)
+        let client = BoardClient(board: "http://127.0.0.1:\(port)", timeout: .seconds(20))
+        let boardKey = try await client.info().boardKey
+        let run = try LoadRun(election: try LoadElection(voters: 160, boardKey: boardKey), boardKey: boardKey)
+        try await run.setUp(on: client, operatorToken: operatorToken)
+
+        // Eight clients cast without retrying; the server is killed once 40 ballots have receipts.
+        async let load: Void = run.cast(on: client, clients: 8, retries: 0, stopOnError: true)
+        while run.receiptCount < 40 { try await Task.sleep(nanoseconds: 5_000_000) }
+        server.kill(SIGKILL)
+        await load
+        let beforeCrash = run.receiptCount
+        #expect(beforeCrash >= 40 && beforeCrash < run.ballots.count, "the kill came mid-load")
+        #expect(!run.errors.isEmpty, "clients saw the server die")
+
+        // Restarted on the same file: nothing receipted is lost or moved, and the log only grew.
+        (server, _) = try await serve(2)
+        defer { server.kill(SIGTERM) }
+        try await run.checkReceiptsHold(on: client)
+        let sizeAfterRestart = try await client.treeHead(run.election.id).size
+
+        // The voters without a receipt cast again (some ballots may have been stored without an answer:
+        // casting is idempotent); receipted ballots cast again get their first index back.
+        let missing = run.ballots.indices.filter { run.receipts[$0] == nil }
+        let earlier = run.receipts
+        let errorsBefore = run.errors.count
+        await run.cast(on: client, clients: 4, only: missing + Array(earlier.keys.prefix(5)), retries: 3, stopOnError: false)
+        #expect(run.errors.count == errorsBefore, "\(run.errors.suffix(3))")
+        for (i, r) in earlier { #expect(run.receipts[i]?.index == r.index) }
+        try await run.checkReceiptsHold(on: client)
+        try await run.checkRecord(on: client)
+        let storedUnanswered = missing.filter { (run.receipts[$0]?.index ?? .max) < sizeAfterRestart }.count
+        print(
+            "crash test: \(beforeCrash) receipts before SIGKILL, \(run.errors.count) clients cut off, log of \(sizeAfterRestart) after restart,"
+                + " \(storedUnanswered) ballots stored without an answer, \(missing.count) cast again")
+    }
+}
