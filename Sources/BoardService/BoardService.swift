@@ -311,7 +311,9 @@ public actor BoardService {
             case .success(let seq):
                 // A ballot cast before (a retry) needs its line from the store.
                 let line: [UInt8]
-                if let l = lines[seq] { line = l } else {
+                if let l = lines[seq] {
+                    line = l
+                } else {
                     do { line = try await storedLine(id, seq) } catch { b.reply.resume(throwing: error); continue }
                 }
                 b.reply.resume(

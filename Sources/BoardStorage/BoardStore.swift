@@ -81,8 +81,9 @@ public protocol BoardStore: Sendable {
     func elections() async throws(BoardStoreError) -> [String]
     /// Appends the lines that `makeLines` builds from the current tail, in one transaction (one
     /// flush to disk for all: group commit); returns the first one's sequence number. Each line must
-    /// continue the one before it.
-    func appendBatch(electionId: String, _ makeLines: @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int
+    /// continue the one before it. (`makeLines` may escape: a driver may give up waiting on a call
+    /// that outlives it.)
+    func appendBatch(electionId: String, _ makeLines: @escaping @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int
     /// The current tail.
     func tail(electionId: String) async throws(BoardStoreError) -> LogTail
     /// Lines in a range of sequence numbers.
@@ -97,7 +98,7 @@ public protocol BoardStore: Sendable {
 
 extension BoardStore {
     /// Appends the line that `makeLine` builds from the current tail; returns its sequence number.
-    public func append(electionId: String, _ makeLine: @Sendable (LogTail) throws -> StoredLine) async throws -> Int {
+    public func append(electionId: String, _ makeLine: @escaping @Sendable (LogTail) throws -> StoredLine) async throws -> Int {
         try await appendBatch(electionId: electionId) { [try makeLine($0)] }
     }
 }

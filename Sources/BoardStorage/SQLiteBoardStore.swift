@@ -90,7 +90,7 @@ public final class SQLiteBoardStore: BoardStore {
 
     /// GRDB serialises writes; the transaction holds SQLite's write lock from reading the tail to the
     /// last insert. It runs on GRDB's writer queue, so no task thread waits for the disk.
-    public func appendBatch(electionId: String, _ makeLines: @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
+    public func appendBatch(electionId: String, _ makeLines: @escaping @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
         try await pool.write { db in
             let first = try Self.tail(db, electionId)
             var tail = first

@@ -9,15 +9,24 @@ import TransparencyLog
 /// The board's log on PostgreSQL. Several board servers may share one database: an append locks
 /// its election's row (SELECT ... FOR UPDATE) for the transaction, reads the tail, inserts and
 /// commits, so lines stay strictly ordered and gap-free; `append` returns after the commit.
+///
+/// Every operation has a deadline: when the server goes away, PostgresNIO can leave a query that
+/// was waiting (for a connection, or for the election's row lock) unanswered for ever, and one such
+/// append would stall the board. Past the deadline the caller gets a clear error and may retry;
+/// an append abandoned this way may still have committed, which the board finds when it next reads
+/// the tail.
 public final class PostgresBoardStore: BoardStore {
     private let client: PostgresClient
     private let runner: Task<Void, Never>
     private let logger = Logger(label: "plebiscite.board.postgres")
+    private let deadline: Duration
 
     /// Connects (the client runs until `close`) and creates the tables if needed.
     public init(
-        host: String, port: Int, username: String, password: String?, database: String, connectTimeout: Duration = .seconds(10)
+        host: String, port: Int, username: String, password: String?, database: String, connectTimeout: Duration = .seconds(10),
+        deadline: Duration = .seconds(30)
     ) async throws(BoardStoreError) {
+        self.deadline = deadline
         var config = PostgresClient.Configuration(
             host: host, port: port, username: username, password: password, database: database, tls: .disable)
         config.options.maximumConnections = 16
@@ -70,14 +79,40 @@ public final class PostgresBoardStore: BoardStore {
     /// Stops the connection pool.
     public func close() { runner.cancel() }
 
-    private func run<T>(_ body: () async throws -> T) async throws(BoardStoreError) -> T {
-        do { return try await body() } catch let e as BoardStoreError { throw e } catch { throw .backend(String(reflecting: error)) }
+    /// Runs `body` with the store's deadline; its errors become `BoardStoreError`s.
+    private func run<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) async throws(BoardStoreError) -> T {
+        do { return try await Self.answer(within: deadline, body) } catch let e as BoardStoreError { throw e } catch let e
+            as PostgresTransactionError
+        {
+            // Errors thrown by our own code inside a transaction (the tail moved, say) come back as they were.
+            if let inner = e.closureError as? BoardStoreError { throw inner }
+            throw .backend(String(reflecting: e))
+        } catch { throw .backend(String(reflecting: error)) }
+    }
+
+    /// The answer of `body`, or `.backend` once `limit` has passed without one; `body` is then
+    /// cancelled and left to end on its own.
+    static func answer<T: Sendable>(within limit: Duration, _ body: @escaping @Sendable () async throws -> T) async throws -> T {
+        let first = FirstAnswer<T>()
+        return try await withCheckedThrowingContinuation { reply in
+            let timer = Task {
+                do { try await Task.sleep(for: limit) } catch { return }  // cancelled: the answer came
+                if first.settle(.failure(BoardStoreError.backend("PostgreSQL gave no answer within \(limit)")), reply) {
+                    first.cancelWork()
+                }
+            }
+            first.setWork(
+                Task {
+                    do { first.settle(.success(try await body()), reply) } catch { first.settle(.failure(error), reply) }
+                    timer.cancel()
+                })
+        }
     }
 
     static func bytes(_ b: ByteBuffer) -> [UInt8] { b.getBytes(at: b.readerIndex, length: b.readableBytes) ?? [] }
 
     public func createElection(id: String, manifest: [UInt8]) async throws(BoardStoreError) {
-        try await run {
+        try await run { [self] in
             let rows = try await client.query(
                 "INSERT INTO elections (id, manifest) VALUES (\(id), \(ByteBuffer(bytes: manifest))) ON CONFLICT DO NOTHING RETURNING id",
                 logger: logger)
@@ -88,7 +123,7 @@ public final class PostgresBoardStore: BoardStore {
     }
 
     public func manifest(electionId: String) async throws(BoardStoreError) -> [UInt8] {
-        try await run {
+        try await run { [self] in
             for try await m in try await client.query("SELECT manifest FROM elections WHERE id = \(electionId)", logger: logger).decode(
                 ByteBuffer.self)
             {
@@ -99,7 +134,7 @@ public final class PostgresBoardStore: BoardStore {
     }
 
     public func elections() async throws(BoardStoreError) -> [String] {
-        try await run {
+        try await run { [self] in
             var out = [String]()
             for try await id in try await client.query("SELECT id FROM elections ORDER BY id", logger: logger).decode(String.self) {
                 out.append(id)
@@ -122,35 +157,39 @@ public final class PostgresBoardStore: BoardStore {
         return LogTail(count: 0, lastHash: .zero, lastTime: nil)
     }
 
-    public func appendBatch(electionId: String, _ makeLines: @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
-        let logger = self.logger
-        return try await client.withTransaction(logger: logger) { connection in
-            let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
-            var tail = first
-            for stored in try makeLines(first) {
-                let entry = try stored.entry(continuing: tail)
-                let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
-                let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
-                try await connection.query(
-                    """
-                    INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
-                    VALUES (\(electionId), \(Int64(tail.count)), \(hash), \(entry.at.timeIntervalSince1970), \(ByteBuffer(bytes: stored.line)), \(ballot))
-                    """, logger: logger)
-                tail = tail.advanced(by: stored, entry: entry)
+    public func appendBatch(electionId: String, _ makeLines: @escaping @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
+        let (client, logger) = (self.client, self.logger)
+        return try await run {
+            try await client.withTransaction(logger: logger) { connection in
+                let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
+                var tail = first
+                for stored in try makeLines(first) {
+                    let entry = try stored.entry(continuing: tail)
+                    let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
+                    let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
+                    try await connection.query(
+                        """
+                        INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
+                        VALUES (\(electionId), \(Int64(tail.count)), \(hash), \(entry.at.timeIntervalSince1970), \(ByteBuffer(bytes: stored.line)), \(ballot))
+                        """, logger: logger)
+                    tail = tail.advanced(by: stored, entry: entry)
+                }
+                return first.count
             }
-            return first.count
         }
     }
 
     public func tail(electionId: String) async throws(BoardStoreError) -> LogTail {
         let logger = self.logger
-        return try await run { try await client.withConnection { try await Self.tail($0, electionId, lock: false, logger: logger) } }
+        return try await run { [client] in
+            try await client.withConnection { try await Self.tail($0, electionId, lock: false, logger: logger) }
+        }
     }
 
     public func lines(electionId: String, range: Range<Int>) async throws(BoardStoreError) -> [[UInt8]] {
         let tail = try await tail(electionId: electionId)
         guard range.lowerBound >= 0, range.upperBound <= tail.count else { throw .outOfRange(requested: range, size: tail.count) }
-        return try await run {
+        return try await run { [self] in
             var out = [[UInt8]]()
             out.reserveCapacity(range.count)
             for try await line in try await client.query(
@@ -162,7 +201,7 @@ public final class PostgresBoardStore: BoardStore {
     }
 
     public func sequence(electionId: String, ballotHash: Digest) async throws(BoardStoreError) -> Int? {
-        try await run {
+        try await run { [self] in
             for try await seq in try await client.query(
                 "SELECT seq FROM entries WHERE election = \(electionId) AND ballot_hash = \(ByteBuffer(bytes: ballotHash.bytes))",
                 logger: logger
@@ -173,7 +212,7 @@ public final class PostgresBoardStore: BoardStore {
 
     public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) {
         let logger = self.logger
-        try await run {
+        try await run { [self] in
             let encoded = ByteBuffer(bytes: try RecordCoding.encode(head))
             try await client.withTransaction(logger: logger) { connection in
                 _ = try await Self.tail(connection, electionId, lock: true, logger: logger)
@@ -188,7 +227,7 @@ public final class PostgresBoardStore: BoardStore {
 
     public func treeHeads(electionId: String) async throws(BoardStoreError) -> [SignedTreeHead] {
         _ = try await tail(electionId: electionId)
-        return try await run {
+        return try await run { [self] in
             var out = [SignedTreeHead]()
             for try await head in try await client.query(
                 "SELECT head FROM tree_heads WHERE election = \(electionId) ORDER BY position", logger: logger
@@ -196,4 +235,25 @@ public final class PostgresBoardStore: BoardStore {
             return out
         }
     }
+}
+
+/// The first of several answers to one waiting caller; the others are dropped.
+private final class FirstAnswer<T: Sendable>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var settled = false
+    private var work: Task<Void, Never>?
+
+    /// Resumes `reply` with `result` unless it was already resumed; returns whether it did.
+    @discardableResult
+    func settle(_ result: Result<T, any Error>, _ reply: CheckedContinuation<T, any Error>) -> Bool {
+        let first = lock.withLock {
+            defer { settled = true }
+            return !settled
+        }
+        if first { reply.resume(with: result) }
+        return first
+    }
+
+    func setWork(_ task: Task<Void, Never>) { lock.withLock { work = task } }
+    func cancelWork() { lock.withLock { work }?.cancel() }
 }

@@ -59,4 +59,50 @@ struct PostgresBoardStoreTests {
                 host: "127.0.0.1", port: 1, username: "nobody", password: nil, database: "none", connectTimeout: .seconds(2))
         }
     }
+
+    @Test("Appends in flight when PostgreSQL stops all get an answer; the log stays a gap-free chain after it restarts")
+    func serverRestart() async throws {
+        let pg = try PostgresTestServer.start()  // its own server: the other tests share theirs
+        defer { try? pg.stopImmediately() }
+        try pg.createDatabase("board")
+        let store = try await PostgresBoardStore(
+            host: pg.host, port: pg.port, username: pg.username, password: nil, database: "board", deadline: .seconds(4))
+        defer { store.close() }
+        try await store.createElection(id: "e", manifest: [1])
+        let outcomes = try await withThrowingTaskGroup(of: (ok: Int, failed: Int).self) { group in
+            for i in 0..<8 {
+                group.addTask {
+                    var (ok, failed) = (0, 0)
+                    for j in 0..<60 {
+                        do {
+                            _ = try await store.append(electionId: "e") {
+                                StoredLine(line: try BoardStoreConformance.line($0, note: "\(i)-\(j)"))
+                            }
+                            ok += 1
+                        } catch {
+                            failed += 1
+                            try await Task.sleep(nanoseconds: 200_000_000)
+                        }
+                    }
+                    return (ok, failed)
+                }
+            }
+            group.addTask {
+                try await Task.sleep(nanoseconds: 300_000_000)
+                try pg.stopImmediately()
+                try await Task.sleep(nanoseconds: 1_000_000_000)
+                try pg.start()
+                return (0, 0)
+            }
+            return try await group.reduce(into: [(ok: Int, failed: Int)]()) { $0.append($1) }
+        }
+        let ok = outcomes.map(\.ok).reduce(0, +)
+        let failed = outcomes.map(\.failed).reduce(0, +)
+        #expect(ok + failed == 480, "every append was answered")
+        #expect(failed > 0, "the stop came while appending")
+        let size = try await store.tail(electionId: "e").count
+        // Every acknowledged append is stored; a failed one may have committed before its answer was lost.
+        #expect(size >= ok && size <= ok + failed)
+        try BoardStoreConformance.checkChain(try await store.lines(electionId: "e", range: 0..<size))
+    }
 }

@@ -24,6 +24,7 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        Self.closeOnExec()
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         var cargs = argv.map { strdup($0) } + [nil]
@@ -34,6 +35,16 @@ public final class ChildProcess: @unchecked Sendable {
         guard spawned == 0 else { throw Failure(command: argv[0], output: "posix_spawn failed: \(spawned)") }
         self.pid = pid
         self.outputPath = outputPath
+    }
+
+    /// Marks every descriptor above standard error close-on-exec, so nothing of the test process
+    /// (its listening sockets, its database connections) leaks into a child and outlives it there.
+    static func closeOnExec() {
+        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
+        for fd in open.compactMap({ Int32($0) }) where fd > 2 {
+            let flags = fcntl(fd, F_GETFD)
+            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+        }
     }
 
     /// What it wrote so far.

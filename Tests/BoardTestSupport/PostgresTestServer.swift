@@ -25,7 +25,8 @@ public enum PostgresTestServer {
             try PostgresTestServer.run(
                 "\(bin)/pg_ctl",
                 [
-                    "-D", data, "-l", "\(directory)/server.log", "-w", "-t", "60", "-o", "-p \(port) -h 127.0.0.1 -k \(directory) -c fsync=on",
+                    "-D", data, "-l", "\(directory)/server.log", "-w", "-t", "60", "-o",
+                    "-p \(port) -h 127.0.0.1 -k \(directory) -c fsync=on",
                     "start",
                 ])
         }

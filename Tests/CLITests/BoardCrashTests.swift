@@ -59,7 +59,7 @@ struct BoardCrashTests {
         await load
         let beforeCrash = run.receiptCount
         #expect(beforeCrash >= 40 && beforeCrash < run.ballots.count, "the kill came mid-load")
-        #expect(!run.errors.isEmpty, "clients saw the server die")
+        #expect(!run.errors.isEmpty && run.errors.allSatisfy { $0.isTransient }, "clients saw the server die: \(run.errors.prefix(3))")
 
         // Restarted on the same file: nothing receipted is lost or moved, and the log only grew.
         (server, _) = try await serve(2)
@@ -81,5 +81,50 @@ struct BoardCrashTests {
         print(
             "crash test: \(beforeCrash) receipts before SIGKILL, \(run.errors.count) clients cut off, log of \(sizeAfterRestart) after restart,"
                 + " \(storedUnanswered) ballots stored without an answer, \(missing.count) cast again")
+    }
+
+    @Test("PostgreSQL restarted mid-load: clients retry or get a clear error, nothing acknowledged is lost")
+    func databaseRestartedMidLoad() async throws {
+        let pg = try PostgresTestServer.start()  // its own server: the other tests share theirs
+        defer { try? pg.stopImmediately() }
+        try pg.createDatabase("board")
+        let store = try await PostgresBoardStore(
+            host: pg.host, port: pg.port, username: pg.username, password: nil, database: "board", deadline: .seconds(5))
+        defer { store.close() }
+        let key = Ed25519.SigningKey()
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "operator-token-for-tests")
+        config.port = 0
+        config.rateLimit = nil
+        var logger = Logger(label: "plebiscite.board")
+        logger.logLevel = .critical
+        let metrics = BoardMetrics()
+        let board = try await RunningBoard.start(
+            service: BoardService(store: store, boardKey: key), configuration: config, metrics: metrics, logger: logger)
+        let client = BoardClient(board: board.url, timeout: .seconds(30))
+        let run = try LoadRun(election: try LoadElection(voters: 160, boardKey: key.publicKey), boardKey: key.publicKey)
+        try await run.setUp(on: client, operatorToken: config.operatorToken)
+
+        // Eight clients cast with retries; the database stops as a crash would and comes back a second later.
+        async let load: Void = run.cast(on: client, clients: 8, retries: 6, stopOnError: false)
+        while run.receiptCount < 40 { try await Task.sleep(nanoseconds: 5_000_000) }
+        let beforeStop = run.receiptCount
+        try pg.stopImmediately()
+        try await Task.sleep(nanoseconds: 1_000_000_000)
+        #expect(run.receiptCount <= beforeStop + 8, "no receipts while the database is down (at most those in flight)")
+        try pg.start()
+        await load
+        // Whatever retries could not cover is a clear, transient refusal (storage unavailable), never a wrong answer.
+        #expect(run.errors.allSatisfy { $0.isTransient }, "\(run.errors.prefix(3))")
+        try await run.checkReceiptsHold(on: client)
+
+        let missing = run.ballots.indices.filter { run.receipts[$0] == nil }
+        await run.cast(on: client, clients: 4, only: missing, retries: 6, stopOnError: false)
+        try await run.checkReceiptsHold(on: client)
+        try await run.checkRecord(on: client)
+        let refused = metrics.exposition().split(separator: "\n").first { $0.contains("reason=\"storageUnavailable\"") }
+        print(
+            "database restart test: \(beforeStop) receipts before the stop, \(run.errors.count) refusals after retries,"
+                + " \(missing.count) cast again; board metrics: \(refused ?? "no storageUnavailable refusals")")
+        await board.stop()
     }
 }

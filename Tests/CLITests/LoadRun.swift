@@ -19,8 +19,8 @@ final class LoadRun: @unchecked Sendable {
     private var next = 0
     /// Receipts by ballot number, each checked by the client when it arrived.
     private(set) var receipts: [Int: BoardReceipt] = [:]
-    /// Errors the clients saw, as text.
-    private(set) var errors: [String] = []
+    /// Errors the clients saw (after their retries).
+    private(set) var errors: [BoardClientError] = []
 
     init(election: LoadElection, boardKey: Ed25519.PublicKey) throws {
         self.election = election
@@ -53,13 +53,13 @@ final class LoadRun: @unchecked Sendable {
             for _ in 0..<clients {
                 group.addTask {
                     while let i = self.take(only) {
-                        do {
+                        do throws(BoardClientError) {
                             let r = try await client.castChecked(
                                 self.election.id, self.ballots[i], boardKey: self.boardKey, contextHash: self.election.context.contextHash,
                                 retries: retries)
                             self.lock.withLock { self.receipts[i] = r }
                         } catch {
-                            self.lock.withLock { self.errors.append("\(error)") }
+                            self.lock.withLock { self.errors.append(error) }
                             if stopOnError { return }
                         }
                     }
