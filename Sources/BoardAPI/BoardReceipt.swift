@@ -38,17 +38,62 @@ public struct BoardReceipt: Codable, Sendable, Equatable {
         case lineHoldsAnotherBallot
     }
 
-    /// Checks the receipt against the board key and the ballot the client cast; nil when it holds.
+    /// Checks the receipt against the board key and the ballot the client cast, decoding the
+    /// receipt's line; nil when it holds.
     public func problem(boardKey: Ed25519.PublicKey, ballotHash expected: Digest, contextHash: Digest) -> Problem? {
+        if let p = headOrProofProblem(boardKey: boardKey, ballotHash: expected) { return p }
+        guard let entry = try? RecordCoding.decode(LogEntry.self, from: Array(line.utf8)), entry.seq == index else {
+            return .lineNotAtIndex
+        }
+        guard case .ballot(let b) = entry.payload, b.hash(contextHash: contextHash) == expected else { return .lineHoldsAnotherBallot }
+        return nil
+    }
+
+    /// The same check for the client that just cast the ballot and holds its canonical JSON
+    /// (`RecordCoding.encode(ballot)`, the body it sent): the line must be exactly the canonical
+    /// ballot line `{"at":"T","data":B,"kind":"ballot","prev":"H","seq":N}` (PROTOCOL.md 6) with
+    /// those bytes as B and the receipt's index as N. Byte equality says more than decoding and
+    /// costs no point decoding.
+    public func problem(boardKey: Ed25519.PublicKey, ballotHash expected: Digest, ballotBytes: [UInt8]) -> Problem? {
+        if let p = headOrProofProblem(boardKey: boardKey, ballotHash: expected) { return p }
+        return Self.ballotLineProblem(Array(line.utf8), ballotBytes: ballotBytes, index: index)
+    }
+
+    /// Checks 1-3, shared by both checks: the ballot hash, the head's signature, the inclusion proof of the line.
+    private func headOrProofProblem(boardKey: Ed25519.PublicKey, ballotHash expected: Digest) -> Problem? {
         guard ballotHash == expected else { return .otherBallot }
         guard treeHead.verify(boardKey: boardKey) else { return .badTreeHeadSignature }
-        let bytes = Array(line.utf8)
         guard let proof = try? inclusionProof.map({ try Hex.decode($0, count: 32) }),
             (try? MerkleProof.verifyInclusion(
-                leafHash: MerkleHash.leaf(bytes), index: index, size: treeHead.size, proof: proof, root: treeHead.rootBytes)) != nil
+                leafHash: MerkleHash.leaf(Array(line.utf8)), index: index, size: treeHead.size, proof: proof, root: treeHead.rootBytes))
+                != nil
         else { return .badInclusionProof }
-        guard let entry = try? RecordCoding.decode(LogEntry.self, from: bytes), entry.seq == index else { return .lineNotAtIndex }
-        guard case .ballot(let b) = entry.payload, b.hash(contextHash: contextHash) == expected else { return .lineHoldsAnotherBallot }
+        return nil
+    }
+
+    /// Matches the canonical ballot line field by field. The time may hold no quote or backslash,
+    /// so a JSON parser reads the same fields as this match does.
+    static func ballotLineProblem(_ line: [UInt8], ballotBytes: [UInt8], index: Int) -> Problem? {
+        var rest = line[...]
+        func take(_ literal: String) -> Bool {
+            let bytes = Array(literal.utf8)
+            guard rest.starts(with: bytes) else { return false }
+            rest = rest.dropFirst(bytes.count)
+            return true
+        }
+        guard take(#"{"at":""#), let close = rest.firstIndex(of: UInt8(ascii: "\"")),
+            !rest[..<close].contains(UInt8(ascii: "\\"))
+        else { return .lineNotAtIndex }
+        rest = rest[close...]
+        guard take(#"","data":"#), rest.starts(with: ballotBytes) else { return .lineHoldsAnotherBallot }
+        rest = rest.dropFirst(ballotBytes.count)
+        guard take(#","kind":"ballot","prev":""#) else { return .lineHoldsAnotherBallot }
+        let hex = rest.prefix(64)
+        guard hex.count == 64, hex.allSatisfy({ (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }) else {
+            return .lineNotAtIndex
+        }
+        rest = rest.dropFirst(64)
+        guard take(#"","seq":\#(index)}"#), rest.isEmpty else { return .lineNotAtIndex }
         return nil
     }
 }

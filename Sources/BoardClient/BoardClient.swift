@@ -184,7 +184,12 @@ extension BoardClient {
 
     /// Casts a ballot and returns the board's receipt, unchecked (see `castChecked`).
     public func cast(_ id: String, _ ballot: EncryptedBallot) async throws(BoardClientError) -> BoardReceipt {
-        try await call(BoardReceipt.self, .POST, Self.path(id) + "/ballots", body: try Self.encode(ballot))
+        try await cast(id, ballotBytes: try Self.encode(ballot))
+    }
+
+    /// Casts a ballot given as its canonical JSON.
+    func cast(_ id: String, ballotBytes: [UInt8]) async throws(BoardClientError) -> BoardReceipt {
+        try await call(BoardReceipt.self, .POST, Self.path(id) + "/ballots", body: ballotBytes)
     }
 
     /// Casts a ballot, retrying transient failures (casting is idempotent), and checks the receipt
@@ -192,15 +197,17 @@ extension BoardClient {
     public func castChecked(
         _ id: String, _ ballot: EncryptedBallot, boardKey: Ed25519.PublicKey, contextHash: Digest, retries: Int = 5
     ) async throws(BoardClientError) -> BoardReceipt {
+        let bytes = try Self.encode(ballot)
+        let hash = ballot.hash(contextHash: contextHash)
         var attempt = 0
         while true {
             let receipt: BoardReceipt
-            do { receipt = try await cast(id, ballot) } catch  where error.isTransient && attempt < retries {
+            do { receipt = try await cast(id, ballotBytes: bytes) } catch  where error.isTransient && attempt < retries {
                 attempt += 1
                 try? await Task.sleep(nanoseconds: UInt64(100_000_000) << min(attempt, 5))
                 continue
             }
-            if let p = receipt.problem(boardKey: boardKey, ballotHash: ballot.hash(contextHash: contextHash), contextHash: contextHash) {
+            if let p = receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes) {
                 throw .untrustworthy("the receipt fails its check: \(p.rawValue)")
             }
             return receipt

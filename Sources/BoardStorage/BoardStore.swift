@@ -47,22 +47,23 @@ public struct StoredLine: Sendable, Equatable {
 }
 
 extension StoredLine {
-    /// The entry the line holds, once it is checked to continue `tail` (the right seq and prev):
-    /// every driver runs this inside its exclusive section before inserting.
-    public func entry(continuing tail: LogTail) throws -> LogEntry {
-        let entry = try RecordCoding.decode(LogEntry.self, from: line)
-        guard entry.seq == tail.count, entry.prev == tail.lastHash else {
+    /// The line's header, once it is checked to continue `tail` (the right seq and prev): every
+    /// driver runs this inside its exclusive section before inserting. The payload is not decoded
+    /// here: the board checked it before building the line.
+    public func header(continuing tail: LogTail) throws -> LogEntryHeader {
+        let header = try RecordCoding.decode(LogEntryHeader.self, from: line)
+        guard header.seq == tail.count, header.prev == tail.lastHash else {
             throw BoardStoreError.backend(
-                "line names seq \(entry.seq) and prev \(entry.prev), the tail is \(tail.count) / \(tail.lastHash)")
+                "line names seq \(header.seq) and prev \(header.prev), the tail is \(tail.count) / \(tail.lastHash)")
         }
-        return entry
+        return header
     }
 }
 
 extension LogTail {
-    /// The tail after `line` (holding `entry`) is appended.
-    public func advanced(by line: StoredLine, entry: LogEntry) -> LogTail {
-        LogTail(count: count + 1, lastHash: ProtocolHashes.entryHash(line.line), lastTime: entry.at)
+    /// The tail after `line` (with `header`) is appended.
+    public func advanced(by line: StoredLine, header: LogEntryHeader) -> LogTail {
+        LogTail(count: count + 1, lastHash: ProtocolHashes.entryHash(line.line), lastTime: header.at)
     }
 }
 

@@ -75,12 +75,13 @@ public final class SQLiteBoardStore: BoardStore {
     }
 
     static func tail(_ db: Database, _ election: String) throws -> LogTail {
-        guard try Bool.fetchOne(db, sql: "SELECT 1 FROM elections WHERE id = ?", arguments: [election]) == true else {
+        guard try Bool.fetchOne(db.cachedStatement(sql: "SELECT 1 FROM elections WHERE id = ?"), arguments: [election]) == true else {
             throw BoardStoreError.unknownElection(election)
         }
         guard
             let row = try Row.fetchOne(
-                db, sql: "SELECT seq, hash, at FROM entries WHERE election = ? ORDER BY seq DESC LIMIT 1", arguments: [election])
+                db.cachedStatement(sql: "SELECT seq, hash, at FROM entries WHERE election = ? ORDER BY seq DESC LIMIT 1"),
+                arguments: [election])
         else { return LogTail(count: 0, lastHash: .zero, lastTime: nil) }
         let seq: Int = row["seq"]
         let hash: Data = row["hash"]
@@ -94,15 +95,16 @@ public final class SQLiteBoardStore: BoardStore {
         try await pool.write { db in
             let first = try Self.tail(db, electionId)
             var tail = first
+            let insert = try db.cachedStatement(
+                sql: "INSERT INTO entries (election, seq, hash, at, line, ballot_hash) VALUES (?, ?, ?, ?, ?, ?)")
             for stored in try makeLines(first) {
-                let entry = try stored.entry(continuing: tail)
-                try db.execute(
-                    sql: "INSERT INTO entries (election, seq, hash, at, line, ballot_hash) VALUES (?, ?, ?, ?, ?, ?)",
+                let entry = try stored.header(continuing: tail)
+                try insert.execute(
                     arguments: [
                         electionId, tail.count, Data(ProtocolHashes.entryHash(stored.line).bytes), entry.at.timeIntervalSince1970,
                         Data(stored.line), stored.ballotHash.map { Data($0.bytes) },
                     ])
-                tail = tail.advanced(by: stored, entry: entry)
+                tail = tail.advanced(by: stored, header: entry)
             }
             return first.count
         }

@@ -164,7 +164,7 @@ public final class PostgresBoardStore: BoardStore {
                 let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
                 var tail = first
                 for stored in try makeLines(first) {
-                    let entry = try stored.entry(continuing: tail)
+                    let entry = try stored.header(continuing: tail)
                     let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
                     let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
                     try await connection.query(
@@ -172,7 +172,7 @@ public final class PostgresBoardStore: BoardStore {
                         INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
                         VALUES (\(electionId), \(Int64(tail.count)), \(hash), \(entry.at.timeIntervalSince1970), \(ByteBuffer(bytes: stored.line)), \(ballot))
                         """, logger: logger)
-                    tail = tail.advanced(by: stored, entry: entry)
+                    tail = tail.advanced(by: stored, header: entry)
                 }
                 return first.count
             }

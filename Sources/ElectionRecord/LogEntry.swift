@@ -48,6 +48,16 @@ public enum EntryPayload: Sendable, Equatable {
 }
 
 /// One line of log.jsonl: {"at":..., "data":..., "kind":..., "prev":..., "seq":...}.
+/// What places an entry in the log (its sequence number, the previous hash, its time), read
+/// from a line without decoding the payload: stores check it on every append.
+public struct LogEntryHeader: Sendable, Equatable, Decodable {
+    public var seq: Int
+    public var prev: Digest
+    public var at: Date
+
+    enum CodingKeys: String, CodingKey { case seq, prev, at }
+}
+
 public struct LogEntry: Sendable, Equatable, Codable {
     public var seq: Int
     public var prev: Digest

@@ -1,4 +1,3 @@
-import BoardAPI
 import BoardService
 import BoardStorage
 import ElectionRecord
@@ -8,6 +7,7 @@ import Ristretto
 import Testing
 import TransparencyLog
 
+@testable import BoardAPI
 @testable import ElectionProtocol
 
 @Suite("Board service on SQLite: a referendum through two board servers sharing one store")
@@ -83,6 +83,11 @@ struct BoardServiceTests {
             let r = try await (v % 2 == 0 ? a : b).cast("board-test", bal)
             let h = bal.hash(contextHash: context.contextHash)
             #expect(r.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash) == nil)
+            let bytes = try RecordCoding.encode(bal)
+            #expect(r.problem(boardKey: boardKey.publicKey, ballotHash: h, ballotBytes: bytes) == nil)
+            #expect(
+                try r.line
+                    == String(decoding: RecordCoding.encode(RecordCoding.decode(LogEntry.self, from: Array(r.line.utf8))), as: UTF8.self))
             #expect(
                 r.problem(boardKey: Ed25519.SigningKey().publicKey, ballotHash: h, contextHash: context.contextHash)
                     == .badTreeHeadSignature)
@@ -90,6 +95,7 @@ struct BoardServiceTests {
             var moved = r
             moved.index += 1
             #expect(moved.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash) == .badInclusionProof)
+            #expect(moved.problem(boardKey: boardKey.publicKey, ballotHash: h, ballotBytes: bytes) == .badInclusionProof)
             if let last = receipts.last {
                 // Another ballot's line with its own valid proof, presented as this ballot's.
                 var swapped = last
@@ -97,6 +103,7 @@ struct BoardServiceTests {
                 #expect(
                     swapped.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash)
                         == .lineHoldsAnotherBallot)
+                #expect(swapped.problem(boardKey: boardKey.publicKey, ballotHash: h, ballotBytes: bytes) == .lineHoldsAnotherBallot)
             }
             receipts.append(r)
         }
@@ -159,5 +166,37 @@ struct BoardServiceTests {
         #expect(exported.heads.count == 2)
         #expect(report.checks.first { $0.check == "1.4" }?.status == .passed)
         await #expect { _ = try await a.entries("nope", range: 0..<1) } throws: { ($0 as? BoardError)?.code == "unknownElection" }
+    }
+
+    @Test("The client's byte-exact receipt line check accepts only the canonical line of its own ballot")
+    func ballotLineMatch() throws {
+        let ballot = Array(#"{"credential":"ab","precinct":"p1"}"#.utf8)
+        let prev = String(repeating: "0a", count: 32)
+        func line(
+            at: String = "2026-11-25T10:00:00Z", data: [UInt8] = ballot, kind: String = "ballot", prev: String = prev, seq: String = "7"
+        )
+            -> [UInt8]
+        {
+            Array(#"{"at":"\#(at)","data":"#.utf8) + data + Array(#","kind":"\#(kind)","prev":"\#(prev)","seq":\#(seq)}"#.utf8)
+        }
+        #expect(BoardReceipt.ballotLineProblem(line(), ballotBytes: ballot, index: 7) == nil)
+        // The line is decodable JSON of the same fields.
+        #expect(BoardReceipt.ballotLineProblem(line(seq: "8"), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+        #expect(BoardReceipt.ballotLineProblem(line(seq: "70"), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+        #expect(
+            BoardReceipt.ballotLineProblem(line(data: Array(#"{"credential":"ac","precinct":"p1"}"#.utf8)), ballotBytes: ballot, index: 7)
+                == .lineHoldsAnotherBallot)
+        #expect(BoardReceipt.ballotLineProblem(line(kind: "spoiledBallot"), ballotBytes: ballot, index: 7) == .lineHoldsAnotherBallot)
+        #expect(BoardReceipt.ballotLineProblem(line(prev: "0A" + prev.dropFirst(2)), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+        #expect(BoardReceipt.ballotLineProblem(line(prev: String(prev.dropLast(2))), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+        // A time with an escaped quote would make a parser read other fields: refused.
+        #expect(BoardReceipt.ballotLineProblem(line(at: #"x\"#), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+        // Extra bytes, an extra field or whitespace are not the canonical line.
+        #expect(BoardReceipt.ballotLineProblem(line() + [0x20], ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+        #expect(
+            BoardReceipt.ballotLineProblem(
+                Array(#"{"at":"t","data":"#.utf8) + ballot + Array(#","extra":1,"kind":"ballot","prev":"\#(prev)","seq":7}"#.utf8),
+                ballotBytes: ballot, index: 7) == .lineHoldsAnotherBallot)
+        #expect(BoardReceipt.ballotLineProblem(Array(" ".utf8) + line(), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
     }
 }

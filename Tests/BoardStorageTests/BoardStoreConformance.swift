@@ -110,7 +110,7 @@ enum BoardStoreConformance {
             for i in 0..<5 {
                 let stored = StoredLine(line: try line(t, note: "b\(i)"))
                 lines.append(stored)
-                t = t.advanced(by: stored, entry: try stored.entry(continuing: t))
+                t = t.advanced(by: stored, header: try stored.header(continuing: t))
             }
             return lines
         }
