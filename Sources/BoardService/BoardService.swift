@@ -21,15 +21,14 @@ public actor BoardService {
     private var flushing: Set<String> = []
 
     /// What the board needs from an election's log so far to check and place the next entry: its
-    /// tree, the position of every ballot, the setup and the phase, but never the lines themselves
-    /// (they stay in the store), so memory grows by about 100 bytes per ballot.
+    /// tree, the setup and the phase, but neither the lines nor the ballots (they stay in the store,
+    /// whose unique index on ballot hashes finds a ballot cast again).
     struct ElectionCache {
         var manifest: Manifest
         var manifestHash: Digest
-        var tree = MerkleTree()
+        var tree: MerkleTree
         var lastHash = Digest.zero
         var lastTime: Date?
-        var ballots = BallotIndex()
         var spoiled: Set<Digest> = []
         var context: ElectionContext?
         var registry = CredentialRegistry()
@@ -53,7 +52,6 @@ public actor BoardService {
                 registry.add(l)
                 credentialPrecincts.insert(l.precinct)
             case .complaint: complaintPublished = true
-            case .ballot(let b): if let c = context { ballots[b.hash(contextHash: c.contextHash)] = e.entry.seq }
             case .spoiledBallot(let s): if let c = context { spoiled.insert(s.ballot.hash(contextHash: c.contextHash)) }
             case .close: closed = true
             case .tally(let t): tally = t
@@ -62,7 +60,15 @@ public actor BoardService {
         }
     }
 
-    public init(store: any BoardStore, boardKey: Ed25519.SigningKey, clock: @escaping @Sendable () -> Date = { Date() }) {
+    /// The cached trees forget hashes inside blocks of `treeBlock` leaves (a power of two, at least
+    /// the largest batch) once two blocks behind the end: a batch's receipts never need the store,
+    /// older proofs read one block from it.
+    private let treeBlock: Int
+
+    public init(
+        store: any BoardStore, boardKey: Ed25519.SigningKey, treeBlock: Int = 1024, clock: @escaping @Sendable () -> Date = { Date() }
+    ) {
+        self.treeBlock = treeBlock
         self.store = store
         self.boardKey = boardKey
         self.clock = clock
@@ -99,7 +105,10 @@ public actor BoardService {
             guard let m = try? RecordCoding.decode(Manifest.self, from: bytes) else {
                 throw .storage("stored manifest of \(id) does not decode")
             }
-            if elections[id] == nil { elections[id] = ElectionCache(manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes)) }
+            if elections[id] == nil {
+                elections[id] = ElectionCache(
+                    manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes), tree: MerkleTree(blockSize: treeBlock))
+            }
         }
         let tail: LogTail
         do { tail = try await store.tail(electionId: id) } catch { throw .storage("\(error)") }
@@ -268,9 +277,17 @@ public actor BoardService {
             let batch = queue.prefix(Self.maxBatch)
             pending[id] = Array(queue.dropFirst(Self.maxBatch))
             do { try await commitBatch(id, batch) } catch {
-                // A batch that failed as a whole (say, a ballot another server stored meanwhile) goes one by one.
-                for b in batch {
-                    do { try await commitBatch(id, [b]) } catch { b.reply.resume(throwing: error) }
+                // The batch failed as a whole. Usually a ballot in it is stored already (cast again: the
+                // store's unique index refused its hash); it gets its first receipt and the rest go again.
+                // Failing that, one by one, so one ballot's trouble is not everyone's.
+                var stored = [Digest: Int]()
+                do {
+                    for b in batch { if let seq = try await storedSequence(id, b.hash) { stored[b.hash] = seq } }
+                    try await commitBatch(id, batch, stored: stored)
+                } catch {
+                    for b in batch {
+                        do { try await commitBatch(id, [b], stored: stored) } catch { b.reply.resume(throwing: error) }
+                    }
                 }
             }
         }
@@ -280,15 +297,17 @@ public actor BoardService {
     static let maxBatch = 512
 
     /// Appends a batch in one store transaction and answers every ballot in it: a receipt (also for
-    /// a ballot already on the board) or its rejection by the position rules. Throws, answering
-    /// none, only if the store refused the batch.
-    private func commitBatch(_ id: String, _ batch: ArraySlice<PendingBallot>) async throws(BoardError) {
+    /// a ballot already on the board, at its position in `stored`) or its rejection by the position
+    /// rules. Throws, answering none, only if the store refused the batch (a ballot in it is stored already, say).
+    private func commitBatch(
+        _ id: String, _ batch: ArraySlice<PendingBallot>, stored: [Digest: Int] = [:]
+    ) async throws(BoardError) {
         let (answers, appended) = try await appendAtTail(id) { cache, time in
             var answers = [(PendingBallot, Result<Int, BoardError>)]()
             var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
             var taken = [Digest: Int]()
             for b in batch {
-                if let seq = cache.ballots[b.hash] ?? taken[b.hash] {
+                if let seq = stored[b.hash] ?? taken[b.hash] {
                     answers.append((b, .success(seq)))
                 } else if let r = CastingRules.positionFailure(
                     hash: b.hash, at: time, window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(b.hash))
@@ -309,15 +328,18 @@ public actor BoardService {
         for (b, answer) in answers {
             switch answer {
             case .success(let seq):
-                // A ballot cast before (a retry) needs its line from the store.
-                let line: [UInt8]
-                if let l = lines[seq] {
-                    line = l
-                } else {
-                    do { line = try await storedLine(id, seq) } catch { b.reply.resume(throwing: error); continue }
-                }
-                b.reply.resume(
-                    with: Result<BoardReceipt, any Error> { try receipt(tree, index: seq, line: line, hash: b.hash, head: head) })
+                // A ballot cast before (a retry) needs its line, perhaps its block's leaves, from the store.
+                do {
+                    var line = lines[seq] ?? []
+                    if line.isEmpty { line = try await storedLine(id, seq) }
+                    let proof = try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
+                        try tree.inclusionProof(index: seq, size: head.size, leaves: leaves)
+                    }
+                    b.reply.resume(
+                        returning: BoardReceipt(
+                            ballotHash: b.hash, trackingCode: ProtocolHashes.trackingCode(b.hash), index: seq,
+                            line: String(decoding: line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode)))
+                } catch { b.reply.resume(throwing: error) }
             case .failure(let e): b.reply.resume(throwing: e)
             }
         }
@@ -333,7 +355,7 @@ public actor BoardService {
 
     private func commitSpoiled(_ id: String, _ spoiled: SpoiledBallot, hash: Digest) async throws(BoardError) -> Int {
         let cache = try await synced(id)
-        guard cache.ballots[hash] == nil else {
+        guard try await storedSequence(id, hash) == nil else {
             throw .rejected(
                 CastRejection(reason: .duplicateBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was already cast")]))
         }
@@ -405,21 +427,35 @@ public actor BoardService {
 
     /// RFC 9162 consistency proof between two sizes.
     public func consistencyProof(_ id: String, from m: Int, to n: Int) async throws(BoardError) -> [String] {
-        let cache = try await synced(id)
-        do { return try cache.tree.consistencyProof(from: m, to: n).map(Hex.encode) } catch {
-            throw .malformed("no consistency proof from \(m) to \(n): the log has \(cache.tree.size) entries")
+        let tree = try await synced(id).tree
+        guard m >= 0, m <= n, n <= tree.size else {
+            throw .malformed("no consistency proof from \(m) to \(n): the log has \(tree.size) entries")
+        }
+        return try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
+            try tree.consistencyProof(from: m, to: n, leaves: leaves)
+        }.map(Hex.encode)
+    }
+
+    /// Runs a proof over `tree`, reading from the store the leaves of each block the tree has
+    /// forgotten and the proof asks for (at most a few blocks of `treeBlock` lines).
+    private func withStoredLeaves<T>(
+        _ id: String, _ tree: MerkleTree, _ proof: (MerkleTree.Leaves) throws(ProofFailure) -> T
+    ) async throws(BoardError) -> T {
+        var blocks = [Int: [[UInt8]]]()
+        while true {
+            do { return try proof { blocks[$0] } } catch .missingLeaves(let b) {
+                guard blocks[b] == nil else { throw .storage("the stored lines of block \(b) do not make the tree's hashes") }
+                let range = b * tree.blockSize..<(b + 1) * tree.blockSize
+                do { blocks[b] = try await store.lines(electionId: id, range: range).map(MerkleHash.leaf) } catch {
+                    throw .storage("\(error)")
+                }
+            } catch { throw .storage("no proof: \(error)") }
         }
     }
 
-    /// A receipt for the ballot whose `line` is at `index`, with a head signed over `tree` and the inclusion proof.
-    private func receipt(
-        _ tree: MerkleTree, index: Int, line: [UInt8], hash: Digest, head: SignedTreeHead
-    ) throws(BoardError) -> BoardReceipt {
-        let proof: [[UInt8]]
-        do { proof = try tree.inclusionProof(index: index, size: head.size) } catch { throw .storage("\(error)") }
-        return BoardReceipt(
-            ballotHash: hash, trackingCode: ProtocolHashes.trackingCode(hash), index: index,
-            line: String(decoding: line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode))
+    /// Where the store holds a ballot with this hash, if it does.
+    private func storedSequence(_ id: String, _ hash: Digest) async throws(BoardError) -> Int? {
+        do { return try await store.sequence(electionId: id, ballotHash: hash) } catch { throw .storage("\(error)") }
     }
 
     /// The stored line at `seq`.
@@ -492,23 +528,5 @@ public actor BoardService {
                 try await store.treeHeads(electionId: id)
             )
         } catch { throw .storage("\(error)") }
-    }
-}
-
-/// The log position of every ballot, keyed by its 32-byte hash held inline (no allocation per
-/// ballot, unlike a `Digest` key): about 60 bytes per ballot.
-struct BallotIndex {
-    private struct Key: Hashable {
-        var a: UInt64, b: UInt64, c: UInt64, d: UInt64
-        init(_ digest: Digest) {
-            let v = digest.bytes.withUnsafeBytes { raw in (0..<4).map { raw.loadUnaligned(fromByteOffset: $0 * 8, as: UInt64.self) } }
-            (a, b, c, d) = (v[0], v[1], v[2], v[3])
-        }
-    }
-    private var positions: [Key: Int] = [:]
-
-    subscript(hash: Digest) -> Int? {
-        get { positions[Key(hash)] }
-        set { positions[Key(hash)] = newValue }
     }
 }

@@ -47,6 +47,11 @@ extension PlebisciteCommand {
             var latencyP99Milliseconds: Double
             var latencyMaxMilliseconds: Double
             var seconds: Double
+            /// Processor time per ballot (all threads, user and system): verification alone, and casting
+            /// (client and board together). Their ratio does not drift with the machine's speed as wall-clock rates do.
+            var verifyCPUMillisecondsPerBallot: Double
+            var castCPUMillisecondsPerBallot: Double
+            var ratioByProcessorTime: Double
             /// Resident memory (MiB) after each tenth of the ballots.
             var rssMiB: [Double]
             var peakRssMiB: Double
@@ -89,7 +94,10 @@ extension PlebisciteCommand {
             // casting (this machine's speed drifts between runs; the mean of both brackets the casting).
             let sample = Array(encrypted.prefix(min(ballots, 3_000)))
             let reg = election.registry
+            var verifyCPU = 0.0
             func verificationRate() throws -> Double {
+                let cpu = ProcessorTime.now()
+                defer { verifyCPU += ProcessorTime.now() - cpu }
                 let start = DispatchTime.now().uptimeNanoseconds
                 let failures = Parallel.map(sample, workers: workers.count) { (b: EncryptedBallot) -> Int in
                     b.check(in: context, credentials: reg).count
@@ -113,6 +121,7 @@ extension PlebisciteCommand {
             var latencies = [Double]()
             let tenth = max(1, ballots / 10)
             let start = DispatchTime.now().uptimeNanoseconds
+            let castCPUStart = ProcessorTime.now()
             do {
                 try await withThrowingTaskGroup(of: [Double].self) { group in
                     for _ in 0..<clients {
@@ -136,6 +145,7 @@ extension PlebisciteCommand {
                 throw error
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+            let castCPU = ProcessorTime.now() - castCPUStart
             castBar.finish()
             await board.stop()
             latencies.sort()
@@ -143,12 +153,17 @@ extension PlebisciteCommand {
             let rate = Double(ballots) / seconds
             let verifyAfter = try verificationRate()
             let verifyRate = (verifyBefore + verifyAfter) / 2
+            let verifyCPUPerBallot = verifyCPU / Double(2 * sample.count)
+            let castCPUPerBallot = castCPU / Double(ballots)
             let report = Report(
                 store: database.map { $0.hasPrefix("postgres") ? "PostgreSQL" : "SQLite file" } ?? "SQLite file (temporary)",
                 ballots: ballots, clients: clients, workers: workers.count, verifyBallotsPerSecond: verifyRate,
                 verifyBeforeBallotsPerSecond: verifyBefore, verifyAfterBallotsPerSecond: verifyAfter,
                 castBallotsPerSecond: rate, ratioToVerification: rate / verifyRate, latencyP50Milliseconds: pct(0.5),
-                latencyP99Milliseconds: pct(0.99), latencyMaxMilliseconds: latencies.last ?? 0, seconds: seconds, rssMiB: counter.samples,
+                latencyP99Milliseconds: pct(0.99), latencyMaxMilliseconds: latencies.last ?? 0,
+                seconds: seconds,
+                verifyCPUMillisecondsPerBallot: verifyCPUPerBallot * 1e3, castCPUMillisecondsPerBallot: castCPUPerBallot * 1e3,
+                ratioByProcessorTime: verifyCPUPerBallot / castCPUPerBallot, rssMiB: counter.samples,
                 peakRssMiB: MemoryUse.peakResidentMiB())
             if json {
                 print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
@@ -169,6 +184,9 @@ extension PlebisciteCommand {
             s += String(
                 format: "  latency                     p50 %.1f ms   p99 %.1f ms   max %.1f ms\n", r.latencyP50Milliseconds,
                 r.latencyP99Milliseconds, r.latencyMaxMilliseconds)
+            s += String(
+                format: "  processor time per ballot   verification %.2f ms, casting %.2f ms (client and board)   ratio %.2f\n",
+                r.verifyCPUMillisecondsPerBallot, r.castCPUMillisecondsPerBallot, r.ratioByProcessorTime)
             s += "  resident memory by tenths   " + r.rssMiB.map { String(format: "%.0f", $0) }.joined(separator: " ") + " MiB"
             s += String(format: "   peak %.0f MiB", r.peakRssMiB)
             return s
@@ -198,6 +216,16 @@ final class Counter: @unchecked Sendable {
 }
 
 /// The process's resident memory, from /proc/self/status (Linux).
+/// Processor time this process used (user and system, all threads), in seconds.
+enum ProcessorTime {
+    static func now() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ t: timeval) -> Double { Double(t.tv_sec) + Double(t.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+}
+
 enum MemoryUse {
     static func field(_ name: String) -> Double {
         guard let text = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),

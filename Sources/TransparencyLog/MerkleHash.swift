@@ -27,32 +27,62 @@ public enum ProofFailure: Error, Equatable, Sendable {
     case wrongLength
     case rootMismatch
     case badSizes
+    /// A tree that forgets old hashes needs the leaf hashes of this block for the proof.
+    case missingLeaves(block: Int)
 }
 
 /// An append-only Merkle tree over leaf hashes, keeping every complete subtree's hash so that
 /// any tree head, inclusion proof or consistency proof costs O(log n) hashes.
+///
+/// A tree made with `blockSize` B > 1 forgets the hashes below B leaves once their block of B
+/// leaves is two blocks behind the end: it then holds about 64 bytes per B leaves plus two blocks,
+/// so a board's memory stays flat however long its log. The tree head of the current size never
+/// needs what was forgotten; a proof that does throws `.missingLeaves(block:)`, and the caller
+/// passes that block's leaf hashes (from its store) to the next try.
 public struct MerkleTree: Sendable {
     /// Level k holds, back to back, the 32-byte hashes of the complete subtrees of 2^k leaves in
-    /// order: one buffer per level rather than one array per hash, so a tree of n leaves takes
-    /// about 64 n bytes.
+    /// order, from its `first` on: one buffer per level rather than one array per hash.
     private var levels: [Level] = [Level()]
+    /// Levels below this one forget old blocks (0: nothing is forgotten).
+    private let retainedLevel: Int
 
-    /// The hashes of one level, contiguous.
+    /// The hashes of one level, contiguous, from the `first`-th on.
     struct Level {
+        var first = 0
         var bytes: [UInt8] = []
-        var count: Int { bytes.count >> 5 }
-        subscript(i: Int) -> [UInt8] { Array(bytes[i << 5..<(i + 1) << 5]) }
+        /// How many hashes the level has had.
+        var count: Int { first + bytes.count >> 5 }
+        func holds(_ i: Int) -> Bool { i >= first && i < count }
+        subscript(i: Int) -> [UInt8] { Array(bytes[(i - first) << 5..<(i - first + 1) << 5]) }
         mutating func append(_ hash: [UInt8]) { bytes.append(contentsOf: hash) }
+        /// Forgets the hashes before the `i`-th.
+        mutating func forget(before i: Int) {
+            guard i > first else { return }
+            bytes.removeFirst(min(bytes.count, (i - first) << 5))
+            first = i
+        }
     }
 
-    public init() {}
+    /// A tree that keeps everything.
+    public init() { retainedLevel = 0 }
+
+    /// A tree that forgets the hashes inside blocks of `blockSize` leaves (a power of two) once
+    /// they are two blocks behind the end.
+    public init(blockSize: Int) {
+        precondition(blockSize > 0 && blockSize & (blockSize - 1) == 0, "the block size is a power of two")
+        retainedLevel = blockSize.trailingZeroBitCount
+    }
 
     /// Builds a tree over leaf data in order.
     public init(leaves: [[UInt8]]) {
+        self.init()
         for d in leaves { append(leafHash: MerkleHash.leaf(d)) }
     }
 
     public var size: Int { levels[0].count }
+
+    /// Leaves per block (1 for a tree that keeps everything).
+    public var blockSize: Int { 1 << retainedLevel }
 
     /// Appends a leaf by its leaf hash (32 bytes). Amortised O(1) hashes.
     public mutating func append(leafHash: [UInt8]) {
@@ -65,54 +95,85 @@ public struct MerkleTree: Sendable {
             levels[k + 1].append(MerkleHash.node(levels[k][n - 2], levels[k][n - 1]))
             k += 1
         }
+        if retainedLevel > 0, size % blockSize == 0, size >= 2 * blockSize {
+            // A block just completed: forget inside the one before the previous block.
+            let keepFrom = size - 2 * blockSize
+            for k in 0..<min(retainedLevel, levels.count) { levels[k].forget(before: keepFrom >> k) }
+        }
     }
 
-    /// The leaf hash at an index.
-    public func leafHash(at index: Int) -> [UInt8] { levels[0][index] }
+    /// The leaf hash at an index, if the tree still holds it.
+    public func leafHash(at index: Int) -> [UInt8]? { levels[0].holds(index) ? levels[0][index] : nil }
+
+    /// The block a leaf belongs to.
+    public func block(of index: Int) -> Int { index >> retainedLevel }
+
+    /// The leaf hashes of block `b`, as `missingLeaves` asks for, supplied to a proof.
+    public typealias Leaves = (_ block: Int) -> [[UInt8]]?
 
     /// MTH(D[start ..< start + count]); `start` is a multiple of the largest power of two <= count.
-    func hash(start: Int, count: Int) -> [UInt8] {
+    func hash(start: Int, count: Int, leaves: Leaves) throws(ProofFailure) -> [UInt8] {
         if count == 0 { return MerkleHash.empty }
         if count & (count - 1) == 0 {
             let k = count.trailingZeroBitCount
-            if k < levels.count, start / count < levels[k].count { return levels[k][start / count] }
+            if k < levels.count, levels[k].holds(start / count) { return levels[k][start / count] }
+            if k < retainedLevel, start / count < (k < levels.count ? levels[k].count : 0) {
+                // Forgotten: recompute from the block's leaves.
+                let b = start >> retainedLevel
+                guard let hashes = leaves(b), hashes.count == blockSize else { throw .missingLeaves(block: b) }
+                var sub = MerkleTree()
+                for h in hashes[(start - (b << retainedLevel))..<(start - (b << retainedLevel) + count)] { sub.append(leafHash: h) }
+                return try sub.hash(start: 0, count: count, leaves: leaves)
+            }
         }
         let k = MerkleHash.split(count)
-        return MerkleHash.node(hash(start: start, count: k), hash(start: start + k, count: count - k))
+        return MerkleHash.node(
+            try hash(start: start, count: k, leaves: leaves), try hash(start: start + k, count: count - k, leaves: leaves))
     }
 
-    /// The root of the tree of the first `size` leaves (any size up to the current one).
+    /// The root of the tree of the first `size` leaves (any size up to the current one; a tree
+    /// that forgets may need the leaves of the block where `size` ends).
+    public func root(size: Int, leaves: Leaves) throws(ProofFailure) -> [UInt8] {
+        guard size >= 0 && size <= self.size else { throw .badSizes }
+        return try hash(start: 0, count: size, leaves: leaves)
+    }
+
+    /// The root of the tree of the first `size` leaves (default: all) of a tree that keeps
+    /// everything, or of the whole tree (which never needs forgotten hashes).
     public func root(size: Int? = nil) -> [UInt8] {
         let n = size ?? self.size
         precondition(n >= 0 && n <= self.size)
-        return hash(start: 0, count: n)
+        guard let root = try? root(size: n, leaves: { _ in nil }) else {
+            preconditionFailure("the root of size \(n) needs forgotten hashes: use root(size:leaves:)")
+        }
+        return root
     }
 
     /// RFC 9162 2.1.3.1 PATH(m, D[n]): the inclusion proof of leaf m in the tree of size n.
-    public func inclusionProof(index m: Int, size n: Int) throws(ProofFailure) -> [[UInt8]] {
+    public func inclusionProof(index m: Int, size n: Int, leaves: Leaves = { _ in nil }) throws(ProofFailure) -> [[UInt8]] {
         guard n <= size, m >= 0, m < n else { throw .indexOutOfRange }
-        func path(_ m: Int, _ start: Int, _ n: Int) -> [[UInt8]] {
+        func path(_ m: Int, _ start: Int, _ n: Int) throws(ProofFailure) -> [[UInt8]] {
             if n <= 1 { return [] }
             let k = MerkleHash.split(n)
             return m < k
-                ? path(m, start, k) + [hash(start: start + k, count: n - k)]
-                : path(m - k, start + k, n - k) + [hash(start: start, count: k)]
+                ? try path(m, start, k) + [try hash(start: start + k, count: n - k, leaves: leaves)]
+                : try path(m - k, start + k, n - k) + [try hash(start: start, count: k, leaves: leaves)]
         }
-        return path(m, 0, n)
+        return try path(m, 0, n)
     }
 
     /// RFC 9162 2.1.4.1 PROOF(m, D[n]): the consistency proof from size m to size n.
-    public func consistencyProof(from m: Int, to n: Int) throws(ProofFailure) -> [[UInt8]] {
+    public func consistencyProof(from m: Int, to n: Int, leaves: Leaves = { _ in nil }) throws(ProofFailure) -> [[UInt8]] {
         guard n <= size, m >= 0, m <= n else { throw .badSizes }
         if m == 0 || m == n { return [] }
-        func subproof(_ m: Int, _ start: Int, _ n: Int, _ complete: Bool) -> [[UInt8]] {
-            if m == n { return complete ? [] : [hash(start: start, count: n)] }
+        func subproof(_ m: Int, _ start: Int, _ n: Int, _ complete: Bool) throws(ProofFailure) -> [[UInt8]] {
+            if m == n { return complete ? [] : [try hash(start: start, count: n, leaves: leaves)] }
             let k = MerkleHash.split(n)
             return m <= k
-                ? subproof(m, start, k, complete) + [hash(start: start + k, count: n - k)]
-                : subproof(m - k, start + k, n - k, false) + [hash(start: start, count: k)]
+                ? try subproof(m, start, k, complete) + [try hash(start: start + k, count: n - k, leaves: leaves)]
+                : try subproof(m - k, start + k, n - k, false) + [try hash(start: start, count: k, leaves: leaves)]
         }
-        return subproof(m, 0, n, true)
+        return try subproof(m, 0, n, true)
     }
 }
 

@@ -21,9 +21,10 @@ struct BoardServiceTests {
         let boardKey = Ed25519.SigningKey()
         let opens = Date(timeIntervalSince1970: 1_900_000_000)
         let clock = SimulatedClock(opens.addingTimeInterval(-3600))
-        // Two board servers on one database.
+        // Two board servers on one database; b's tree forgets all but its last two blocks of 2 leaves,
+        // so its receipts for earlier ballots and its proofs read leaves back from the store.
         let a = BoardService(store: store, boardKey: boardKey, clock: { clock.now })
-        let b = BoardService(store: store, boardKey: boardKey, clock: { clock.now })
+        let b = BoardService(store: store, boardKey: boardKey, treeBlock: 2, clock: { clock.now })
 
         let trustees = (1...3).map { Trustee(id: "t\($0)") }
         let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
@@ -129,6 +130,17 @@ struct BoardServiceTests {
         let proof = try await a.consistencyProof("board-test", from: first.size, to: latest.size).map { try Hex.decode($0) }
         try MerkleProof.verifyConsistency(
             oldSize: first.size, newSize: latest.size, oldRoot: first.rootBytes, newRoot: latest.rootBytes, proof: proof)
+        for r in receipts {
+            // The same proofs from the server that forgot: every size, every receipt cast again.
+            #expect(
+                try await b.consistencyProof("board-test", from: r.treeHead.size, to: latest.size)
+                    == a.consistencyProof("board-test", from: r.treeHead.size, to: latest.size))
+            let ballotAgain = try RecordCoding.decode(LogEntry.self, from: Array(r.line.utf8))
+            guard case .ballot(let cast) = ballotAgain.payload else { continue }
+            let again = try await b.cast("board-test", cast)
+            #expect(again.index == r.index)
+            #expect(again.problem(boardKey: boardKey.publicKey, ballotHash: r.ballotHash, contextHash: context.contextHash) == nil)
+        }
 
         // Close: refused early, then at the end of the window; no ballot after.
         await #expect { _ = try await a.close("board-test") } throws: { ($0 as? BoardError)?.code == "wrongPhase" }

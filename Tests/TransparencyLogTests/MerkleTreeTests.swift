@@ -146,4 +146,54 @@ struct MerkleTreeTests {
         bad.root = Hex.encode(MerkleHash.empty)
         #expect(!bad.verify(boardKey: key.publicKey))
     }
+
+    @Test(
+        "A tree that forgets old blocks gives the same roots and proofs as the full tree once given the leaves it asks for",
+        arguments: [2, 4, 8])
+    func forgettingTree(blockSize: Int) throws {
+        let hashes = (0..<150).map { MerkleHash.leaf([UInt8($0 & 0xff), UInt8($0 >> 8)]) }
+        var full = MerkleTree()
+        var pruned = MerkleTree(blockSize: blockSize)
+        for h in hashes {
+            full.append(leafHash: h)
+            pruned.append(leafHash: h)
+            // The current head never needs anything forgotten.
+            #expect(pruned.root() == full.root())
+        }
+        // Blocks two behind the end are forgotten; the last two are kept.
+        #expect(pruned.leafHash(at: 0) == nil)
+        #expect(pruned.leafHash(at: 149) == hashes[149])
+        var asked = Set<Int>()
+        let leaves: MerkleTree.Leaves = { b in
+            asked.insert(b)
+            return Array(hashes[b * blockSize..<(b + 1) * blockSize])
+        }
+        func withLeaves<T>(_ body: (MerkleTree.Leaves) throws(ProofFailure) -> T) throws -> T {
+            // As the board does: try without, then with each block asked for.
+            var given = [Int: [[UInt8]]]()
+            while true {
+                do { return try body { given[$0] } } catch .missingLeaves(let b) {
+                    #expect(given[b] == nil, "asked twice for block \(b)")
+                    given[b] = leaves(b)
+                }
+            }
+        }
+        for n in stride(from: 1, through: 150, by: 7) {
+            #expect(try withLeaves { l throws(ProofFailure) in try pruned.root(size: n, leaves: l) } == full.root(size: n))
+            for m in stride(from: 0, to: n, by: 5) {
+                #expect(
+                    try withLeaves { l throws(ProofFailure) in try pruned.inclusionProof(index: m, size: n, leaves: l) }
+                        == full.inclusionProof(index: m, size: n))
+                #expect(
+                    try withLeaves { l throws(ProofFailure) in try pruned.consistencyProof(from: m + 1, to: n, leaves: l) }
+                        == full.consistencyProof(from: m + 1, to: n))
+            }
+        }
+        #expect(!asked.isEmpty, "old proofs needed forgotten blocks")
+        #expect(asked.allSatisfy { $0 < 150 / blockSize - 1 }, "only forgotten blocks are asked for: \(asked.sorted())")
+        // Wrong leaves give a wrong proof, never a silent pass.
+        let wrong = try pruned.inclusionProof(index: 0, size: 150) { _ in Array(repeating: MerkleHash.empty, count: blockSize) }
+        #expect(try wrong != full.inclusionProof(index: 0, size: 150))
+        #expect(throws: ProofFailure.missingLeaves(block: 0)) { try pruned.inclusionProof(index: 0, size: 150) }
+    }
 }
