@@ -85,7 +85,7 @@ let package = Package(
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
         // What the board tests share: real PostgreSQL servers and child processes.
-        .target(name: "BoardTestSupport", path: "Tests/BoardTestSupport"),
+        .target(name: "BoardTestSupport", dependencies: ["BoardStoragePostgres"], path: "Tests/BoardTestSupport"),
         .testTarget(
             name: "BoardStorageTests",
             dependencies: ["BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "ElectionRecord", "TransparencyLog", "Ristretto"]),

@@ -10,14 +10,12 @@ struct PostgresBoardStoreTests {
     func conformance() async throws {
         let db = "plebiscite_\(UUID().uuidString.prefix(8).lowercased())"
         let server = try PostgresTestServer.createDatabase(db)
-        let store = try await PostgresBoardStore(
-            host: server.host, port: server.port, username: server.username, password: nil, database: db)
+        let store = try await server.store(db)
         defer { store.close() }
         var reopened: [PostgresBoardStore] = []
         try await BoardStoreConformance.run(store) {
             // Another board server on the same database.
-            let other = try await PostgresBoardStore(
-                host: server.host, port: server.port, username: server.username, password: nil, database: db)
+            let other = try await server.store(db)
             reopened.append(other)
             return other
         }
@@ -28,8 +26,8 @@ struct PostgresBoardStoreTests {
     func twoServers() async throws {
         let db = "plebiscite_\(UUID().uuidString.prefix(8).lowercased())"
         let server = try PostgresTestServer.createDatabase(db)
-        let a = try await PostgresBoardStore(host: server.host, port: server.port, username: server.username, password: nil, database: db)
-        let b = try await PostgresBoardStore(host: server.host, port: server.port, username: server.username, password: nil, database: db)
+        let a = try await server.store(db)
+        let b = try await server.store(db)
         defer {
             a.close()
             b.close()
@@ -64,9 +62,7 @@ struct PostgresBoardStoreTests {
     func serverRestart() async throws {
         let pg = try PostgresTestServer.start()  // its own server: the other tests share theirs
         defer { try? pg.stopImmediately() }
-        try pg.createDatabase("board")
-        let store = try await PostgresBoardStore(
-            host: pg.host, port: pg.port, username: pg.username, password: nil, database: "board", deadline: .seconds(4))
+        let store = try await pg.store("board", create: true, deadline: .seconds(4))
         defer { store.close() }
         try await store.createElection(id: "e", manifest: [1])
         let outcomes = try await withThrowingTaskGroup(of: (ok: Int, failed: Int).self) { group in

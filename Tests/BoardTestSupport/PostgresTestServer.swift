@@ -1,3 +1,4 @@
+import BoardStoragePostgres
 import Foundation
 
 /// Real PostgreSQL servers for the tests: initdb and pg_ctl (Debian's postgresql package) on a
@@ -34,6 +35,13 @@ public enum PostgresTestServer {
         /// A fresh database on this server.
         public func createDatabase(_ name: String) throws {
             try PostgresTestServer.run("\(bin)/createdb", ["-h", host, "-p", "\(port)", "-U", username, name])
+        }
+
+        /// A board store on database `name` of this server (created if `create`).
+        public func store(_ name: String, create: Bool = false, deadline: Duration = .seconds(30)) async throws -> PostgresBoardStore {
+            if create { try createDatabase(name) }
+            return try await PostgresBoardStore(
+                host: host, port: port, username: username, password: nil, database: name, deadline: deadline)
         }
     }
 

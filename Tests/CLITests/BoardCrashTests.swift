@@ -103,9 +103,7 @@ struct BoardCrashTests {
     func databaseRestartedMidLoad() async throws {
         let pg = try PostgresTestServer.start()  // its own server: the other tests share theirs
         defer { try? pg.stopImmediately() }
-        try pg.createDatabase("board")
-        let store = try await PostgresBoardStore(
-            host: pg.host, port: pg.port, username: pg.username, password: nil, database: "board", deadline: .seconds(5))
+        let store = try await pg.store("board", create: true, deadline: .seconds(5))
         defer { store.close() }
         let key = Ed25519.SigningKey()
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "operator-token-for-tests")
