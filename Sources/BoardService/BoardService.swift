@@ -389,9 +389,7 @@ public actor BoardService {
         switch payload {
         case .tally(let t):
             guard cache.tally == nil else { throw .wrongPhase("the tally is already published") }
-            let ballots = try await storedBallots(id, size: cache.tree.size)
-            let recomputed = CountingRule.aggregate(
-                manifest: cache.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: Parallel.cores)
+            let recomputed = try await recount(id, size: cache.tree.size, manifest: cache.manifest)
             guard recomputed == t else {
                 throw .invalidEntry([CheckFailure(.tallyAggregates, "the tally differs from the counted ballots")])
             }
@@ -468,22 +466,41 @@ public actor BoardService {
         } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
     }
 
-    /// Every ballot in the first `size` entries, read from the store in pages. Complexity: O(size).
-    private func storedBallots(_ id: String, size: Int) async throws(BoardError) -> [CountingRule.Cast] {
-        var ballots = [CountingRule.Cast]()
+    /// The tally of the counted ballots (each credential's last) among the first `size` entries,
+    /// read from the store a page at a time in two passes: where each credential last voted, then
+    /// the sums page by page. Memory: one page and one position per credential, never every ballot.
+    private func recount(_ id: String, size: Int, manifest: Manifest) async throws(BoardError) -> EncryptedTally {
+        var last = [Element: Int]()
+        try await forEachStoredBallot(id, size: size) { page in
+            for (seq, b) in page { last[b.credential] = seq }
+        }
+        var tally = EncryptedTally(cells: [])
+        try await forEachStoredBallot(id, size: size) { page in
+            let counted = page.filter { last[$0.ballot.credential] == $0.seq }.map(\.ballot)
+            tally = CountingRule.merge(
+                tally, CountingRule.aggregate(manifest: manifest, counted: counted, workers: Parallel.cores), manifest: manifest)
+        }
+        return tally
+    }
+
+    /// Calls `body` with the ballots of each page of the first `size` entries, in log order.
+    private func forEachStoredBallot(
+        _ id: String, size: Int, _ body: ([CountingRule.Cast]) -> Void
+    ) async throws(BoardError) {
         for start in stride(from: 0, to: size, by: Self.pageSize) {
             let lines: [[UInt8]]
             do { lines = try await store.lines(electionId: id, range: start..<min(size, start + Self.pageSize)) } catch {
                 throw .storage("\(error)")
             }
+            var page = [CountingRule.Cast]()
             for line in lines {
                 guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else {
                     throw .storage("a stored line does not decode")
                 }
-                if case .ballot(let b) = entry.payload { ballots.append((entry.seq, b)) }
+                if case .ballot(let b) = entry.payload { page.append((entry.seq, b)) }
             }
+            body(page)
         }
-        return ballots
     }
 
     /// Lines read from the store at a time.

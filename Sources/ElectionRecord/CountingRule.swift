@@ -45,4 +45,26 @@ public enum CountingRule {
         }
         return EncryptedTally(cells: cells)
     }
+
+    /// The sum of two tallies of disjoint ballots (say, of two pages of the log): cells and sums
+    /// added, cells in manifest precinct order then channel order, as `aggregate` gives them.
+    /// `aggregate(a + b) == merge(aggregate(a), aggregate(b))`. Complexity: O(cells x options).
+    public static func merge(_ a: EncryptedTally, _ b: EncryptedTally, manifest: Manifest) -> EncryptedTally {
+        struct Key: Hashable { var precinct: String; var channel: Channel }
+        var cells = [Key: TallyCell]()
+        for cell in a.cells + b.cells {
+            let key = Key(precinct: cell.precinct, channel: cell.channel)
+            guard var sum = cells[key] else {
+                cells[key] = cell
+                continue
+            }
+            sum.ballots += cell.ballots
+            for (q, question) in cell.questions.enumerated() {
+                for (i, c) in question.sums.enumerated() { sum.questions[q].sums[i] += c }
+            }
+            cells[key] = sum
+        }
+        return EncryptedTally(
+            cells: manifest.precincts.flatMap { p in manifest.channels.compactMap { cells[Key(precinct: p.id, channel: $0)] } })
+    }
 }
