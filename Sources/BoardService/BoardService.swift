@@ -117,25 +117,24 @@ public actor BoardService {
             let lines: [[UInt8]]
             do { lines = try await store.lines(electionId: id, range: start..<tail.count) } catch { throw .storage("\(error)") }
             for (offset, line) in lines.enumerated() where start + offset == elections[id]!.tree.size {
-                guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else {
-                    throw .storage("a stored line does not decode")
-                }
-                elections[id]!.absorb(RecordedEntry(entry: entry, line: line))
+                elections[id]!.absorb(RecordedEntry(entry: try Self.decodeStored(LogEntry.self, line), line: line))
             }
         }
         return elections[id]!
     }
 
     /// Appends the payloads that `choose` picks from the caught-up cache, in one store transaction
-    /// at the board's clock (`choose` gets that time too). When another board server appended first,
-    /// it catches up and asks `choose` again. Returns what `choose` decided and the appended entries.
+    /// at the board's clock (`choose` gets that time too, and may refuse). When another board
+    /// server appended first, it catches up and asks `choose` again, so what `choose` checked is
+    /// what the entries follow. Returns what `choose` decided and the appended entries.
     private func appendAtTail<Decision>(
-        _ id: String, _ choose: (ElectionCache, Date) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
+        _ id: String,
+        _ choose: (ElectionCache, Date) throws(BoardError) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
     ) async throws(BoardError) -> (Decision, [RecordedEntry]) {
         for _ in 0..<8 {
             let cache = try await synced(id)
             let time = max(now(), cache.lastTime ?? .distantPast)
-            let (decision, payloads) = choose(cache, time)
+            let (decision, payloads) = try choose(cache, time)
             if payloads.isEmpty { return (decision, []) }
             var entries = [RecordedEntry]()
             var prev = cache.lastHash
@@ -150,10 +149,10 @@ public actor BoardService {
             let lines = zip(entries, payloads).map { StoredLine(line: $0.line, ballotHash: $1.ballotHash) }
             do {
                 _ = try await store.appendBatch(electionId: id) { tail in
-                    guard tail.count == expected else { throw BoardStoreError.backend("moved") }
+                    guard tail.count == expected else { throw BoardStoreError.tailMoved }
                     return lines
                 }
-            } catch BoardStoreError.backend("moved") {
+            } catch BoardStoreError.tailMoved {
                 continue  // another board server appended: catch up and choose again
             } catch { throw .storage("\(error)") }
             // Absorb unless a concurrent sync already read these lines back from the store.
@@ -170,45 +169,13 @@ public actor BoardService {
 
     // MARK: - Setup entries
 
-    /// Publishes a trustee commitment, complaint, key-ceremony result or credential list after checking it.
+    /// Publishes a trustee commitment, complaint, key-ceremony result or credential list after
+    /// checking it against the log it follows.
     public func publish(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
-        let cache = try await synced(id)
-        let m = cache.manifest
-        switch payload {
-        case .trusteeCommitment(let c):
-            guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
-            guard cache.commitments[c.trustee] == nil else { throw .wrongPhase("trustee \(c.trustee) already committed") }
-            let f = c.check(manifest: m, manifestHash: cache.manifestHash)
-            guard f.isEmpty else { throw .invalidEntry(f) }
-        case .complaint(let c):
-            guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
-            guard
-                m.trustee(index: c.accuser)?.signingKey.isValidSignature(
-                    c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: cache.manifestHash, c)) == true
-            else { throw .invalidEntry([CheckFailure(.complaints, "the complaint is not signed by trustee \(c.accuser)")]) }
-        case .keyCeremony(let k):
-            guard cache.context == nil else { throw .wrongPhase("the key ceremony is finished") }
-            let indices = m.trustees.map(\.index).sorted()
-            guard indices.allSatisfy({ cache.commitments[$0] != nil }) else { throw .wrongPhase("not every trustee has committed") }
-            guard !cache.complaintPublished else {
-                throw .wrongPhase("a complaint was published: the ceremony failed")
-            }
-            let derived = ElectionContext(
-                manifest: m, manifestHash: cache.manifestHash, commitments: indices.map { cache.commitments[$0]!.commitments })
-            guard derived.jointKey == k.jointKey, derived.verificationKeys == k.verificationKeys, derived.contextHash == k.contextHash
-            else {
-                throw .invalidEntry([CheckFailure(.contextHash, "the ceremony result differs from what the commitments give")])
-            }
-        case .credentialList(let l):
-            guard cache.context != nil else { throw .wrongPhase("finish the key ceremony first") }
-            guard !cache.closed else { throw .wrongPhase("the election is closed") }
-            guard !cache.credentialPrecincts.contains(l.precinct) else { throw .wrongPhase("precinct \(l.precinct) already has a list") }
-            let f = l.check(manifest: m, manifestHash: cache.manifestHash)
-            guard f.isEmpty else { throw .invalidEntry(f) }
-        default:
-            throw .malformed("\(payload.kind) entries are not published this way")
-        }
-        return try await append(id, payload).entry.seq
+        try await appendAtTail(id) { cache, _ throws(BoardError) in
+            try cache.checkSetupEntry(payload)
+            return ((), [(payload, nil)])
+        }.1[0].entry.seq
     }
 
     // MARK: - Ballots
@@ -321,7 +288,7 @@ public actor BoardService {
             }
             return (answers, payloads)
         }
-        guard let tree = elections[id]?.tree else { return }
+        guard let tree = elections[id]?.tree else { throw .storage("election \(id) is not loaded") }
         let head = SignedTreeHead.sign(tree, key: boardKey, at: clock())
         var lines = [Int: [UInt8]]()
         for e in appended { lines[e.entry.seq] = e.line }
@@ -371,14 +338,15 @@ public actor BoardService {
 
     /// Appends the close marker; refused before the window ends. Signs and stores a tree head.
     public func close(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        let cache = try await synced(id)
-        guard !cache.closed else { throw .wrongPhase("already closed") }
-        let time = max(now(), cache.lastTime ?? .distantPast)
-        guard time >= cache.manifest.window.closes else { throw .wrongPhase("voting runs until \(cache.manifest.window.closes)") }
-        let signature = boardKey.signature(
-            for: ProtocolHashes.closeMessage(
-                manifestHash: cache.manifestHash, previous: cache.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
-        _ = try await append(id, .close(CloseMarker(closedAt: time, signature: signature)))
+        // The marker signs the entry it follows and its time: both from the log it is appended to.
+        _ = try await appendAtTail(id) { cache, time throws(BoardError) in
+            guard !cache.closed else { throw .wrongPhase("already closed") }
+            guard time >= cache.manifest.window.closes else { throw .wrongPhase("voting runs until \(cache.manifest.window.closes)") }
+            let signature = boardKey.signature(
+                for: ProtocolHashes.closeMessage(
+                    manifestHash: cache.manifestHash, previous: cache.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
+            return ((), [(.close(CloseMarker(closedAt: time, signature: signature)), nil)])
+        }
         return try await signTreeHead(id)
     }
 
@@ -467,39 +435,59 @@ public actor BoardService {
     }
 
     /// The tally of the counted ballots (each credential's last) among the first `size` entries,
-    /// read from the store a page at a time in two passes: where each credential last voted, then
-    /// the sums page by page. Memory: one page and one position per credential, never every ballot.
+    /// read from the store a page at a time in two passes: where each credential last voted (the
+    /// credential alone is decoded), then the sums page by page. Memory: one page and one position
+    /// per credential, never every ballot.
     private func recount(_ id: String, size: Int, manifest: Manifest) async throws(BoardError) -> EncryptedTally {
         var last = [Element: Int]()
-        try await forEachStoredBallot(id, size: size) { page in
-            for (seq, b) in page { last[b.credential] = seq }
+        try await forEachStoredPage(id, size: size) { lines throws(BoardError) in
+            for line in lines {
+                let voter = try Self.decodeStored(BallotCredential.self, line)
+                if let credential = voter.credential { last[credential] = voter.seq }
+            }
         }
         var tally = EncryptedTally(cells: [])
-        try await forEachStoredBallot(id, size: size) { page in
-            let counted = page.filter { last[$0.ballot.credential] == $0.seq }.map(\.ballot)
+        try await forEachStoredPage(id, size: size) { lines throws(BoardError) in
+            var counted = [EncryptedBallot]()
+            for line in lines {
+                let entry = try Self.decodeStored(LogEntry.self, line)
+                if case .ballot(let b) = entry.payload, last[b.credential] == entry.seq { counted.append(b) }
+            }
             tally = CountingRule.merge(
                 tally, CountingRule.aggregate(manifest: manifest, counted: counted, workers: Parallel.cores), manifest: manifest)
         }
         return tally
     }
 
-    /// Calls `body` with the ballots of each page of the first `size` entries, in log order.
-    private func forEachStoredBallot(
-        _ id: String, size: Int, _ body: ([CountingRule.Cast]) -> Void
+    /// A log line read only as far as a ballot's credential: no ciphertext or proof is decoded.
+    private struct BallotCredential: Decodable {
+        var seq: Int
+        var credential: Element?
+
+        enum CodingKeys: String, CodingKey { case seq, kind, data, credential }
+
+        init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            seq = try c.decode(Int.self, forKey: .seq)
+            credential =
+                try c.decode(String.self, forKey: .kind) == "ballot"
+                ? try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .data).decode(Element.self, forKey: .credential) : nil
+        }
+    }
+
+    /// A stored line decoded; a line that does not decode is the store's fault.
+    private static func decodeStored<T: Decodable>(_ type: T.Type, _ line: [UInt8]) throws(BoardError) -> T {
+        do { return try RecordCoding.decode(T.self, from: line) } catch { throw .storage("a stored line does not decode: \(error)") }
+    }
+
+    /// Calls `body` with each page of the first `size` stored lines, in log order.
+    private func forEachStoredPage(
+        _ id: String, size: Int, _ body: ([[UInt8]]) throws(BoardError) -> Void
     ) async throws(BoardError) {
         for start in stride(from: 0, to: size, by: Self.pageSize) {
-            let lines: [[UInt8]]
-            do { lines = try await store.lines(electionId: id, range: start..<min(size, start + Self.pageSize)) } catch {
-                throw .storage("\(error)")
-            }
-            var page = [CountingRule.Cast]()
-            for line in lines {
-                guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else {
-                    throw .storage("a stored line does not decode")
-                }
-                if case .ballot(let b) = entry.payload { page.append((entry.seq, b)) }
-            }
-            body(page)
+            do { try body(try await store.lines(electionId: id, range: start..<min(size, start + Self.pageSize))) } catch let e
+                as BoardError
+            { throw e } catch { throw .storage("\(error)") }
         }
     }
 
@@ -545,5 +533,46 @@ public actor BoardService {
                 try await store.treeHeads(electionId: id)
             )
         } catch { throw .storage("\(error)") }
+    }
+}
+
+extension BoardService.ElectionCache {
+    /// Why a setup entry cannot follow this log, if it cannot.
+    func checkSetupEntry(_ payload: EntryPayload) throws(BoardError) {
+        let m = manifest
+        switch payload {
+        case .trusteeCommitment(let c):
+            guard context == nil else { throw .wrongPhase("the key ceremony is finished") }
+            guard commitments[c.trustee] == nil else { throw .wrongPhase("trustee \(c.trustee) already committed") }
+            let f = c.check(manifest: m, manifestHash: manifestHash)
+            guard f.isEmpty else { throw .invalidEntry(f) }
+        case .complaint(let c):
+            guard context == nil else { throw .wrongPhase("the key ceremony is finished") }
+            guard
+                m.trustee(index: c.accuser)?.signingKey.isValidSignature(
+                    c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: manifestHash, c)) == true
+            else { throw .invalidEntry([CheckFailure(.complaints, "the complaint is not signed by trustee \(c.accuser)")]) }
+        case .keyCeremony(let k):
+            guard context == nil else { throw .wrongPhase("the key ceremony is finished") }
+            let indices = m.trustees.map(\.index).sorted()
+            guard indices.allSatisfy({ commitments[$0] != nil }) else { throw .wrongPhase("not every trustee has committed") }
+            guard !complaintPublished else {
+                throw .wrongPhase("a complaint was published: the ceremony failed")
+            }
+            let derived = ElectionContext(
+                manifest: m, manifestHash: manifestHash, commitments: indices.map { commitments[$0]!.commitments })
+            guard derived.jointKey == k.jointKey, derived.verificationKeys == k.verificationKeys, derived.contextHash == k.contextHash
+            else {
+                throw .invalidEntry([CheckFailure(.contextHash, "the ceremony result differs from what the commitments give")])
+            }
+        case .credentialList(let l):
+            guard context != nil else { throw .wrongPhase("finish the key ceremony first") }
+            guard !closed else { throw .wrongPhase("the election is closed") }
+            guard !credentialPrecincts.contains(l.precinct) else { throw .wrongPhase("precinct \(l.precinct) already has a list") }
+            let f = l.check(manifest: m, manifestHash: manifestHash)
+            guard f.isEmpty else { throw .invalidEntry(f) }
+        default:
+            throw .malformed("\(payload.kind) entries are not published this way")
+        }
     }
 }

@@ -7,6 +7,8 @@ public enum BoardStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case unknownElection(String)
     case electionExists(String)
     case outOfRange(requested: Range<Int>, size: Int)
+    /// The tail is not where the caller built its lines for: another writer appended first.
+    case tailMoved
     case backend(String)
 
     public var description: String {
@@ -14,6 +16,7 @@ public enum BoardStoreError: Error, Equatable, Sendable, CustomStringConvertible
         case .unknownElection(let id): "no election \(id) on this board"
         case .electionExists(let id): "election \(id) already exists"
         case .outOfRange(let r, let size): "entries \(r.lowerBound)..<\(r.upperBound) requested, the log has \(size)"
+        case .tailMoved: "another writer appended first"
         case .backend(let m): "storage failed: \(m)"
         }
     }

@@ -18,13 +18,21 @@ struct BoardRouterTests {
     static func auth(_ token: String) -> HTTPFields { [.contentType: "application/json", .authorization: "Bearer \(token)"] }
     static func code(_ r: TestResponse) throws -> String { try RecordCoding.decode(BoardError.self, from: Array(buffer: r.body)).code }
 
+    /// A board service on a fresh SQLite file in a temporary folder; `cleanup` removes the folder.
+    static func freshService(_ name: String, key: Ed25519.SigningKey = Ed25519.SigningKey()) throws -> (
+        service: BoardService, cleanup: @Sendable () -> Void
+    ) {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-\(name)-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let service = BoardService(store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: key)
+        return (service, { try? FileManager.default.removeItem(at: dir) })
+    }
+
     @Test("Create, set up, cast with receipt, hostile requests refused with codes and nothing stored")
     func api() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-http-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
         let boardKey = Ed25519.SigningKey()
-        let service = BoardService(store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: boardKey)
+        let (service, cleanup) = try Self.freshService("http", key: boardKey)
+        defer { cleanup() }
         var settings = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "operator-secret")
         settings.bodyLimit = 64 * 1024
         let config = settings
@@ -200,11 +208,8 @@ struct BoardRouterTests {
 
     @Test("Live, over a real socket: health, OpenAPI, typed errors, body limit")
     func live() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-live-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let service = BoardService(
-            store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: Ed25519.SigningKey())
+        let (service, cleanup) = try Self.freshService("live")
+        defer { cleanup() }
         var settings = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
         settings.port = 0
         settings.bodyLimit = 4096
@@ -237,11 +242,8 @@ struct BoardRouterTests {
 
     @Test("Per-client rate limit: past the burst, requests get 429 rateLimited")
     func rateLimit() async throws {
-        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-rate-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        let service = BoardService(
-            store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: Ed25519.SigningKey())
+        let (service, cleanup) = try Self.freshService("rate")
+        defer { cleanup() }
         var settings = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
         settings.rateLimit = (burst: 3, perSecond: 0.001)
         let app = buildApplication(service: service, configuration: settings)
