@@ -163,17 +163,23 @@ public final class PostgresBoardStore: BoardStore {
             try await client.withTransaction(logger: logger) { connection in
                 let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
                 var tail = first
+                var (seqs, hashes, times, lines, ballots) = ([Int64](), [ByteBuffer](), [Double](), [ByteBuffer](), [ByteBuffer]())
                 for stored in try makeLines(first) {
                     let entry = try stored.header(continuing: tail)
-                    let hash = ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes)
-                    let ballot = stored.ballotHash.map { ByteBuffer(bytes: $0.bytes) }
-                    try await connection.query(
-                        """
-                        INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
-                        VALUES (\(electionId), \(Int64(tail.count)), \(hash), \(entry.at.timeIntervalSince1970), \(ByteBuffer(bytes: stored.line)), \(ballot))
-                        """, logger: logger)
+                    seqs.append(Int64(tail.count))
+                    hashes.append(ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes))
+                    times.append(entry.at.timeIntervalSince1970)
+                    lines.append(ByteBuffer(bytes: stored.line))
+                    ballots.append(ByteBuffer(bytes: stored.ballotHash?.bytes ?? []))  // empty: no ballot (NULL)
                     tail = tail.advanced(by: stored, header: entry)
                 }
+                // The whole batch in one statement: one round trip, not one per line.
+                try await connection.query(
+                    """
+                    INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
+                    SELECT \(electionId), s, h, a, l, NULLIF(b, ''::bytea)
+                    FROM UNNEST(\(seqs)::bigint[], \(hashes)::bytea[], \(times)::float8[], \(lines)::bytea[], \(ballots)::bytea[]) AS t(s, h, a, l, b)
+                    """, logger: logger)
                 return first.count
             }
         }
