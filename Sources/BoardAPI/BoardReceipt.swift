@@ -54,15 +54,20 @@ public struct BoardReceipt: Codable, Sendable, Equatable {
     /// ballot line `{"at":"T","data":B,"kind":"ballot","prev":"H","seq":N}` (PROTOCOL.md 6) with
     /// those bytes as B and the receipt's index as N. Byte equality says more than decoding and
     /// costs no point decoding.
-    public func problem(boardKey: Ed25519.PublicKey, ballotHash expected: Digest, ballotBytes: [UInt8]) -> Problem? {
-        if let p = headOrProofProblem(boardKey: boardKey, ballotHash: expected) { return p }
+    /// `heads` remembers heads already checked: a client casting many ballots checks each head's signature once.
+    public func problem(
+        boardKey: Ed25519.PublicKey, ballotHash expected: Digest, ballotBytes: [UInt8], heads: VerifiedTreeHeads? = nil
+    ) -> Problem? {
+        if let p = headOrProofProblem(boardKey: boardKey, ballotHash: expected, heads: heads) { return p }
         return Self.ballotLineProblem(Array(line.utf8), ballotBytes: ballotBytes, index: index)
     }
 
     /// Checks 1-3, shared by both checks: the ballot hash, the head's signature, the inclusion proof of the line.
-    private func headOrProofProblem(boardKey: Ed25519.PublicKey, ballotHash expected: Digest) -> Problem? {
+    private func headOrProofProblem(boardKey: Ed25519.PublicKey, ballotHash expected: Digest, heads: VerifiedTreeHeads? = nil)
+        -> Problem?
+    {
         guard ballotHash == expected else { return .otherBallot }
-        guard treeHead.verify(boardKey: boardKey) else { return .badTreeHeadSignature }
+        guard heads?.verify(treeHead, boardKey: boardKey) ?? treeHead.verify(boardKey: boardKey) else { return .badTreeHeadSignature }
         guard let proof = try? inclusionProof.map({ try Hex.decode($0, count: 32) }),
             (try? MerkleProof.verifyInclusion(
                 leafHash: MerkleHash.leaf(Array(line.utf8)), index: index, size: treeHead.size, proof: proof, root: treeHead.rootBytes))
@@ -95,5 +100,56 @@ public struct BoardReceipt: Codable, Sendable, Equatable {
         rest = rest.dropFirst(64)
         guard take(#"","seq":\#(index)}"#), rest.isEmpty else { return .lineNotAtIndex }
         return nil
+    }
+}
+
+/// The receipt in canonical JSON by hand: the board writes one and the client reads one per cast.
+extension BoardReceipt: CanonicalJSONCodable {
+    public func write(to json: inout CanonicalJSON.Writer) throws(CanonicalJSON.Unsupported) {
+        json.raw(#"{"ballotHash":"#)
+        json.hex(ballotHash)
+        json.raw(#","inclusionProof":"#)
+        try json.array(inclusionProof) { (w: inout CanonicalJSON.Writer, node: String) in w.string(node) }
+        json.raw(#","index":"#)
+        json.int(index)
+        json.raw(#","line":"#)
+        json.string(line)
+        json.raw(#","trackingCode":"#)
+        json.string(trackingCode)
+        json.raw(#","treeHead":{"root":"#)
+        json.string(treeHead.root)
+        json.raw(#","signature":"#)
+        json.string(treeHead.signature)
+        json.raw(#","size":"#)
+        json.int(treeHead.size)
+        json.raw(#","timestamp":"#)
+        json.int(Int(treeHead.timestamp))
+        json.raw("}}")
+    }
+
+    public init(reading json: inout CanonicalJSON.Reader) throws(CanonicalJSON.NotCanonical) {
+        try json.expect(#"{"ballotHash":"#)
+        let ballotHash = try json.hex(Digest.self)
+        try json.expect(#","inclusionProof":"#)
+        let proof = try json.array { (r: inout CanonicalJSON.Reader) throws(CanonicalJSON.NotCanonical) in try r.string() }
+        try json.expect(#","index":"#)
+        let index = try json.int()
+        try json.expect(#","line":"#)
+        let line = try json.string()
+        try json.expect(#","trackingCode":"#)
+        let trackingCode = try json.string()
+        try json.expect(#","treeHead":{"root":"#)
+        let root = try json.string()
+        try json.expect(#","signature":"#)
+        let signature = try json.string()
+        try json.expect(#","size":"#)
+        let size = try json.int()
+        try json.expect(#","timestamp":"#)
+        let timestamp = try json.int()
+        try json.expect("}}")
+        self.init(
+            ballotHash: ballotHash, trackingCode: trackingCode, index: index, line: line,
+            treeHead: SignedTreeHead(size: size, root: root, timestamp: Int64(timestamp), signature: signature),
+            inclusionProof: proof)
     }
 }

@@ -66,6 +66,8 @@ public final class BoardClient: Sendable {
     public let board: String
     private let http: HTTPClient
     private let timeout: TimeAmount
+    /// Heads whose signature this client checked: the receipts of one batch share a head.
+    let verifiedHeads = VerifiedTreeHeads()
 
     /// A client of the board at `board` (http://HOST:PORT). It shares the process-wide HTTP client
     /// (up to 8 connections per board), so there is nothing to shut down.
@@ -209,7 +211,7 @@ extension BoardClient {
             }
             // The byte-exact check holds for a board that writes canonical lines (this one does);
             // any other line layout gets the decoding check, which needs no particular layout.
-            if receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes) != nil,
+            if receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes, heads: verifiedHeads) != nil,
                 let p = receipt.problem(boardKey: boardKey, ballotHash: hash, contextHash: contextHash)
             {
                 throw .untrustworthy("the receipt fails its check: \(p.rawValue)")

@@ -123,19 +123,35 @@ public actor BoardService {
         return elections[id]!
     }
 
-    /// Appends the payloads that `choose` picks from the caught-up cache, in one store transaction
-    /// at the board's clock (`choose` gets that time too, and may refuse). When another board
-    /// server appended first, it catches up and asks `choose` again, so what `choose` checked is
-    /// what the entries follow. Returns what `choose` decided and the appended entries.
+    /// Appends the payloads that `choose` picks from the cache, in one store transaction at the
+    /// board's clock (`choose` gets that time too, and may refuse). The first try trusts the cache
+    /// without reading the store's tail: the store appends only if its tail is still where the
+    /// cache ends. When another board server appended first, it catches up and asks `choose`
+    /// again, so what `choose` checked is what the entries follow. Returns what `choose` decided
+    /// and the appended entries.
     private func appendAtTail<Decision>(
         _ id: String,
         _ choose: (ElectionCache, Date) throws(BoardError) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
     ) async throws(BoardError) -> (Decision, [RecordedEntry]) {
-        for _ in 0..<8 {
-            let cache = try await synced(id)
+        for attempt in 0..<8 {
+            let cache: ElectionCache
+            let caughtUp: Bool
+            if attempt == 0, let cached = elections[id] {
+                (cache, caughtUp) = (cached, false)
+            } else {
+                (cache, caughtUp) = (try await synced(id), true)
+            }
             let time = max(now(), cache.lastTime ?? .distantPast)
-            let (decision, payloads) = try choose(cache, time)
-            if payloads.isEmpty { return (decision, []) }
+            let decision: Decision
+            let payloads: [(payload: EntryPayload, ballotHash: Digest?)]
+            // A cache that may be behind decides only what an append confirms (the store appends
+            // only at the tail the cache ends at); a refusal, or nothing to append, is decided
+            // again on the caught-up log.
+            do { (decision, payloads) = try choose(cache, time) } catch  where !caughtUp { continue }
+            if payloads.isEmpty {
+                if caughtUp { return (decision, []) }
+                continue
+            }
             var entries = [RecordedEntry]()
             var prev = cache.lastHash
             for (offset, p) in payloads.enumerated() {

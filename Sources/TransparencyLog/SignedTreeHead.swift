@@ -1,14 +1,23 @@
 import Foundation
 import PlebisciteCrypto
 import Ristretto
+import Synchronization
 
 /// A tree head the board signs: size, root and time (SPEC 8). Hex in JSON.
-public struct SignedTreeHead: Codable, Sendable, Equatable {
+public struct SignedTreeHead: Codable, Sendable, Hashable {
     public var size: Int
     public var root: String
     /// Milliseconds since the Unix epoch.
     public var timestamp: Int64
     public var signature: String
+
+    /// A head as received (its signature unchecked; see `verify`).
+    public init(size: Int, root: String, timestamp: Int64, signature: String) {
+        self.size = size
+        self.root = root
+        self.timestamp = timestamp
+        self.signature = signature
+    }
 
     /// What the board signs: H32("tree-head", u64(size), root, u64(timestamp)) (PROTOCOL.md section 4).
     public static func message(size: Int, root: [UInt8], timestamp: Int64) -> [UInt8] {
@@ -35,4 +44,30 @@ public struct SignedTreeHead: Codable, Sendable, Equatable {
     }
 
     public var rootBytes: [UInt8] { (try? Hex.decode(root, count: 32)) ?? [] }
+}
+
+/// Tree heads whose signature has been checked, so that a client checking many receipts under
+/// one head (a batch's receipts share it) verifies the signature once. A head counts as checked
+/// only for the very key and bytes it was checked with. Keeps at most `capacity` heads.
+public final class VerifiedTreeHeads: Sendable {
+    private struct Key: Hashable {
+        var boardKey: Ed25519.PublicKey
+        var head: SignedTreeHead
+    }
+    private let checked = Mutex<Set<Key>>([])
+    private let capacity: Int
+
+    public init(capacity: Int = 256) { self.capacity = capacity }
+
+    /// `head.verify(boardKey:)`, remembered when it holds.
+    public func verify(_ head: SignedTreeHead, boardKey: Ed25519.PublicKey) -> Bool {
+        let key = Key(boardKey: boardKey, head: head)
+        if checked.withLock({ $0.contains(key) }) { return true }
+        guard head.verify(boardKey: boardKey) else { return false }
+        checked.withLock { set in
+            if set.count >= capacity { set.removeAll(keepingCapacity: true) }
+            set.insert(key)
+        }
+        return true
+    }
 }

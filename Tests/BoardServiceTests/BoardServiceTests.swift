@@ -86,6 +86,9 @@ struct BoardServiceTests {
             #expect(r.problem(boardKey: boardKey.publicKey, ballotHash: h, contextHash: context.contextHash) == nil)
             let bytes = try RecordCoding.encode(bal)
             #expect(r.problem(boardKey: boardKey.publicKey, ballotHash: h, ballotBytes: bytes) == nil)
+            let receiptBytes = try #require(CanonicalJSON.encode(r))
+            #expect(receiptBytes == Array(try RecordCoding.encoder().encode(r)))
+            #expect(try RecordCoding.decode(BoardReceipt.self, from: receiptBytes) == r)
             #expect(
                 try r.line
                     == String(decoding: RecordCoding.encode(RecordCoding.decode(LogEntry.self, from: Array(r.line.utf8))), as: UTF8.self))
@@ -178,6 +181,27 @@ struct BoardServiceTests {
         #expect(exported.heads.count == 2)
         #expect(report.checks.first { $0.check == "1.4" }?.status == .passed)
         await #expect { _ = try await a.entries("nope", range: 0..<1) } throws: { ($0 as? BoardError)?.code == "unknownElection" }
+    }
+
+    @Test("Receipts are written by hand as JSONEncoder writes them and read back, whatever their strings hold")
+    func receiptCoding() throws {
+        let key = Ed25519.SigningKey()
+        var tree = MerkleTree()
+        for i in 0..<5 { tree.append(leafHash: MerkleHash.leaf([UInt8(i)])) }
+        let head = SignedTreeHead.sign(tree, key: key, at: Date(timeIntervalSince1970: 1_800_000_000.123))
+        for line in [#"{"at":"x","data":{"q":"a \" b \\ c"}}"#, "tab\t and \u{1} and é 😀 / \n", ""] {
+            let r = BoardReceipt(
+                ballotHash: ProtocolHashes.entryHash(Array(line.utf8)), trackingCode: "ABCD-EFGH", index: 3, line: line, treeHead: head,
+                inclusionProof: try tree.inclusionProof(index: 3, size: 5).map(Hex.encode))
+            let bytes = try #require(CanonicalJSON.encode(r))
+            #expect(bytes == Array(try RecordCoding.encoder().encode(r)))
+            #expect(try RecordCoding.decode(BoardReceipt.self, from: bytes) == r)
+            #expect(bytes.withUnsafeBufferPointer { CanonicalJSON.decode(BoardReceipt.self, from: $0) } == r)
+            // Pretty-printed, it is read by Foundation: the same receipt.
+            let pretty = try RecordCoding.encode(r, pretty: true)
+            #expect(pretty.withUnsafeBufferPointer { CanonicalJSON.decode(BoardReceipt.self, from: $0) } == nil)
+            #expect(try RecordCoding.decode(BoardReceipt.self, from: pretty) == r)
+        }
     }
 
     @Test("The client's byte-exact receipt line check accepts only the canonical line of its own ballot")
