@@ -4,11 +4,17 @@ import Foundation
 import Logging
 import NIOCore
 import PostgresNIO
+import Synchronization
 import TransparencyLog
 
-/// The board's log on PostgreSQL. Several board servers may share one database: an append locks
-/// its election's row (SELECT ... FOR UPDATE) for the transaction, reads the tail, inserts and
-/// commits, so lines stay strictly ordered and gap-free; `append` returns after the commit.
+/// The board's log on PostgreSQL. Several board servers may share one database, and lines stay
+/// strictly ordered and gap-free: an append either continues the tail this store appended last,
+/// in one INSERT that the primary key (election, seq) refuses if another writer appended first,
+/// or locks its election's row (SELECT ... FOR NO KEY UPDATE) for a transaction that reads the tail,
+/// inserts and commits. (NO KEY UPDATE: the one-statement INSERTs' foreign-key checks share the
+/// row instead of queueing behind it, so the two kinds of append wait on each other only where
+/// they take the same sequence number, which they do in ascending order: no deadlock.) `append`
+/// returns after the commit.
 ///
 /// Every operation has a deadline: when the server goes away, PostgresNIO can leave a query that
 /// was waiting (for a connection, or for the election's row lock) unanswered for ever, and one such
@@ -145,7 +151,7 @@ public final class PostgresBoardStore: BoardStore {
 
     static func tail(_ connection: PostgresConnection, _ election: String, lock: Bool, logger: Logger) async throws -> LogTail {
         let check: PostgresQuery =
-            lock ? "SELECT id FROM elections WHERE id = \(election) FOR UPDATE" : "SELECT id FROM elections WHERE id = \(election)"
+            lock ? "SELECT id FROM elections WHERE id = \(election) FOR NO KEY UPDATE" : "SELECT id FROM elections WHERE id = \(election)"
         var exists = false
         for try await _ in try await connection.query(check, logger: logger) { exists = true }
         guard exists else { throw BoardStoreError.unknownElection(election) }
@@ -157,31 +163,99 @@ public final class PostgresBoardStore: BoardStore {
         return LogTail(count: 0, lastHash: .zero, lastTime: nil)
     }
 
+    /// Appends in one statement when this store knows its election's tail (it appended last) and
+    /// has no other append of it running:
+    /// the lines go in at the next sequence numbers, and the primary key on (election, seq) refuses
+    /// them if another writer appended first; then, and when the tail is not known, it appends in
+    /// a transaction that locks the election's row and reads the tail.
     public func appendBatch(electionId: String, _ makeLines: @escaping @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
         let (client, logger) = (self.client, self.logger)
-        return try await run {
-            try await client.withTransaction(logger: logger) { connection in
-                let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
-                var tail = first
-                var (seqs, hashes, times, lines, ballots) = ([Int64](), [ByteBuffer](), [Double](), [ByteBuffer](), [ByteBuffer]())
-                for stored in try makeLines(first) {
-                    let entry = try stored.header(continuing: tail)
-                    seqs.append(Int64(tail.count))
-                    hashes.append(ByteBuffer(bytes: ProtocolHashes.entryHash(stored.line).bytes))
-                    times.append(entry.at.timeIntervalSince1970)
-                    lines.append(ByteBuffer(bytes: stored.line))
-                    ballots.append(ByteBuffer(bytes: stored.ballotHash?.bytes ?? []))  // empty: no ballot (NULL)
-                    tail = tail.advanced(by: stored, header: entry)
+        let alone = appends.withLock { state in
+            state.inFlight[electionId, default: 0] += 1
+            return state.inFlight[electionId] == 1 ? state.knownTails[electionId] : nil
+        }
+        defer { appends.withLock { $0.inFlight[electionId]! -= 1 } }
+        if let known = alone {
+            do {
+                let batch = try Batch(continuing: known, lines: try makeLines(known))
+                try await run {
+                    do { try await client.query(batch.query(electionId), logger: logger) } catch  where Self.sequenceTaken(error) {
+                        throw BoardStoreError.tailMoved
+                    }
                 }
-                // The whole batch in one statement: one round trip, not one per line.
-                try await connection.query(
-                    """
-                    INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
-                    SELECT \(electionId), s, h, a, l, NULLIF(b, ''::bytea)
-                    FROM UNNEST(\(seqs)::bigint[], \(hashes)::bytea[], \(times)::float8[], \(lines)::bytea[], \(ballots)::bytea[]) AS t(s, h, a, l, b)
-                    """, logger: logger)
-                return first.count
+                remember(electionId, batch.tail)
+                return known.count
+            } catch BoardStoreError.tailMoved {
+                // The known tail or the caller's is behind: the locked path settles which.
+                appends.withLock { _ = $0.knownTails.removeValue(forKey: electionId) }
             }
+        }
+        let (first, tail) = try await run {
+            // One-statement appends of other servers do not wait for the lock: when one takes the
+            // sequence numbers first, read the tail again.
+            for _ in 0..<16 {
+                do {
+                    return try await client.withTransaction(logger: logger) { connection in
+                        let first = try await Self.tail(connection, electionId, lock: true, logger: logger)
+                        let batch = try Batch(continuing: first, lines: try makeLines(first))
+                        do { try await connection.query(batch.query(electionId), logger: logger) } catch  where Self.sequenceTaken(error) {
+                            throw SequenceTaken()
+                        }
+                        return (first, batch.tail)
+                    }
+                } catch let e as PostgresTransactionError where e.closureError is SequenceTaken {}
+            }
+            throw BoardStoreError.backend("the log of \(electionId) kept moving under concurrent appends")
+        }
+        remember(electionId, tail)
+        return first.count
+    }
+
+    /// Another writer inserted a line at one of the batch's sequence numbers.
+    private struct SequenceTaken: Error {}
+
+    private static func sequenceTaken(_ error: any Error) -> Bool {
+        guard let e = error as? PSQLError else { return false }
+        return e.serverInfo?[.sqlState] == "23505" && e.serverInfo?[.constraintName] == "entries_pkey"
+    }
+
+    /// Per election: the tail after this store's last append, and how many appends are running.
+    /// The one-statement append is for an append running alone: concurrent appends of one store
+    /// take the lock in turn rather than race for the same sequence numbers.
+    private let appends = Mutex<(knownTails: [String: LogTail], inFlight: [String: Int])>(([:], [:]))
+
+    private func remember(_ election: String, _ tail: LogTail) {
+        appends.withLock { state in
+            if state.knownTails[election].map({ $0.count < tail.count }) ?? true { state.knownTails[election] = tail }
+        }
+    }
+
+    /// Lines checked to continue a tail (each names the right seq and prev), as the arrays of one INSERT.
+    struct Batch: Sendable {
+        var seqs = [Int64](), hashes = [ByteBuffer](), times = [Double](), lines = [ByteBuffer](), ballots = [ByteBuffer]()
+        /// The tail after the batch.
+        var tail: LogTail
+
+        init(continuing start: LogTail, lines stored: [StoredLine]) throws {
+            tail = start
+            for line in stored {
+                let entry = try line.header(continuing: tail)
+                seqs.append(Int64(tail.count))
+                hashes.append(ByteBuffer(bytes: ProtocolHashes.entryHash(line.line).bytes))
+                times.append(entry.at.timeIntervalSince1970)
+                lines.append(ByteBuffer(bytes: line.line))
+                ballots.append(ByteBuffer(bytes: line.ballotHash?.bytes ?? []))  // empty: no ballot (NULL)
+                tail = tail.advanced(by: line, header: entry)
+            }
+        }
+
+        /// The whole batch in one statement: one round trip, not one per line.
+        func query(_ election: String) -> PostgresQuery {
+            """
+            INSERT INTO entries (election, seq, hash, at, line, ballot_hash)
+            SELECT \(election), s, h, a, l, NULLIF(b, ''::bytea)
+            FROM UNNEST(\(seqs)::bigint[], \(hashes)::bytea[], \(times)::float8[], \(lines)::bytea[], \(ballots)::bytea[]) AS t(s, h, a, l, b)
+            """
         }
     }
 

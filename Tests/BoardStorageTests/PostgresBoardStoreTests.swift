@@ -48,6 +48,23 @@ struct PostgresBoardStoreTests {
         let lines = try await b.lines(electionId: "e", range: 0..<120)
         try BoardStoreConformance.checkChain(lines)
         #expect(try await a.tail(electionId: "e").count == 120)
+
+        // In turn: each store's known tail is behind after the other appended, and its one-statement
+        // append is refused by the primary key and done under the lock at the right place.
+        for i in 0..<6 {
+            let seq = try await (i % 2 == 0 ? a : b).append(electionId: "e") { tail in
+                StoredLine(line: try BoardStoreConformance.line(tail, note: "turn-\(i)"))
+            }
+            #expect(seq == 120 + i)
+        }
+        // A caller that built for a tail it expected (the board's cache) hears that the tail moved.
+        await #expect(throws: BoardStoreError.tailMoved) {
+            _ = try await b.append(electionId: "e") { tail in
+                guard tail.count == 125 else { throw BoardStoreError.tailMoved }
+                return StoredLine(line: try BoardStoreConformance.line(tail, note: "expected"))
+            }
+        }
+        try BoardStoreConformance.checkChain(try await a.lines(electionId: "e", range: 0..<126))
     }
 
     @Test("An unreachable server gives a clear error")
