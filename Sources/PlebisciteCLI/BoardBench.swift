@@ -10,6 +10,8 @@ import ElectionRecord
 import Foundation
 import Logging
 import Ristretto
+import Synchronization
+import TransparencyLog
 
 extension PlebisciteCommand {
     /// `plebiscite bench board`: cast throughput and latency through a real board on loopback.
@@ -66,6 +68,16 @@ extension PlebisciteCommand {
             #if DEBUG
                 Terminal.error("warning: this is a debug build; build with -c release for real figures")
             #endif
+            let report = try await measure(progress: !json)
+            if json {
+                print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
+            } else {
+                print(Self.render(report))
+            }
+        }
+
+        /// Runs the benchmark and returns its figures.
+        func measure(progress: Bool) async throws -> Report {
             let temp = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-board-bench-\(getpid())")
             try FileManager.default.createDirectory(at: temp, withIntermediateDirectories: true)
             defer { try? FileManager.default.removeItem(at: temp) }
@@ -74,7 +86,6 @@ extension PlebisciteCommand {
             do { store = try await openBoardStore(storeName) } catch { throw ValidationError("\(storeName): \(error)") }
 
             // The election: real keys, a real ceremony, real credentials, a window around now.
-            let progress = !json
             let boardKey = Ed25519.SigningKey()
             let election = try LoadElection(voters: ballots, boardKey: boardKey.publicKey)
             let context = election.context
@@ -114,35 +125,36 @@ extension PlebisciteCommand {
             var logger = Logger(label: "plebiscite.board")
             logger.logLevel = .critical
             let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
-            let client = BoardClient(board: board.url)
             let id = election.id
             let castBar = ProgressBar("casting through the board", total: ballots, enabled: progress)
             let counter = Counter()
-            var latencies = [Double]()
             let tenth = max(1, ballots / 10)
             let start = DispatchTime.now().uptimeNanoseconds
             let castCPUStart = ProcessorTime.now()
-            do {
-                try await withThrowingTaskGroup(of: [Double].self) { group in
-                    for _ in 0..<clients {
-                        group.addTask {
-                            var mine = [Double]()
-                            while let i = counter.next(below: encrypted.count) {
-                                let t0 = DispatchTime.now().uptimeNanoseconds
-                                _ = try await client.castChecked(
-                                    id, encrypted[i], boardKey: boardKey.publicKey, contextHash: context.contextHash)
-                                mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                                castBar.advance()
-                                if (i + 1) % tenth == 0 { counter.sample(MemoryUse.residentMiB()) }
-                            }
-                            return mine
-                        }
-                    }
-                    for try await l in group { latencies += l }
+            // Each client on its own thread with its own keep-alive connection (see LoadConnection).
+            let heads = VerifiedTreeHeads()
+            let outcomes = await Self.onThreads(clients) { () throws -> [Double] in
+                let connection = try LoadConnection(host: "127.0.0.1", port: board.port)
+                var mine = [Double]()
+                while let i = counter.next(below: encrypted.count) {
+                    let t0 = DispatchTime.now().uptimeNanoseconds
+                    try Self.castChecked(
+                        encrypted[i], on: connection, path: "/elections/\(id)/ballots", boardKey: boardKey.publicKey,
+                        contextHash: context.contextHash, heads: heads)
+                    mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                    castBar.advance()
+                    if (i + 1) % tenth == 0 { counter.sample(MemoryUse.residentMiB()) }
                 }
-            } catch {
-                await board.stop()
-                throw error
+                return mine
+            }
+            var latencies = [Double]()
+            for outcome in outcomes {
+                switch outcome {
+                case .success(let l): latencies += l
+                case .failure(let e):
+                    await board.stop()
+                    throw e
+                }
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
             let castCPU = ProcessorTime.now() - castCPUStart
@@ -165,10 +177,45 @@ extension PlebisciteCommand {
                 verifyCPUMillisecondsPerBallot: verifyCPUPerBallot * 1e3, castCPUMillisecondsPerBallot: castCPUPerBallot * 1e3,
                 ratioByProcessorTime: verifyCPUPerBallot / castCPUPerBallot, rssMiB: counter.samples,
                 peakRssMiB: MemoryUse.peakResidentMiB())
-            if json {
-                print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
-            } else {
-                print(Self.render(report))
+            return report
+        }
+
+        /// Casts one ballot and checks its receipt as `BoardClient.castChecked` does: the head's
+        /// signature (once per head), the inclusion proof, the line byte for byte.
+        static func castChecked(
+            _ ballot: EncryptedBallot, on connection: LoadConnection, path: String, boardKey: Ed25519.PublicKey, contextHash: Digest,
+            heads: VerifiedTreeHeads
+        ) throws {
+            let bytes = try RecordCoding.encode(ballot)
+            let hash = ballot.hash(contextHash: contextHash)
+            let (status, body) = try connection.post(path, body: bytes)
+            guard status == 200 else {
+                if let e = try? RecordCoding.decode(BoardError.self, from: body) { throw BoardClientError.refused(e) }
+                throw LoadConnectionError.badResponse("status \(status)")
+            }
+            let receipt = try RecordCoding.decode(BoardReceipt.self, from: body)
+            if let p = receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes, heads: heads) {
+                throw BoardClientError.untrustworthy("the receipt fails its check: \(p.rawValue)")
+            }
+        }
+
+        /// Runs `body` on `count` threads of their own (blocking I/O never holds up the tasks'
+        /// threads) and returns each one's outcome once all are done.
+        static func onThreads<T: Sendable>(_ count: Int, _ body: @escaping @Sendable () throws -> T) async -> [Result<T, any Error>] {
+            await withCheckedContinuation { done in
+                let results = Mutex<[Result<T, any Error>]>([])
+                for _ in 0..<count {
+                    let thread = Thread {
+                        let r = Result { try body() }
+                        let all = results.withLock { list -> [Result<T, any Error>]? in
+                            list.append(r)
+                            return list.count == count ? list : nil
+                        }
+                        if let all { done.resume(returning: all) }
+                    }
+                    thread.stackSize = 1 << 20
+                    thread.start()
+                }
             }
         }
 
