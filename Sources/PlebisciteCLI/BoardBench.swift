@@ -23,13 +23,16 @@ extension PlebisciteCommand {
                 Sets up a real election on the board (1 trustee, the credential authority, 4 precincts), encrypts the
                 ballots beforehand, then casts them from concurrent clients over HTTP: the board verifies every ballot
                 in full and acknowledges it only once it is stored; each client checks its receipt. The reference is
-                the ballot-verification rate on the same cores in the same run (the mean of its rate just before and
-                just after the casting). Prints throughput, the ratio, p50/p99
-                latency, and resident memory along the run (peak RSS).
+                the ballot-verification rate on the same cores in the same run. The casting runs in rounds, each
+                between two measurements of the reference, and each round's ratio is to the mean of the two (this
+                machine's speed drifts by a quarter within seconds); the ratio printed is the median of the rounds.
+                Prints throughput, the ratios, p50/p99 latency, processor time per ballot, and resident memory
+                along the run (peak RSS).
                 """)
 
         @Option(help: "Ballots to cast.") var ballots = 5_000
         @Option(help: "Concurrent clients.") var clients = 16
+        @Option(help: "Rounds of casting, each between two measurements of the reference.") var rounds = 3
         @Option(help: "SQLite file (default: a temporary one) or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE.") var database: String?
         @Flag(help: "Print the figures as JSON.") var json = false
         @OptionGroup var workers: WorkerOptions
@@ -39,12 +42,17 @@ extension PlebisciteCommand {
             var ballots: Int
             var clients: Int
             var workers: Int
-            /// The mean of the verification rate before and after casting.
+            /// The mean of the verification rates measured around the rounds.
             var verifyBallotsPerSecond: Double
             var verifyBeforeBallotsPerSecond: Double
             var verifyAfterBallotsPerSecond: Double
+            /// Ballots over the time spent casting (the rounds, not the measurements between them).
             var castBallotsPerSecond: Double
+            /// The median of the rounds' ratios, and their range.
             var ratioToVerification: Double
+            var ratioMin: Double
+            var ratioMax: Double
+            var rounds: [Round]
             var latencyP50Milliseconds: Double
             var latencyP99Milliseconds: Double
             var latencyMaxMilliseconds: Double
@@ -56,10 +64,24 @@ extension PlebisciteCommand {
             var ratioByProcessorTime: Double
             /// Resident memory (MiB) after each tenth of the ballots.
             var rssMiB: [Double]
+            /// The kernel's high-water mark (VmHWM, which it updates lazily) or the largest sample, whichever is larger.
             var peakRssMiB: Double
         }
 
+        /// One round of casting and the reference measured just before and just after it.
+        struct Round: Codable {
+            var ballots: Int
+            var castBallotsPerSecond: Double
+            var verifyBeforeBallotsPerSecond: Double
+            var verifyAfterBallotsPerSecond: Double
+            /// The round's rate over the mean of the two references.
+            var ratioToVerification: Double
+        }
+
         func validate() throws {
+            if rounds < 1 || rounds > 20 || ballots < 10 * rounds {
+                throw ValidationError("--rounds must be between 1 and 20, with at least 10 ballots a round")
+            }
             if ballots < 10 || ballots > 10_000_000 { throw ValidationError("--ballots must be between 10 and 10,000,000") }
             if clients < 1 || clients > 1024 { throw ValidationError("--clients must be between 1 and 1024") }
         }
@@ -101,9 +123,8 @@ extension PlebisciteCommand {
             let encrypted = try election.ballots(workers: workers.count, progress: bar)
             bar.finish()
 
-            // The reference: full ballot verification on the same cores, measured before and after the
-            // casting (this machine's speed drifts between runs; the mean of both brackets the casting).
-            let sample = Array(encrypted.prefix(min(ballots, 3_000)))
+            // The reference: full ballot verification on the same cores, measured around each round.
+            let sample = Array(encrypted.prefix(min(ballots, 1_500)))
             let reg = election.registry
             var verifyCPU = 0.0
             func verificationRate() throws -> Double {
@@ -116,7 +137,6 @@ extension PlebisciteCommand {
                 guard failures == 0 else { throw ValidationError("benchmark ballots failed verification") }
                 return Double(sample.count) / (Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             }
-            let verifyBefore = try verificationRate()
 
             // The board on loopback, and concurrent clients.
             var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: Hex.encode(Sodium.randomBytes(16)))
@@ -129,54 +149,73 @@ extension PlebisciteCommand {
             let castBar = ProgressBar("casting through the board", total: ballots, enabled: progress)
             let counter = Counter()
             let tenth = max(1, ballots / 10)
-            let start = DispatchTime.now().uptimeNanoseconds
-            let castCPUStart = ProcessorTime.now()
-            // Each client on its own thread with its own keep-alive connection (see LoadConnection).
             let heads = VerifiedTreeHeads()
-            let outcomes = await Self.onThreads(clients) { () throws -> [Double] in
-                let connection = try LoadConnection(host: "127.0.0.1", port: board.port)
-                var mine = [Double]()
-                while let i = counter.next(below: encrypted.count) {
-                    let t0 = DispatchTime.now().uptimeNanoseconds
-                    try Self.castChecked(
-                        encrypted[i], on: connection, path: "/elections/\(id)/ballots", boardKey: boardKey.publicKey,
-                        contextHash: context.contextHash, heads: heads)
-                    mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
-                    castBar.advance()
-                    if (i + 1) % tenth == 0 { counter.sample(MemoryUse.residentMiB()) }
-                }
-                return mine
-            }
             var latencies = [Double]()
-            for outcome in outcomes {
-                switch outcome {
-                case .success(let l): latencies += l
-                case .failure(let e):
-                    await board.stop()
-                    throw e
+            var castSeconds = 0.0
+            var castCPU = 0.0
+            // Rounds of casting, each between two measurements of the reference, so that each
+            // ratio compares rates a few seconds apart.
+            var references = [try verificationRate()]
+            var roundFigures = [Round]()
+            for round in 0..<rounds {
+                let end = ballots * (round + 1) / rounds
+                let count = end - counter.issued
+                let start = DispatchTime.now().uptimeNanoseconds
+                let cpuStart = ProcessorTime.now()
+                // Each client on its own thread with its own keep-alive connection (see LoadConnection).
+                let outcomes = await Self.onThreads(clients) { () throws -> [Double] in
+                    let connection = try LoadConnection(host: "127.0.0.1", port: board.port)
+                    var mine = [Double]()
+                    while let i = counter.next(below: end) {
+                        let t0 = DispatchTime.now().uptimeNanoseconds
+                        try Self.castChecked(
+                            encrypted[i], on: connection, path: "/elections/\(id)/ballots", boardKey: boardKey.publicKey,
+                            contextHash: context.contextHash, heads: heads)
+                        mine.append(Double(DispatchTime.now().uptimeNanoseconds - t0) / 1e6)
+                        castBar.advance()
+                        if (i + 1) % tenth == 0 { counter.sample(MemoryUse.residentMiB()) }
+                    }
+                    return mine
                 }
+                let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+                castCPU += ProcessorTime.now() - cpuStart
+                castSeconds += seconds
+                for outcome in outcomes {
+                    switch outcome {
+                    case .success(let l): latencies += l
+                    case .failure(let e):
+                        await board.stop()
+                        throw e
+                    }
+                }
+                references.append(try verificationRate())
+                let rate = Double(count) / seconds
+                let reference = (references[round] + references[round + 1]) / 2
+                roundFigures.append(
+                    Round(
+                        ballots: count, castBallotsPerSecond: rate, verifyBeforeBallotsPerSecond: references[round],
+                        verifyAfterBallotsPerSecond: references[round + 1], ratioToVerification: rate / reference))
             }
-            let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
-            let castCPU = ProcessorTime.now() - castCPUStart
             castBar.finish()
             await board.stop()
             latencies.sort()
             func pct(_ p: Double) -> Double { latencies[min(latencies.count - 1, Int(Double(latencies.count) * p))] }
-            let rate = Double(ballots) / seconds
-            let verifyAfter = try verificationRate()
-            let verifyRate = (verifyBefore + verifyAfter) / 2
-            let verifyCPUPerBallot = verifyCPU / Double(2 * sample.count)
+            let ratios = roundFigures.map(\.ratioToVerification).sorted()
+            let median = ratios.count % 2 == 1 ? ratios[ratios.count / 2] : (ratios[ratios.count / 2 - 1] + ratios[ratios.count / 2]) / 2
+            let verifyCPUPerBallot = verifyCPU / Double(references.count * sample.count)
             let castCPUPerBallot = castCPU / Double(ballots)
             let report = Report(
                 store: database.map { $0.hasPrefix("postgres") ? "PostgreSQL" : "SQLite file" } ?? "SQLite file (temporary)",
-                ballots: ballots, clients: clients, workers: workers.count, verifyBallotsPerSecond: verifyRate,
-                verifyBeforeBallotsPerSecond: verifyBefore, verifyAfterBallotsPerSecond: verifyAfter,
-                castBallotsPerSecond: rate, ratioToVerification: rate / verifyRate, latencyP50Milliseconds: pct(0.5),
+                ballots: ballots, clients: clients, workers: workers.count,
+                verifyBallotsPerSecond: references.reduce(0, +) / Double(references.count),
+                verifyBeforeBallotsPerSecond: references.first!, verifyAfterBallotsPerSecond: references.last!,
+                castBallotsPerSecond: Double(ballots) / castSeconds, ratioToVerification: median, ratioMin: ratios.first!,
+                ratioMax: ratios.last!, rounds: roundFigures, latencyP50Milliseconds: pct(0.5),
                 latencyP99Milliseconds: pct(0.99), latencyMaxMilliseconds: latencies.last ?? 0,
-                seconds: seconds,
+                seconds: castSeconds,
                 verifyCPUMillisecondsPerBallot: verifyCPUPerBallot * 1e3, castCPUMillisecondsPerBallot: castCPUPerBallot * 1e3,
                 ratioByProcessorTime: verifyCPUPerBallot / castCPUPerBallot, rssMiB: counter.samples,
-                peakRssMiB: MemoryUse.peakResidentMiB())
+                peakRssMiB: max(MemoryUse.peakResidentMiB(), counter.samples.max() ?? 0))
             return report
         }
 
@@ -223,11 +262,19 @@ extension PlebisciteCommand {
             var s = "Board on loopback (\(r.store)), \(r.ballots) ballots from \(r.clients) concurrent clients, \(r.workers) cores:\n"
             s += String(
                 format:
-                    "  ballot verification alone   %8.0f ballots/s (the reference, same cores, this run: %.0f before casting, %.0f after)\n",
+                    "  ballot verification alone   %8.0f ballots/s (the reference, same cores, this run: %.0f first, %.0f last)\n",
                 r.verifyBallotsPerSecond, r.verifyBeforeBallotsPerSecond, r.verifyAfterBallotsPerSecond)
             s += String(
-                format: "  cast over HTTP, stored      %8.0f ballots/s   ratio %.2f of verification   (%.1f s)\n", r.castBallotsPerSecond,
-                r.ratioToVerification, r.seconds)
+                format: "  cast over HTTP, stored      %8.0f ballots/s   ratio %.2f of verification (median of %d rounds)   (%.1f s)\n",
+                r.castBallotsPerSecond, r.ratioToVerification, r.rounds.count, r.seconds)
+            s +=
+                "  rounds                      "
+                + r.rounds.map {
+                    String(
+                        format: "%.0f/s vs %.0f-%.0f: %.2f", $0.castBallotsPerSecond, $0.verifyBeforeBallotsPerSecond,
+                        $0.verifyAfterBallotsPerSecond, $0.ratioToVerification)
+                }
+                .joined(separator: ";  ") + "\n"
             s += String(
                 format: "  latency                     p50 %.1f ms   p99 %.1f ms   max %.1f ms\n", r.latencyP50Milliseconds,
                 r.latencyP99Milliseconds, r.latencyMaxMilliseconds)
@@ -246,6 +293,9 @@ final class Counter: @unchecked Sendable {
     private let lock = NSLock()
     private var value = 0
     private(set) var samples: [Double] = []
+
+    /// How many indices were handed out.
+    var issued: Int { lock.withLock { value } }
 
     func next(below limit: Int) -> Int? {
         lock.lock()
