@@ -101,14 +101,17 @@ public final class BoardClient: Sendable {
         } catch {
             throw .unreachable("\(method) \(path): \(error)")
         }
-        guard (200..<300).contains(status) else {
-            if let e = try? RecordCoding.decode(BoardError.self, from: bytes) { throw .refused(e) }
-            throw .refused(
-                BoardError(
-                    code: status == 429 ? "rateLimited" : "httpStatus\(status)", status: status,
-                    message: String(decoding: bytes.prefix(200), as: UTF8.self)))
-        }
+        guard (200..<300).contains(status) else { throw Self.refusal(status: status, body: bytes) }
         return bytes
+    }
+
+    /// What a non-2xx answer says: the board's typed refusal, or else its status.
+    public static func refusal(status: Int, body: [UInt8]) -> BoardClientError {
+        if let e = try? RecordCoding.decode(BoardError.self, from: body) { return .refused(e) }
+        return .refused(
+            BoardError(
+                code: status == 429 ? "rateLimited" : "httpStatus\(status)", status: status,
+                message: String(decoding: body.prefix(200), as: UTF8.self)))
     }
 
     /// Sends and decodes the documented answer.
@@ -209,14 +212,23 @@ extension BoardClient {
                 try? await Task.sleep(nanoseconds: UInt64(100_000_000) << min(attempt, 5))
                 continue
             }
-            // The byte-exact check holds for a board that writes canonical lines (this one does);
-            // any other line layout gets the decoding check, which needs no particular layout.
-            if receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes, heads: verifiedHeads) != nil,
-                let p = receipt.problem(boardKey: boardKey, ballotHash: hash, contextHash: contextHash)
-            {
-                throw .untrustworthy("the receipt fails its check: \(p.rawValue)")
-            }
+            try Self.check(
+                receipt, ballotHash: hash, ballotBytes: bytes, boardKey: boardKey, contextHash: contextHash, heads: verifiedHeads)
             return receipt
+        }
+    }
+
+    /// Checks the receipt of a ballot just cast, given its hash and the JSON sent. The byte-exact
+    /// check holds for a board that writes canonical lines (this one does); any other line layout
+    /// gets the decoding check, which needs no particular layout.
+    public static func check(
+        _ receipt: BoardReceipt, ballotHash hash: Digest, ballotBytes bytes: [UInt8], boardKey: Ed25519.PublicKey, contextHash: Digest,
+        heads: VerifiedTreeHeads? = nil
+    ) throws(BoardClientError) {
+        if receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes, heads: heads) != nil,
+            let p = receipt.problem(boardKey: boardKey, ballotHash: hash, contextHash: contextHash)
+        {
+            throw .untrustworthy("the receipt fails its check: \(p.rawValue)")
         }
     }
 

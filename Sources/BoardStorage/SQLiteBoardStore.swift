@@ -99,12 +99,13 @@ public final class SQLiteBoardStore: BoardStore {
                 sql: "INSERT INTO entries (election, seq, hash, at, line, ballot_hash) VALUES (?, ?, ?, ?, ?, ?)")
             for stored in try makeLines(first) {
                 let entry = try stored.header(continuing: tail)
+                let next = tail.advanced(by: stored, header: entry)
                 try insert.execute(
                     arguments: [
-                        electionId, tail.count, Data(ProtocolHashes.entryHash(stored.line).bytes), entry.at.timeIntervalSince1970,
-                        Data(stored.line), stored.ballotHash.map { Data($0.bytes) },
+                        electionId, tail.count, Data(next.lastHash.bytes), entry.at.timeIntervalSince1970, Data(stored.line),
+                        stored.ballotHash.map { Data($0.bytes) },
                     ])
-                tail = tail.advanced(by: stored, header: entry)
+                tail = next
             }
             return first.count
         }

@@ -240,12 +240,13 @@ public final class PostgresBoardStore: BoardStore {
             tail = start
             for line in stored {
                 let entry = try line.header(continuing: tail)
+                let next = tail.advanced(by: line, header: entry)
                 seqs.append(Int64(tail.count))
-                hashes.append(ByteBuffer(bytes: ProtocolHashes.entryHash(line.line).bytes))
+                hashes.append(ByteBuffer(bytes: next.lastHash.bytes))
                 times.append(entry.at.timeIntervalSince1970)
                 lines.append(ByteBuffer(bytes: line.line))
                 ballots.append(ByteBuffer(bytes: line.ballotHash?.bytes ?? []))  // empty: no ballot (NULL)
-                tail = tail.advanced(by: line, header: entry)
+                tail = next
             }
         }
 

@@ -157,11 +157,7 @@ extension LogEntry: CanonicalJSONCodable {
 }
 
 /// The header of any log line, its payload skipped (and checked to be JSON) but not decoded.
-extension LogEntryHeader: CanonicalJSONCodable {
-    public func write(to json: inout CanonicalJSON.Writer) throws(CanonicalJSON.Unsupported) {
-        throw CanonicalJSON.Unsupported()  // a header alone is never written
-    }
-
+extension LogEntryHeader: CanonicalJSONReadable {
     public init(reading json: inout CanonicalJSON.Reader) throws(CanonicalJSON.NotCanonical) {
         try json.expect(#"{"at":"#)
         at = try json.date()

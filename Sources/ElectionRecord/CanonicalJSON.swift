@@ -9,9 +9,16 @@ import Ristretto
 /// throws `NotCanonical`, and `RecordCoding.decode` then falls back to Foundation's decoder,
 /// which reads any JSON and explains what is wrong. So where both read, they read the same
 /// value; tests check both directions on random and mutated values.
-public protocol CanonicalJSONCodable {
+public typealias CanonicalJSONCodable = CanonicalJSONReadable & CanonicalJSONWritable
+
+/// A value written by hand in canonical JSON (see `CanonicalJSONCodable`).
+public protocol CanonicalJSONWritable {
     /// Writes the value; throws `Unsupported` for a value left to `JSONEncoder`.
     func write(to json: inout CanonicalJSON.Writer) throws(CanonicalJSON.Unsupported)
+}
+
+/// A value read by hand from canonical JSON (see `CanonicalJSONCodable`).
+public protocol CanonicalJSONReadable {
     /// Reads the value from its canonical layout.
     init(reading json: inout CanonicalJSON.Reader) throws(CanonicalJSON.NotCanonical)
 }
@@ -24,14 +31,14 @@ public enum CanonicalJSON {
     public struct NotCanonical: Error {}
 
     /// The canonical bytes of `value`; nil when the writer leaves it to `JSONEncoder`.
-    public static func encode(_ value: some CanonicalJSONCodable) -> [UInt8]? {
+    public static func encode(_ value: some CanonicalJSONWritable) -> [UInt8]? {
         var w = Writer()
         do { try value.write(to: &w) } catch { return nil }
         return w.bytes
     }
 
     /// The value in `bytes` if they are exactly one canonical value; nil otherwise.
-    public static func decode<T: CanonicalJSONCodable>(_ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>) -> T? {
+    public static func decode<T: CanonicalJSONReadable>(_ type: T.Type, from bytes: UnsafeBufferPointer<UInt8>) -> T? {
         var r = Reader(bytes)
         guard let value = try? T(reading: &r), r.atEnd else { return nil }
         return value
@@ -88,13 +95,13 @@ public enum CanonicalJSON {
             var parts = tm()
             guard gmtime_r(&seconds, &parts) != nil else { throw Unsupported() }
             func digits(_ v: Int32, _ n: Int) {
-                var d = [UInt8](repeating: UInt8(ascii: "0"), count: n)
+                let start = bytes.count
+                bytes.append(contentsOf: repeatElement(UInt8(ascii: "0"), count: n))
                 var v = Int(v)
-                for i in stride(from: n - 1, through: 0, by: -1) {
-                    d[i] = UInt8(ascii: "0") + UInt8(v % 10)
+                for i in stride(from: start + n - 1, through: start, by: -1) {
+                    bytes[i] = UInt8(ascii: "0") + UInt8(v % 10)
                     v /= 10
                 }
-                bytes += d
             }
             bytes.append(UInt8(ascii: "\""))
             digits(parts.tm_year + 1900, 4)

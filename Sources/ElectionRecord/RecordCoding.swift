@@ -15,16 +15,16 @@ public enum RecordCoding {
         return d
     }
 
-    /// Encodes a value in the canonical form (by hand for `CanonicalJSONCodable` values, same bytes).
+    /// Encodes a value in the canonical form (by hand for `CanonicalJSONWritable` values, same bytes).
     public static func encode<T: Encodable>(_ value: T, pretty: Bool = false) throws -> [UInt8] {
-        if !pretty, let v = value as? any CanonicalJSONCodable, let bytes = CanonicalJSON.encode(v) { return bytes }
+        if !pretty, let v = value as? any CanonicalJSONWritable, let bytes = CanonicalJSON.encode(v) { return bytes }
         return Array(try encoder(pretty: pretty).encode(value))
     }
 
     /// Decodes, turning Foundation's errors into one sentence that names the field path. A
-    /// `CanonicalJSONCodable` type in its canonical layout is read by hand; anything else by Foundation.
+    /// `CanonicalJSONReadable` type in its canonical layout is read by hand; anything else by Foundation.
     public static func decode<T: Decodable>(_ type: T.Type, from bytes: some DataProtocol) throws(RecordError) -> T {
-        if let fast = T.self as? any CanonicalJSONCodable.Type,
+        if let fast = T.self as? any CanonicalJSONReadable.Type,
             let value = bytes.withContiguousStorageIfAvailable({ CanonicalJSON.decode(fast, from: $0) }) ?? nil
         {
             return value as! T

@@ -219,8 +219,8 @@ extension PlebisciteCommand {
             return report
         }
 
-        /// Casts one ballot and checks its receipt as `BoardClient.castChecked` does: the head's
-        /// signature (once per head), the inclusion proof, the line byte for byte.
+        /// Casts one ballot and checks its receipt as `BoardClient.castChecked` does (`BoardClient.check`):
+        /// the head's signature (once per head), the inclusion proof, the line.
         static func castChecked(
             _ ballot: EncryptedBallot, on connection: LoadConnection, path: String, boardKey: Ed25519.PublicKey, contextHash: Digest,
             heads: VerifiedTreeHeads
@@ -228,14 +228,10 @@ extension PlebisciteCommand {
             let bytes = try RecordCoding.encode(ballot)
             let hash = ballot.hash(contextHash: contextHash)
             let (status, body) = try connection.post(path, body: bytes)
-            guard status == 200 else {
-                if let e = try? RecordCoding.decode(BoardError.self, from: body) { throw BoardClientError.refused(e) }
-                throw LoadConnectionError.badResponse("status \(status)")
-            }
-            let receipt = try RecordCoding.decode(BoardReceipt.self, from: body)
-            if let p = receipt.problem(boardKey: boardKey, ballotHash: hash, ballotBytes: bytes, heads: heads) {
-                throw BoardClientError.untrustworthy("the receipt fails its check: \(p.rawValue)")
-            }
+            guard (200..<300).contains(status) else { throw BoardClient.refusal(status: status, body: body) }
+            try BoardClient.check(
+                try RecordCoding.decode(BoardReceipt.self, from: body), ballotHash: hash, ballotBytes: bytes, boardKey: boardKey,
+                contextHash: contextHash, heads: heads)
         }
 
         /// Runs `body` on `count` threads of their own (blocking I/O never holds up the tasks'

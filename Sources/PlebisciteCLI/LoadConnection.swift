@@ -13,6 +13,8 @@ final class LoadConnection {
     private let fd: Int32
     private let host: String
     private var buffer = [UInt8]()
+    /// Where `recv` writes, allocated once.
+    private var chunk = [UInt8](repeating: 0, count: 64 * 1024)
 
     /// Connects to `host` (an IPv4 address) and `port`.
     init(host: String, port: Int) throws(LoadConnectionError) {
@@ -61,7 +63,6 @@ final class LoadConnection {
 
     /// Reads more bytes into the buffer; throws when the board closed the connection.
     private func fill() throws(LoadConnectionError) {
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
         let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, $0.count, 0) }
         guard n > 0 else { throw .io(n == 0 ? "the board closed the connection" : "recv: errno \(errno)") }
         buffer += chunk[..<n]

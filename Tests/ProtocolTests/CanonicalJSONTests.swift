@@ -36,7 +36,7 @@ struct CanonicalJSONTests {
 
     static func foundationBytes(_ value: some Encodable) throws -> [UInt8] { Array(try RecordCoding.encoder().encode(value)) }
 
-    static func fast<T: CanonicalJSONCodable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
+    static func fast<T: CanonicalJSONReadable>(_ type: T.Type, _ bytes: [UInt8]) -> T? {
         bytes.withUnsafeBufferPointer { CanonicalJSON.decode(T.self, from: $0) }
     }
 
