@@ -29,8 +29,11 @@ let package = Package(
         .target(name: "PlebisciteCrypto", dependencies: ["Ristretto"]),
         // Codable record values, canonical hashing, the event log, single-entry checks.
         .target(name: "ElectionRecord", dependencies: ["TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
-        // Protocol steps: ceremony, credentials, ballots, casting, tally, decryption.
-        .target(name: "ElectionProtocol", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        // The acceptance rules: the record's state folded from the log, and for each entry kind the
+        // one rule that decides whether it may follow. The board, the file-based steps and the verifier use it.
+        .target(name: "ElectionRules", dependencies: ["ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        // Protocol steps: ceremony, credentials, ballots, the file-based board, tally, decryption.
+        .target(name: "ElectionProtocol", dependencies: ["ElectionRules", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
         // RFC 9162 Merkle tree: tree hashes, inclusion and consistency proofs, signed tree heads.
         .target(name: "TransparencyLog", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         // The board's log behind one protocol: an append-only, gap-free store of entries and tree heads.
@@ -50,7 +53,8 @@ let package = Package(
         .target(
             name: "BoardService",
             dependencies: [
-                "BoardAPI", "BoardStorage", "ElectionProtocol", "ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto",
+                "BoardAPI", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionRules", "TransparencyLog", "PlebisciteCrypto",
+                "Ristretto",
             ]),
         // The HTTP board (Hummingbird 2): buildRouter / buildApplication over a BoardService.
         .target(
@@ -68,7 +72,8 @@ let package = Package(
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ]),
         // Independent verifier: record and crypto only.
-        .target(name: "ElectionVerifier", dependencies: ["ElectionRecord", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
+        .target(
+            name: "ElectionVerifier", dependencies: ["ElectionRecord", "ElectionRules", "TransparencyLog", "PlebisciteCrypto", "Ristretto"]),
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
         // Optimised even in debug builds: the test suite reproduces published figures with 1,000 Monte Carlo draws.
         .target(
@@ -77,7 +82,7 @@ let package = Package(
         .target(
             name: "PlebisciteCLI",
             dependencies: [
-                "ElectionProtocol", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
+                "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
                 "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
@@ -103,7 +108,8 @@ let package = Package(
             ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
-        .testTarget(name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto"]),
+        .testTarget(
+            name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto"]),
         .testTarget(
             name: "ForensicsTests",
             dependencies: ["Forensics", .product(name: "CompressNIO", package: "compress-nio")]),

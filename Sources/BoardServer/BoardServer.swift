@@ -140,13 +140,7 @@ public func buildRouter(
         default: break
         }
         try authorize(request, accept: accepted, what: "publishing a \(payload.kind) entry")
-        let index: Int
-        switch payload {
-        case .tally, .decryptionShares, .result:
-            index = try await call { () async throws(BoardError) in try await service.publishAfterClose(id, payload) }
-        default:
-            index = try await call { () async throws(BoardError) in try await service.publish(id, payload) }
-        }
+        let index = try await call { () async throws(BoardError) in try await service.publish(id, payload) }
         context.logger.info("entry published", metadata: ["election": "\(id)", "kind": "\(payload.kind)", "index": "\(index)"])
         return jsonResponse(IndexResponse(index: index), status: .created)
     }

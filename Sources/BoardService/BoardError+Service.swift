@@ -1,6 +1,6 @@
 import BoardAPI
-import ElectionProtocol
 import ElectionRecord
+import ElectionRules
 
 extension BoardError {
     static func unknownElection(_ id: String) -> BoardError {
@@ -16,9 +16,15 @@ extension BoardError {
     static func malformed(_ m: String) -> BoardError { .init(code: "malformed", status: 400, message: m) }
     static func storage(_ m: String) -> BoardError { .init(code: "storageUnavailable", status: 503, message: m) }
 
-    /// A ballot refused by the casting rules: its rejection reason is the code.
-    static func rejected(_ r: CastRejection) -> BoardError {
-        let status = [.electionClosed, .outsideWindow, .notOpenYet, .spoiledBallot].contains(r.reason) ? 409 : 422
-        return .init(code: r.reason.rawValue, status: status, message: r.description, checks: r.failures)
+    /// An entry refused by the acceptance rules: the refusal's code is the error's code.
+    static func refused(_ r: Refusal) -> BoardError {
+        let status =
+            switch r.code {
+            case .electionClosed, .outsideWindow, .notOpenYet, .spoiledBallot, .duplicateBallot, .wrongPhase, .windowOpen,
+                .ceremonyFailed, .conflictingEntry:
+                409
+            default: 422
+            }
+        return .init(code: r.code.rawValue, status: status, message: r.description, checks: r.failures)
     }
 }

@@ -2,6 +2,7 @@ import BoardAPI
 import BoardStorage
 import ElectionProtocol
 import ElectionRecord
+import ElectionRules
 import Foundation
 import PlebisciteCrypto
 import Ristretto
@@ -20,43 +21,21 @@ public actor BoardService {
     private var pending: [String: [PendingBallot]] = [:]
     private var flushing: Set<String> = []
 
-    /// What the board needs from an election's log so far to check and place the next entry: its
-    /// tree, the setup and the phase, but neither the lines nor the ballots (they stay in the store,
-    /// whose unique index on ballot hashes finds a ballot cast again).
+    /// What the board needs from an election's log so far to check and place the next entry: the
+    /// acceptance rules' ledger (setup, phase, spoiled hashes, tally, share sets) and the tree, but
+    /// neither the lines nor the ballots (they stay in the store, whose unique index on ballot
+    /// hashes, cast or spoiled, finds a ballot posted again and refuses a second line for one).
     struct ElectionCache {
-        var manifest: Manifest
-        var manifestHash: Digest
+        var ledger: RecordLedger
         var tree: MerkleTree
-        var lastHash = Digest.zero
-        var lastTime: Date?
-        var spoiled: Set<Digest> = []
-        var context: ElectionContext?
-        var registry = CredentialRegistry()
-        var commitments: [Int: TrusteeCommitment] = [:]
-        var credentialPrecincts: Set<String> = []
-        var complaintPublished = false
-        var closed = false
-        var tally: EncryptedTally?
+
+        var manifest: Manifest { ledger.manifest }
+        var lastHash: Digest { ledger.lastHash }
+        var lastTime: Date? { ledger.lastTime }
 
         mutating func absorb(_ e: RecordedEntry) {
             tree.append(leafHash: MerkleHash.leaf(e.line))
-            lastHash = e.hash
-            lastTime = e.entry.at
-            switch e.entry.payload {
-            case .trusteeCommitment(let c): commitments[c.trustee] = c
-            case .keyCeremony(let k):
-                context = ElectionContext(
-                    manifest: manifest, manifestHash: manifestHash, jointKey: k.jointKey, verificationKeys: k.verificationKeys,
-                    contextHash: k.contextHash)
-            case .credentialList(let l):
-                registry.add(l)
-                credentialPrecincts.insert(l.precinct)
-            case .complaint: complaintPublished = true
-            case .spoiledBallot(let s): if let c = context { spoiled.insert(s.ballot.hash(contextHash: c.contextHash)) }
-            case .close: closed = true
-            case .tally(let t): tally = t
-            default: break
-            }
+            ledger.fold(e)
         }
     }
 
@@ -93,7 +72,7 @@ public actor BoardService {
             throw BoardError(code: "electionExists", status: 409, message: "election \(id) already exists")
         } catch { throw .storage("\(error)") }
         let ref = ManifestReference(electionId: manifest.electionId, manifestHash: ProtocolHashes.manifestHash(manifestBytes))
-        _ = try await append(manifest.electionId, .manifest(ref))
+        _ = try await commitEntry(manifest.electionId, .manifest(ref), Precheck())
         return manifest.electionId
     }
 
@@ -107,7 +86,8 @@ public actor BoardService {
             }
             if elections[id] == nil {
                 elections[id] = ElectionCache(
-                    manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes), tree: MerkleTree(blockSize: treeBlock))
+                    ledger: RecordLedger(manifest: m, manifestHash: ProtocolHashes.manifestHash(bytes), indexesBallots: false),
+                    tree: MerkleTree(blockSize: treeBlock))
             }
         }
         let tail: LogTail
@@ -178,74 +158,100 @@ public actor BoardService {
         throw .storage("the log kept moving: too many concurrent appends, try again")
     }
 
-    /// Appends one payload at the board's clock.
-    private func append(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> RecordedEntry {
-        try await appendAtTail(id) { _, _ in ((), [(payload, nil)]) }.1[0]
+    /// The payloads to append for `payload` at `time` by the acceptance rules, as `appendAtTail`'s
+    /// `choose` wants them: the entry's index and the entry, or the index of the same entry already
+    /// there and nothing; a refusal throws.
+    private static func decided(
+        _ cache: ElectionCache, _ payload: EntryPayload, _ pre: Precheck, at time: Date
+    ) throws(BoardError) -> (Int, [(payload: EntryPayload, ballotHash: Digest?)]) {
+        switch cache.ledger.decide(payload, pre, at: time) {
+        case .append: return (cache.tree.size, [(payload, pre.ballotHash)])
+        case .alreadyThere(let seq, _): return (seq, [])
+        case .refuse(let r): throw .refused(r)
+        }
     }
 
-    // MARK: - Setup entries
+    /// Appends `payload`, whose expensive checks gave `pre`, if the rules accept it at the tail.
+    /// Returns its index, or that of the same entry posted before.
+    private func commitEntry(_ id: String, _ payload: EntryPayload, _ pre: Precheck) async throws(BoardError) -> Int {
+        try await appendAtTail(id) { cache, time throws(BoardError) in try Self.decided(cache, payload, pre, at: time) }.0
+    }
 
-    /// Publishes a trustee commitment, complaint, key-ceremony result or credential list after
-    /// checking it against the log it follows.
-    public func publish(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
-        try await appendAtTail(id) { cache, _ throws(BoardError) in
-            try cache.checkSetupEntry(payload)
-            return ((), [(payload, nil)])
-        }.1[0].entry.seq
+    /// The ledger as of the store's tail.
+    private func syncedLedger(_ id: String) async throws(BoardError) -> RecordLedger { try await synced(id).ledger }
+
+    // MARK: - Entries from the administrator and trustees
+
+    /// Publishes a trustee commitment, complaint, key-ceremony result, credential list, tally,
+    /// decryption shares or result, by the acceptance rules (PROTOCOL.md 6.4): its expensive checks
+    /// run in the caller's task against the caught-up log, the decision inside the append at the
+    /// tail. The same entry posted again gets its first index and appends nothing.
+    public nonisolated func publish(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
+        switch payload {
+        case .trusteeCommitment, .complaint, .keyCeremony, .credentialList, .tally, .decryptionShares, .result: break
+        case .manifest, .ballot, .spoiledBallot, .close:
+            throw .malformed("\(payload.kind) entries are not published this way")
+        }
+        let ledger = try await syncedLedger(id)
+        var recount: EncryptedTally?
+        // Once closed, no ballot can follow: a recount of the log as it is now holds at the tail.
+        if case .tally = payload, ledger.close != nil { recount = try await self.recount(id, size: ledger.size, manifest: ledger.manifest) }
+        let pre = ledger.precheck(payload, recount: recount, workers: Parallel.cores)
+        let seq = try await commitEntry(id, payload, pre)
+        if case .result = payload { _ = try await signTreeHead(id) }
+        return seq
     }
 
     // MARK: - Ballots
 
     /// The public values a client needs to encrypt and the board needs to check, once set up.
     public func context(_ id: String) async throws(BoardError) -> (ElectionContext, CredentialRegistry) {
-        let cache = try await synced(id)
-        guard let c = cache.context else { throw .wrongPhase("the key ceremony is not finished") }
-        return (c, cache.registry)
+        let ledger = try await syncedLedger(id)
+        guard let c = ledger.context else { throw .wrongPhase("the key ceremony is not finished") }
+        return (c, ledger.registry)
     }
 
-    /// The context and credentials as cached, without asking the store: the context never changes
-    /// once set and the credentials only grow, so a stale copy can only refuse a credential wrongly.
-    private func cachedContext(_ id: String) async throws(BoardError) -> (ElectionContext, CredentialRegistry) {
-        if let cache = elections[id], let c = cache.context { return (c, cache.registry) }
-        return try await context(id)
+    /// The ledger as cached, without asking the store, once the key ceremony is done: the context
+    /// never changes once set and the credentials only grow, so a stale copy can only refuse a
+    /// credential wrongly.
+    private func cachedLedger(_ id: String) async throws(BoardError) -> RecordLedger {
+        if let cache = elections[id], cache.ledger.context != nil { return cache.ledger }
+        return try await syncedLedger(id)
     }
 
-    /// Checks 6.1-6.7 of a ballot in the caller's task (in parallel with other requests). A
-    /// credential the cache does not know yet is looked up again after catching up with the store.
-    private nonisolated func checked(_ id: String, _ ballot: EncryptedBallot) async throws(BoardError) -> (ElectionContext, Digest) {
-        var (context, registry) = try await cachedContext(id)
-        var hash = ballot.hash(contextHash: context.contextHash)
-        var rejection = CastingRules.rejection(ballot.check(in: context, credentials: registry, hash: hash))
-        if rejection?.reason == .invalidCredential {
-            (context, registry) = try await self.context(id)
-            hash = ballot.hash(contextHash: context.contextHash)
-            rejection = CastingRules.rejection(ballot.check(in: context, credentials: registry, hash: hash))
-        }
-        if let r = rejection { throw .rejected(r) }
-        return (context, hash)
+    /// The expensive checks of a ballot or spoiled ballot (6.1-6.7, 7.1, 7.2) in the caller's task,
+    /// in parallel with other requests. A credential the cache does not know yet is looked up again
+    /// after catching up with the store.
+    private nonisolated func prechecked(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Precheck {
+        var pre = try await cachedLedger(id).precheck(payload)
+        if pre.code == .invalidCredential { pre = try await syncedLedger(id).precheck(payload) }
+        if let code = pre.code { throw .refused(Refusal(code, pre.failures)) }
+        return pre
     }
 
-    /// Casts a ballot: its checks run in the caller's task, then the position rules and the append
-    /// run on the board in a group commit. Casting the same ballot again returns a receipt for the first one.
+    /// Casts a ballot: its checks run in the caller's task, then the rules of its place in the log
+    /// and the append run on the board in a group commit. Casting the same ballot again returns a
+    /// receipt for the first one.
     public nonisolated func cast(_ id: String, _ ballot: EncryptedBallot) async throws(BoardError) -> BoardReceipt {
-        let (_, hash) = try await checked(id, ballot)
-        return try await commit(id, ballot: ballot, hash: hash)
+        let pre = try await prechecked(id, .ballot(ballot))
+        return try await commit(id, ballot: ballot, precheck: pre)
     }
 
     /// A checked ballot waiting for the next group commit.
     struct PendingBallot {
         var ballot: EncryptedBallot
-        var hash: Digest
+        var precheck: Precheck
+        var hash: Digest { precheck.ballotHash ?? .zero }
         var reply: CheckedContinuation<BoardReceipt, any Error>
     }
 
     /// Queues a checked ballot for the election's next group commit and waits for its receipt.
     /// While one batch is being written, the ballots that arrive form the next: one transaction
     /// and one flush to disk per batch, and the receipt only after the flush.
-    private func commit(_ id: String, ballot: EncryptedBallot, hash: Digest) async throws(BoardError) -> BoardReceipt {
+    private func commit(_ id: String, ballot: EncryptedBallot, precheck: Precheck) async throws(BoardError) -> BoardReceipt {
         do {
             return try await withCheckedThrowingContinuation { reply in
-                pending[id, default: []].append(PendingBallot(ballot: ballot, hash: hash, reply: reply))
+                pending[id, default: []].append(PendingBallot(ballot: ballot, precheck: precheck, reply: reply))
                 if !flushing.contains(id) {
                     flushing.insert(id)
                     Task { await self.flush(id) }
@@ -266,6 +272,8 @@ public actor BoardService {
                 var stored = [Digest: Int]()
                 do {
                     for b in batch { if let seq = try await storedSequence(id, b.hash) { stored[b.hash] = seq } }
+                    // Caught up past those lines, the ledger tells a spoiled twin from a ballot cast before.
+                    _ = try await synced(id)
                     try await commitBatch(id, batch, stored: stored)
                 } catch {
                     for b in batch {
@@ -290,13 +298,16 @@ public actor BoardService {
             var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
             var taken = [Digest: Int]()
             for b in batch {
-                if let seq = stored[b.hash] ?? taken[b.hash] {
+                // A ballot already on the board (a retry) gets its receipt, also after the close; a
+                // line stored under its hash may also be its spoiled twin, which the ledger knows.
+                if cache.ledger.spoiled[b.hash] == nil, let seq = stored[b.hash] ?? taken[b.hash] {
                     answers.append((b, .success(seq)))
-                } else if let r = CastingRules.positionFailure(
-                    hash: b.hash, at: time, window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(b.hash))
-                {
-                    answers.append((b, .failure(.rejected(r))))
-                } else {
+                    continue
+                }
+                switch cache.ledger.decide(.ballot(b.ballot), b.precheck, at: time) {
+                case .refuse(let r): answers.append((b, .failure(.refused(r))))
+                case .alreadyThere(let seq, _): answers.append((b, .success(seq)))
+                case .append:
                     taken[b.hash] = cache.tree.size + payloads.count
                     answers.append((b, .success(cache.tree.size + payloads.count)))
                     payloads.append((.ballot(b.ballot), b.hash))
@@ -328,68 +339,34 @@ public actor BoardService {
         }
     }
 
-    /// Publishes a challenged ballot with its reveal (checks 7.1, 7.2); it can never be cast.
+    /// Publishes a challenged ballot with its reveal (checks 7.1, 7.2); it can never be cast. Its
+    /// line goes into the store under its ballot hash, so the store's unique index refuses a cast
+    /// of it and it after a cast, whichever comes second, also from another board server at once.
+    /// The same spoiled ballot posted again gets its first index.
     public nonisolated func spoil(_ id: String, _ spoiled: SpoiledBallot) async throws(BoardError) -> Int {
-        let (context, hash) = try await checked(id, spoiled.ballot)
-        let reveal = spoiled.checkReveal(in: context)
-        guard reveal.isEmpty else { throw .rejected(CastRejection(reason: .invalidReveal, failures: reveal)) }
-        return try await commitSpoiled(id, spoiled, hash: hash)
+        let pre = try await prechecked(id, .spoiledBallot(spoiled))
+        do {
+            return try await commitEntry(id, .spoiledBallot(spoiled), pre)
+        } catch let e where e.code == BoardError.storage("").code {
+            let hash = pre.ballotHash ?? .zero
+            guard let seq = try await storedSequence(id, hash) else { throw e }
+            if try await syncedLedger(id).spoiled[hash] == seq { return seq }
+            throw .refused(Refusal(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled"))
+        }
     }
 
-    private func commitSpoiled(_ id: String, _ spoiled: SpoiledBallot, hash: Digest) async throws(BoardError) -> Int {
-        let cache = try await synced(id)
-        guard try await storedSequence(id, hash) == nil else {
-            throw .rejected(
-                CastRejection(reason: .duplicateBallot, failures: [CheckFailure(.ballotUnique, "ballot \(hash) was already cast")]))
-        }
-        if let r = CastingRules.positionFailure(
-            hash: hash, at: now(), window: cache.manifest.window, closed: cache.closed, spoiled: cache.spoiled.contains(hash))
-        {
-            throw .rejected(r)
-        }
-        return try await append(id, .spoiledBallot(spoiled)).entry.seq
-    }
+    // MARK: - Close
 
-    // MARK: - Close and after
-
-    /// Appends the close marker; refused before the window ends. Signs and stores a tree head.
+    /// Appends the close marker, signed over the entry it follows and its time, both from the log
+    /// it is appended to; refused before the window ends or when closed. Signs and stores a tree head.
     public func close(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        // The marker signs the entry it follows and its time: both from the log it is appended to.
         _ = try await appendAtTail(id) { cache, time throws(BoardError) in
-            guard !cache.closed else { throw .wrongPhase("already closed") }
-            guard time >= cache.manifest.window.closes else { throw .wrongPhase("voting runs until \(cache.manifest.window.closes)") }
             let signature = boardKey.signature(
                 for: ProtocolHashes.closeMessage(
-                    manifestHash: cache.manifestHash, previous: cache.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
-            return ((), [(.close(CloseMarker(closedAt: time, signature: signature)), nil)])
+                    manifestHash: cache.ledger.manifestHash, previous: cache.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
+            return try Self.decided(cache, .close(CloseMarker(closedAt: time, signature: signature)), Precheck(), at: time)
         }
         return try await signTreeHead(id)
-    }
-
-    /// Publishes the tally (recomputed here and compared), decryption shares or the result, after checking them.
-    public func publishAfterClose(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
-        let cache = try await synced(id)
-        guard cache.closed, let context = cache.context else { throw .wrongPhase("not before the close") }
-        switch payload {
-        case .tally(let t):
-            guard cache.tally == nil else { throw .wrongPhase("the tally is already published") }
-            let recomputed = try await recount(id, size: cache.tree.size, manifest: cache.manifest)
-            guard recomputed == t else {
-                throw .invalidEntry([CheckFailure(.tallyAggregates, "the tally differs from the counted ballots")])
-            }
-        case .decryptionShares(let d):
-            guard let t = cache.tally else { throw .wrongPhase("no tally yet") }
-            let f = d.check(
-                in: context, tally: t, tallyHash: ProtocolHashes.tallyHash(contextHash: context.contextHash, t), workers: Parallel.cores)
-            guard f.isEmpty else { throw .invalidEntry(f) }
-        case .result:
-            guard cache.tally != nil else { throw .wrongPhase("no tally yet") }
-        default:
-            throw .malformed("\(payload.kind) entries are not published this way")
-        }
-        let seq = try await append(id, payload).entry.seq
-        if case .result = payload { _ = try await signTreeHead(id) }
-        return seq
     }
 
     // MARK: - Tree heads, proofs, entries
@@ -549,46 +526,5 @@ public actor BoardService {
                 try await store.treeHeads(electionId: id)
             )
         } catch { throw .storage("\(error)") }
-    }
-}
-
-extension BoardService.ElectionCache {
-    /// Why a setup entry cannot follow this log, if it cannot.
-    func checkSetupEntry(_ payload: EntryPayload) throws(BoardError) {
-        let m = manifest
-        switch payload {
-        case .trusteeCommitment(let c):
-            guard context == nil else { throw .wrongPhase("the key ceremony is finished") }
-            guard commitments[c.trustee] == nil else { throw .wrongPhase("trustee \(c.trustee) already committed") }
-            let f = c.check(manifest: m, manifestHash: manifestHash)
-            guard f.isEmpty else { throw .invalidEntry(f) }
-        case .complaint(let c):
-            guard context == nil else { throw .wrongPhase("the key ceremony is finished") }
-            guard
-                m.trustee(index: c.accuser)?.signingKey.isValidSignature(
-                    c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: manifestHash, c)) == true
-            else { throw .invalidEntry([CheckFailure(.complaints, "the complaint is not signed by trustee \(c.accuser)")]) }
-        case .keyCeremony(let k):
-            guard context == nil else { throw .wrongPhase("the key ceremony is finished") }
-            let indices = m.trustees.map(\.index).sorted()
-            guard indices.allSatisfy({ commitments[$0] != nil }) else { throw .wrongPhase("not every trustee has committed") }
-            guard !complaintPublished else {
-                throw .wrongPhase("a complaint was published: the ceremony failed")
-            }
-            let derived = ElectionContext(
-                manifest: m, manifestHash: manifestHash, commitments: indices.map { commitments[$0]!.commitments })
-            guard derived.jointKey == k.jointKey, derived.verificationKeys == k.verificationKeys, derived.contextHash == k.contextHash
-            else {
-                throw .invalidEntry([CheckFailure(.contextHash, "the ceremony result differs from what the commitments give")])
-            }
-        case .credentialList(let l):
-            guard context != nil else { throw .wrongPhase("finish the key ceremony first") }
-            guard !closed else { throw .wrongPhase("the election is closed") }
-            guard !credentialPrecincts.contains(l.precinct) else { throw .wrongPhase("precinct \(l.precinct) already has a list") }
-            let f = l.check(manifest: m, manifestHash: manifestHash)
-            guard f.isEmpty else { throw .invalidEntry(f) }
-        default:
-            throw .malformed("\(payload.kind) entries are not published this way")
-        }
     }
 }

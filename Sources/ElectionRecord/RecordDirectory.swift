@@ -101,10 +101,9 @@ public final class RecordWriter {
     /// Whether each append is flushed to stable storage before returning (fsync).
     public var durable: Bool
 
-    /// Creates a new record directory with the manifest's exact bytes and the first entry.
-    public static func create(
-        at dir: RecordDirectory, manifestBytes: [UInt8], electionId: String, at time: Date, durable: Bool = true
-    ) throws -> RecordWriter {
+    /// Creates a new record directory with the manifest's exact bytes and an empty log (its first
+    /// entry, the manifest reference, goes through the acceptance rules like every other).
+    public static func create(at dir: RecordDirectory, manifestBytes: [UInt8], durable: Bool = true) throws -> RecordWriter {
         let fm = FileManager.default
         try fm.createDirectory(at: dir.url, withIntermediateDirectories: true)
         guard !fm.fileExists(atPath: dir.logURL.path) else {
@@ -112,11 +111,7 @@ public final class RecordWriter {
         }
         try Data(manifestBytes).write(to: dir.manifestURL)
         fm.createFile(atPath: dir.logURL.path, contents: nil)
-        let writer = try RecordWriter(dir, existing: [], durable: durable)
-        try writer.append(
-            .manifest(ManifestReference(electionId: electionId, manifestHash: ProtocolHashes.manifestHash(manifestBytes))),
-            at: time)
-        return writer
+        return try RecordWriter(dir, existing: [], durable: durable)
     }
 
     /// Writes a whole record as published elsewhere (a board's export), refusing to overwrite one.

@@ -236,37 +236,33 @@ public struct DemoScenario: Sendable {
     }
 
     /// Runs the referendum straight on a record directory (no server): the board's checks run in
-    /// this process through BallotBox.
+    /// this process through FileBoard, the acceptance rules in front of the record files.
     public func run(at dir: RecordDirectory) throws -> Outcome {
         let stopwatch = Stopwatch()
         let lap = stopwatch.lap
         let plan = try plan(lap: lap)
         let manifest = plan.manifest, context = plan.context, trustees = plan.trustees, boardKey = plan.boardKey
         let secretShares = plan.secretShares, closes = plan.closes
-        let writer = try RecordWriter.create(
-            at: dir, manifestBytes: plan.manifestBytes, electionId: manifest.electionId, at: plan.setupTime, durable: false)
+        let board = try FileBoard.create(at: dir, manifestBytes: plan.manifestBytes, at: plan.setupTime, durable: false)
         var boardTime = plan.setupTime
         func tick() -> Date {
             boardTime += 60
             return boardTime
         }
-        for c in plan.commitments { try writer.append(.trusteeCommitment(c), at: tick()) }
-        try writer.append(
+        for c in plan.commitments { try board.submit(.trusteeCommitment(c), at: tick(), workers: workers) }
+        try board.submit(
             .keyCeremony(
                 KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
             at: tick())
-        for l in plan.lists { try writer.append(.credentialList(l), at: tick()) }
-        var registry = CredentialRegistry()
-        for l in plan.lists { registry.add(l) }
+        for l in plan.lists { try board.submit(.credentialList(l), at: tick()) }
         let actions = plan.actions, encrypted = plan.encrypted
 
         // The board checks and appends, in time order; casts between challenges go in parallel batches.
-        let box = BallotBox(context: context, registry: registry, writer: writer)
         let castBar = ProgressBar("casting ballots", total: actions.count, enabled: showProgress)
         var batch = [(EncryptedBallot, Date)]()
         var cast = 0
         func flush() throws {
-            for r in box.castBatch(batch, workers: workers) { _ = try r.get() }
+            for r in board.castBatch(batch, workers: workers) { _ = try r.get() }
             cast += batch.count
             castBar.advance(by: batch.count)
             batch.removeAll()
@@ -274,7 +270,7 @@ public struct DemoScenario: Sendable {
         for (a, (ballot, secrets)) in zip(actions, encrypted) {
             if a.spoil {
                 try flush()
-                _ = try box.spoil(SpoiledBallot(ballot: ballot, reveals: secrets.reveals), at: a.time)
+                _ = try board.spoil(SpoiledBallot(ballot: ballot, reveals: secrets.reveals), at: a.time)
                 castBar.advance()
             } else {
                 batch.append((ballot, a.time))
@@ -285,21 +281,21 @@ public struct DemoScenario: Sendable {
         castBar.finish()
         lap("casting (board checks)")
 
-        // Close, tally, decrypt with trustees 1 and 3 (trustee 2 absent), combine.
-        try box.close(at: closes, boardKey: boardKey)
+        // Close, tally, decrypt with trustees 1 and 3 (trustee 2 absent), combine: each through the rules.
+        try board.close(at: closes, boardKey: boardKey)
         var state = try RecordState(LoadedRecord.load(dir))
         let tally = try Tallier.tally(state, workers: workers)
-        try writer.append(.tally(tally), at: closes.addingTimeInterval(600))
+        try board.submit(.tally(tally), at: closes.addingTimeInterval(600), workers: workers)
         lap("tally")
         let absent = plan.absent
         for (i, t) in trustees.enumerated() where i + 1 != absent {
             let shares = try t.decrypt(tally: tally, secretShare: secretShares[i], context: context, workers: workers)
-            try writer.append(.decryptionShares(shares), at: closes.addingTimeInterval(3_600 + Double(i)))
+            try board.submit(.decryptionShares(shares), at: closes.addingTimeInterval(3_600 + Double(i)), workers: workers)
         }
         state = try RecordState(LoadedRecord.load(dir))
         let (result, _) = try Tallier.combine(state, context: context, workers: workers)
-        try writer.append(.result(result), at: closes.addingTimeInterval(7_200))
-        try writer.signTreeHead(boardKey: boardKey, at: closes.addingTimeInterval(7_200))
+        try board.submit(.result(result), at: closes.addingTimeInterval(7_200), workers: workers)
+        try board.signTreeHead(boardKey: boardKey, at: closes.addingTimeInterval(7_200))
         lap("decryption")
 
         let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)

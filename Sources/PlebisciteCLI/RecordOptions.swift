@@ -3,6 +3,7 @@ import BoardAPI
 import BoardClient
 import ElectionProtocol
 import ElectionRecord
+import ElectionRules
 import Foundation
 
 /// The election record a step command works on: a directory of files, or an election on a board
@@ -50,14 +51,16 @@ struct RecordOptions: ParsableArguments {
         do { return try RecordState(prefix.loaded) } catch { throw ValidationError("\(record): \(error)") }
     }
 
-    func writer(_ state: RecordState, durable: Bool = true) throws -> RecordWriter {
-        try RecordWriter(directory, existing: state.entries, durable: durable)
+    /// The record directory behind the acceptance rules, to append after `state`.
+    func fileBoard(_ state: RecordState, durable: Bool = true) throws -> FileBoard {
+        do { return try FileBoard(state, directory: directory, durable: durable) } catch { throw ValidationError("\(record): \(error)") }
     }
 
-    /// Adds checked entries to the record: appended to the directory, or published on the board,
-    /// which checks them again. Returns their log indices.
+    /// Adds entries to the record: through the acceptance rules to the directory, or published on
+    /// the board, which decides by the same rules. An entry already there is not appended again:
+    /// its first index is returned. Returns the log indices.
     @discardableResult
-    func publish(_ payloads: [EntryPayload], state: RecordState, step: String) async throws -> [Int] {
+    func publish(_ payloads: [EntryPayload], state: RecordState, step: String, workers: Int = 1) async throws -> [Int] {
         if location != nil {
             let token = try bearer(step)
             return try await withBoard { client, loc in
@@ -66,8 +69,14 @@ struct RecordOptions: ParsableArguments {
                 return indices
             }
         }
-        let writer = try writer(state)
-        return try payloads.map { try writer.append($0, at: Files.instant(nil)).entry.seq }
+        let board = try fileBoard(state)
+        return try payloads.map { p in
+            do {
+                let placement = try board.submit(p, at: Files.instant(nil), workers: workers)
+                if !placement.appended { print("The \(p.kind) entry is already in the record at index \(placement.seq): nothing appended.") }
+                return placement.seq
+            } catch let r as Refusal { throw ValidationError("\(step) refused: \(r)") }
+        }
     }
 
     /// A trustee's or authority's entries: written to `out` to hand over and, on a board, also

@@ -205,10 +205,9 @@ extension PlebisciteCommand {
                     publicPart: PublicIdentity(kind: "board", id: s.electionId, signingKey: board.publicKey),
                     secret: SigningSecret(seed: HexBytes(board.seed)), passphrase: try passphrase.passphrase(confirm: true))
                 let bytes = try RecordCoding.encode(manifest, pretty: true)
-                do {
-                    _ = try RecordWriter.create(
-                        at: record.directory, manifestBytes: bytes, electionId: manifest.electionId, at: try Files.instant(nil))
-                } catch { throw ValidationError("\(error)") }
+                do { _ = try FileBoard.create(at: record.directory, manifestBytes: bytes, at: try Files.instant(nil)) } catch {
+                    throw ValidationError("\(error)")
+                }
                 try file.write(to: boardKey)
                 print(
                     "Election \(s.electionId) created in \(record.record) (manifest hash \(ProtocolHashes.manifestHash(bytes))). Board key: \(boardKey)."
@@ -224,22 +223,10 @@ extension PlebisciteCommand {
 
             func run() async throws {
                 let state = try await record.state()
-                guard state.ceremony == nil else { throw ValidationError("the key ceremony is already finished") }
-                if !state.complaints.isEmpty {
-                    let verdicts = state.complaints.map { c -> String in
-                        let accused = state.commitments.first { $0.trustee == c.accused }?.commitments ?? []
-                        switch c.verdict(manifest: state.manifest, manifestHash: state.manifestHash, accusedCommitments: accused) {
-                        case .dealerCheated(let t): return "trustee \(t) cheated (complaint by trustee \(c.accuser))"
-                        case .unfounded(let why): return "unfounded complaint by trustee \(c.accuser): \(why)"
-                        }
-                    }
-                    throw ValidationError(
-                        "the key ceremony failed: " + verdicts.joined(separator: "; ") + ". Start a new election with honest trustees.")
-                }
+                // The joint key the commitments give; the acceptance rules refuse it while a trustee has
+                // not committed, after a complaint, or when the ceremony is already finished.
                 let indices = state.manifest.trustees.map(\.index).sorted()
-                let missing = indices.filter { i in !state.commitments.contains { $0.trustee == i } }
-                guard missing.isEmpty else { throw ValidationError("waiting for commitments from trustee(s) \(missing)") }
-                let all = indices.map { i in state.commitments.first { $0.trustee == i }!.commitments }
+                let all = indices.map { i in state.commitments.first { $0.trustee == i }?.commitments ?? [] }
                 let context = ElectionContext(manifest: state.manifest, manifestHash: state.manifestHash, commitments: all)
                 try await record.publish(
                     [

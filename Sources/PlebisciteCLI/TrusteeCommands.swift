@@ -142,44 +142,9 @@ extension PlebisciteCommand {
             for path in files {
                 let state = try await record.state()
                 let payloads = try Files.read([EntryPayload].self, path, what: "entry file")
-                for p in payloads { try check(p, state: state) }
-                try await record.publish(payloads, state: state, step: "publishing \(path)")
-                print("Published \(payloads.count) entr\(payloads.count == 1 ? "y" : "ies") from \(path).")
+                let indices = try await record.publish(payloads, state: state, step: "publishing \(path)", workers: workers.count)
+                print("Published \(path): log index \(indices.map(String.init).joined(separator: ", ")).")
             }
-        }
-
-        /// Refuses what the verifier would reject, so a bad file never reaches the record.
-        func check(_ p: EntryPayload, state: RecordState) throws {
-            var failures = [CheckFailure]()
-            switch p {
-            case .trusteeCommitment(let c):
-                guard state.ceremony == nil else { throw ValidationError("the key ceremony is finished") }
-                guard !state.commitments.contains(where: { $0.trustee == c.trustee }) else {
-                    throw ValidationError("trustee \(c.trustee) already committed")
-                }
-                failures = c.check(manifest: state.manifest, manifestHash: state.manifestHash)
-            case .complaint(let c):
-                guard state.ceremony == nil else { throw ValidationError("the key ceremony is finished") }
-                guard
-                    state.manifest.trustee(index: c.accuser)?.signingKey.isValidSignature(
-                        c.signature.bytes, for: ProtocolHashes.complaintMessage(manifestHash: state.manifestHash, c)) == true
-                else { throw ValidationError("the complaint is not signed by trustee \(c.accuser)") }
-            case .credentialList(let l):
-                guard state.ceremony != nil else { throw ValidationError("finish the key ceremony before publishing credentials") }
-                guard !state.credentialLists.contains(where: { $0.precinct == l.precinct }) else {
-                    throw ValidationError("precinct \(l.precinct) already has a credential list")
-                }
-                failures = l.check(manifest: state.manifest, manifestHash: state.manifestHash)
-            case .decryptionShares(let d):
-                guard let tally = state.tally else { throw ValidationError("no tally to decrypt yet") }
-                let context = try state.context()
-                failures = d.check(
-                    in: context, tally: tally, tallyHash: ProtocolHashes.tallyHash(contextHash: context.contextHash, tally),
-                    workers: workers.count)
-            default:
-                throw ValidationError("\(p.kind) entries are not published from files")
-            }
-            if !failures.isEmpty { throw ValidationError("refused: " + failures.map(\.description).joined(separator: "; ")) }
         }
     }
 }

@@ -90,7 +90,7 @@ extension PlebisciteCommand {
                 return
             }
             let time = try Files.instant(at)
-            let box = BallotBox(context: context, registry: state.registry, writer: try record.writer(state), state: state)
+            let box = try record.fileBoard(state)
             if challenge {
                 let (b, secrets) = try encrypt()
                 let spoiled = SpoiledBallot(ballot: b, reveals: secrets.reveals)
@@ -126,8 +126,7 @@ extension PlebisciteCommand {
             let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
             let key = try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
             guard key.publicKey == state.manifest.boardKey else { throw ValidationError("\(boardKey) is not this election's board key") }
-            let box = BallotBox(context: try state.context(), registry: state.registry, writer: try record.writer(state), state: state)
-            do { try box.close(at: try Files.instant(at), boardKey: key) } catch { throw ValidationError("\(error)") }
+            do { try record.fileBoard(state).close(at: try Files.instant(at), boardKey: key) } catch { throw ValidationError("\(error)") }
             print("Election closed. Next: plebiscite tally --record \(record.record)")
         }
     }
@@ -141,10 +140,9 @@ extension PlebisciteCommand {
 
         func run() async throws {
             let state = try await record.state()
-            guard state.tally == nil else { throw ValidationError("the tally is already published") }
             let tally: EncryptedTally
             do { tally = try Tallier.tally(state, workers: workers.count) } catch { throw ValidationError("\(error)") }
-            try await record.publish([.tally(tally)], state: state, step: "publishing the tally")
+            try await record.publish([.tally(tally)], state: state, step: "publishing the tally", workers: workers.count)
             print(
                 "Tally published: \(tally.cells.count) cells, \(tally.ciphertexts.count) ciphertexts. Next: each trustee runs `plebiscite trustee decrypt`."
             )
@@ -159,14 +157,13 @@ extension PlebisciteCommand {
 
         func run() async throws {
             let state = try await record.state()
-            guard state.result == nil else { throw ValidationError("the result is already published") }
             let (result, rejected) = try { () throws -> (ElectionResult, [CheckFailure]) in
                 do { return try Tallier.combine(state, context: try state.context(), workers: workers.count) } catch {
                     throw ValidationError("\(error)")
                 }
             }()
             for r in rejected { Terminal.error("rejected: \(r)") }
-            try await record.publish([.result(result)], state: state, step: "publishing the result")
+            try await record.publish([.result(result)], state: state, step: "publishing the result", workers: workers.count)
             print(ResultPrinter.results(result.summary, manifest: state.manifest))
             print("Result published (decrypted by trustees \(result.trustees)). Check it: plebiscite verify \(record.record)")
         }

@@ -173,7 +173,7 @@ struct BoardRouterTests {
                 #expect(r.status == .conflict)
                 let got = try Self.code(r)
 
-                #expect(got == "wrongPhase")
+                #expect(got == "windowOpen")
             }
             let sizeAfter = try await client.execute(uri: "/elections/http-test/tree-head", method: .get) {
                 try RecordCoding.decode(SignedTreeHead.self, from: Array(buffer: $0.body)).size

@@ -114,7 +114,7 @@ struct BoardReferendumTests {
 
         // Close: only with the admin token, only after the window.
         #expect(await refusal(["close"] + rec + trustee(1))?.contains("unauthorized") == true)
-        #expect(await refusal(["close"] + rec + admin)?.contains("wrongPhase") == true)
+        #expect(await refusal(["close"] + rec + admin)?.contains("windowOpen") == true)
         clock.set(now.addingTimeInterval(86_400))
         try await run(["close"] + rec + admin)
         #expect(

@@ -14,7 +14,8 @@ final class Fixture {
     let manifest: Manifest
     let manifestBytes: [UInt8]
     let manifestHash: Digest
-    let writer: RecordWriter
+    /// The record's board: every entry goes through the acceptance rules.
+    let board: FileBoard
     var commitments: [TrusteeCommitment] = []
     var secretShares: [Scalar] = []
     var context: ElectionContext!
@@ -45,8 +46,7 @@ final class Fixture {
             boardKey: boardKey.publicKey)
         manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         manifestHash = ProtocolHashes.manifestHash(manifestBytes)
-        writer = try RecordWriter.create(
-            at: dir, manifestBytes: manifestBytes, electionId: manifest.electionId, at: opens.addingTimeInterval(-3600), durable: false)
+        board = try FileBoard.create(at: dir, manifestBytes: manifestBytes, at: opens.addingTimeInterval(-3600), durable: false)
         _ = votersPerPrecinct
     }
 
@@ -55,7 +55,7 @@ final class Fixture {
     /// Runs the honest ceremony and issues credentials.
     func setUp(votersPerPrecinct: Int = 4) throws {
         commitments = try trustees.map { try $0.commit(manifest: manifest, manifestHash: manifestHash) }
-        for c in commitments { try writer.append(.trusteeCommitment(c), at: opens.addingTimeInterval(-3000)) }
+        for c in commitments { try board.submit(.trusteeCommitment(c), at: opens.addingTimeInterval(-3000)) }
         for t in trustees {
             guard case .accepted(let s) = try t.receiveShares(manifest: manifest, manifestHash: manifestHash, commitments: commitments)
             else {
@@ -64,7 +64,7 @@ final class Fixture {
             secretShares.append(s)
         }
         context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: commitments.map(\.commitments))
-        try writer.append(
+        try board.submit(
             .keyCeremony(
                 KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash)),
             at: opens.addingTimeInterval(-2000))
@@ -72,15 +72,13 @@ final class Fixture {
             voters: ["p1", "p2"].flatMap { p in (0..<votersPerPrecinct).map { VoterRoll.Voter(id: "\(p)-v\($0)", precinct: p) } })
         let (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
         for l in lists {
-            try writer.append(.credentialList(l), at: opens.addingTimeInterval(-1000))
+            try board.submit(.credentialList(l), at: opens.addingTimeInterval(-1000))
             registry.add(l)
         }
         for i in issued { credentials[i.precinct, default: []].append(i.credential) }
     }
 
-    func box() throws -> BallotBox {
-        BallotBox(context: context, registry: registry, writer: writer, state: try RecordState(LoadedRecord.load(dir)))
-    }
+    func box() throws -> FileBoard { board }
 
     func ballot(_ precinct: String, voter: Int, choices: [String: [Int]], channel: Channel = .remote) throws -> (
         EncryptedBallot, BallotSecrets

@@ -1,4 +1,5 @@
 import ElectionRecord
+import ElectionRules
 import Foundation
 import PlebisciteCrypto
 import Ristretto
@@ -166,7 +167,7 @@ struct CastingTests {
         let inWindow = f.opens.addingTimeInterval(100)
         var (b, secrets) = try f.ballot("p1", voter: 0, choices: ["ref": [0]])
         var at = inWindow
-        let expected: RejectionReason
+        let expected: RefusalCode
         switch kind {
         case "window":
             at = f.closes.addingTimeInterval(1)
@@ -209,7 +210,7 @@ struct CastingTests {
             _ = try box.cast(b, at: at)
             Issue.record("\(kind): the ballot should be refused")
         } catch {
-            #expect(error.reason == expected, "\(kind): \(error)")
+            #expect(error.code == expected, "\(kind): \(error)")
         }
         #expect(try Data(contentsOf: f.dir.logURL) == before, "a refused ballot changes nothing")
     }
@@ -225,7 +226,7 @@ struct CastingTests {
         var lie = spoiled
         lie.reveals[0][0].value = 1
         lie.reveals[0][1].value = 0
-        #expect(throws: CastRejection.self) { try box.spoil(lie, at: f.opens.addingTimeInterval(5)) }
+        #expect(throws: Refusal.self) { try box.spoil(lie, at: f.opens.addingTimeInterval(5)) }
         _ = try box.spoil(spoiled, at: f.opens.addingTimeInterval(5))
     }
 
@@ -233,7 +234,7 @@ struct CastingTests {
     func closeEarly() throws {
         let f = try Fixture()
         try f.setUp()
-        #expect(throws: CastRejection.self) { try f.box().close(at: f.opens.addingTimeInterval(10), boardKey: f.boardKey) }
+        #expect(throws: Refusal.self) { try f.box().close(at: f.opens.addingTimeInterval(10), boardKey: f.boardKey) }
     }
 }
 
@@ -258,7 +259,7 @@ struct TallyTests {
         try box.close(at: f.closes, boardKey: f.boardKey)
         var state = try RecordState(LoadedRecord.load(f.dir))
         let tally = try Tallier.tally(state, workers: 2)
-        try f.writer.append(.tally(tally), at: f.closes.addingTimeInterval(10))
+        try f.board.submit(.tally(tally), at: f.closes.addingTimeInterval(10))
         for i in present {
             let shares = try f.trustees[i - 1].decrypt(tally: tally, secretShare: f.secretShares[i - 1], context: f.context)
             if i == present[0] {
@@ -267,7 +268,7 @@ struct TallyTests {
                 bad.partials[0].share = bad.partials[0].share + .generator
                 #expect(bad.check(in: f.context, tally: tally, tallyHash: shares.tallyHash).contains { $0.check == .decryptionShareProofs })
             }
-            try f.writer.append(.decryptionShares(shares), at: f.closes.addingTimeInterval(20))
+            try f.board.submit(.decryptionShares(shares), at: f.closes.addingTimeInterval(20))
         }
         state = try RecordState(LoadedRecord.load(f.dir))
         let (result, rejected) = try Tallier.combine(state, context: f.context, workers: 2)
@@ -290,17 +291,23 @@ struct TallyTests {
         try box.close(at: f.closes, boardKey: f.boardKey)
         var state = try RecordState(LoadedRecord.load(f.dir))
         let tally = try Tallier.tally(state, workers: 1)
-        try f.writer.append(.tally(tally), at: f.closes)
+        try f.board.submit(.tally(tally), at: f.closes)
         var shares = try f.trustees[0].decrypt(tally: tally, secretShare: f.secretShares[0], context: f.context)
-        try f.writer.append(.decryptionShares(shares), at: f.closes)
+        try f.board.submit(.decryptionShares(shares), at: f.closes)
         shares = try f.trustees[1].decrypt(tally: tally, secretShare: f.secretShares[0], context: f.context)  // wrong secret
-        try f.writer.append(.decryptionShares(shares), at: f.closes)
+        // The board refuses the bad set, naming the trustee; the record keeps one valid set.
+        #expect {
+            try f.board.submit(.decryptionShares(shares), at: f.closes)
+        } throws: { error in
+            guard let r = error as? Refusal else { return false }
+            return r.code == .invalidEntry && r.failures.contains { $0.check == .decryptionShareProofs && $0.message.contains("trustee 2") }
+        }
         state = try RecordState(LoadedRecord.load(f.dir))
         #expect {
             try Tallier.combine(state, context: f.context, workers: 1)
         } throws: { error in
-            guard case .notEnoughValidShares(let valid, let need, let rejected)? = error as? TallyError else { return false }
-            return valid == [1] && need == 2 && rejected.contains { $0.message.contains("trustee 2") }
+            guard case .notEnoughValidShares(let valid, let need, _)? = error as? TallyError else { return false }
+            return valid == [1] && need == 2
         }
     }
 

@@ -1,0 +1,199 @@
+import ElectionRecord
+import Foundation
+import Ristretto
+
+/// What the acceptance rules decide for an entry at the tail of the log.
+public enum Decision: Sendable, Equatable {
+    /// The entry may be appended.
+    case append
+    /// The same entry is already in the log at `seq`: a re-post appends nothing and gets the first
+    /// entry's receipt. In a log, the repeat is a failure (`failure` says of which check).
+    case alreadyThere(seq: Int, failure: CheckFailure)
+    /// The entry may not follow this log.
+    case refuse(Refusal)
+
+    /// What the verifier reports for an entry of the log with this decision.
+    public var failures: [CheckFailure] {
+        switch self {
+        case .append: []
+        case .alreadyThere(_, let f): [f]
+        case .refuse(let r): r.failures
+        }
+    }
+}
+
+extension RecordLedger {
+    /// The one rule for every entry kind (PROTOCOL.md 6.4): may `payload`, whose expensive checks
+    /// gave `pre`, follow this log as an entry at `time`? Cheap: the board takes this decision
+    /// inside its append at the tail. Every failure found is reported; the code is the first's.
+    public func decide(_ payload: EntryPayload, _ pre: Precheck, at time: Date) -> Decision {
+        if pre.failures.isEmpty, let repeated = repeatedEntry(payload, ballotHash: pre.ballotHash) { return repeated }
+        var found = pre.failures
+        var code = pre.code
+        func refuse(_ c: RefusalCode, _ check: Check, _ message: String) {
+            if code == nil { code = c }
+            found.append(CheckFailure(check, message))
+        }
+        switch payload {
+        case .manifest(let ref):
+            if ref.manifestHash != manifestHash {
+                refuse(
+                    .invalidEntry, .manifestHash, "entry names manifest hash \(ref.manifestHash), manifest.json hashes to \(manifestHash)")
+            }
+            if ref.electionId != manifest.electionId {
+                refuse(.invalidEntry, .manifestHash, "entry names election \(ref.electionId), the manifest \(manifest.electionId)")
+            }
+        case .trusteeCommitment(let c):
+            if commitments[c.trustee] != nil {
+                refuse(.conflictingEntry, .trusteeCommitments, "trustee \(c.trustee) already committed, to other values")
+            }
+        case .complaint(let c):
+            if let accused = commitments[c.accused] {
+                if case .unfounded(let why) = c.verdict(
+                    manifest: manifest, manifestHash: manifestHash, accusedCommitments: accused.value.commitments)
+                {
+                    refuse(.invalidEntry, .complaints, "unfounded complaint by trustee \(c.accuser) against \(c.accused): \(why)")
+                }
+            } else {
+                refuse(.invalidEntry, .complaints, "complaint against trustee \(c.accused), who has no commitment")
+            }
+        case .keyCeremony(let k):
+            decideCeremony(k, refuse)
+        case .credentialList(let l):
+            if context == nil { refuse(.wrongPhase, .entryOrder, "credential list before the key ceremony result") }
+            if lists[l.precinct] != nil {
+                refuse(.conflictingEntry, .credentialListContents, "precinct \(l.precinct) already has another list")
+            } else {
+                let clashes = l.credentials.filter { registry.precinctOf[$0] != nil }
+                if let first = clashes.first {
+                    refuse(
+                        .invalidEntry, .credentialListContents,
+                        "\(clashes.count) credential(s) already listed, \(first.hex.prefix(16))... for precinct \(registry.precinctOf[first]!)"
+                    )
+                }
+            }
+        case .ballot, .spoiledBallot:
+            decidePosition(payload, hash: pre.ballotHash, at: time, refuse)
+        case .close(let marker):
+            if close != nil { refuse(.electionClosed, .closeMarker, "the election is already closed") }
+            if time < manifest.window.closes {
+                refuse(.windowOpen, .closeMarker, "closed at \(time), before the window ends at \(manifest.window.closes)")
+            }
+            if marker.closedAt != time {
+                refuse(.invalidEntry, .closeMarker, "closedAt \(marker.closedAt) differs from the entry's time \(time)")
+            }
+            let message = ProtocolHashes.closeMessage(
+                manifestHash: manifestHash, previous: lastHash, closedAt: Int64(marker.closedAt.timeIntervalSince1970))
+            if !manifest.boardKey.isValidSignature(marker.signature.bytes, for: message) {
+                refuse(.invalidEntry, .closeMarker, "the close marker is not signed by the board key over the entry before it")
+            }
+        case .tally:
+            if close == nil { refuse(.wrongPhase, .entryOrder, "tally before the close marker") }
+            if tally != nil { refuse(.conflictingEntry, .tallyAggregates, "a different tally is already published") }
+        case .decryptionShares(let d):
+            if tally == nil { refuse(.wrongPhase, .entryOrder, "decryption shares before the tally") }
+            if shares[d.trustee] != nil {
+                refuse(.conflictingEntry, .decryptionShareProofs, "trustee \(d.trustee) already published other shares")
+            }
+        case .result:
+            if tally == nil { refuse(.wrongPhase, .entryOrder, "result before the tally") }
+            if result != nil { refuse(.conflictingEntry, .decryptionThreshold, "a different result is already published") }
+        }
+        // 1.3, after the kind's own rules so that theirs is the code (a ballot after the close is
+        // `electionClosed`): the first entry is the manifest reference, phases never go back, nor time.
+        if size == 0, payload.phase != 0 { refuse(.wrongPhase, .entryOrder, "the first entry must be the manifest reference") }
+        if size > 0, payload.phase == 0 { refuse(.wrongPhase, .entryOrder, "a second manifest entry") }
+        if payload.phase < phase {
+            refuse(.wrongPhase, .entryOrder, "\(payload.kind) entry after the record moved past that phase (\(phaseName))")
+        }
+        if let last = lastTime, time < last { refuse(.invalidEntry, .entryOrder, "entry time \(time) goes back before \(last)") }
+        return found.isEmpty ? .append : .refuse(Refusal(code ?? .invalidEntry, found))
+    }
+
+    /// Runs `precheck` and `decide` in one go, as the file-based commands and the verifier do.
+    public func admit(_ payload: EntryPayload, at time: Date, recount: EncryptedTally? = nil, workers: Int = 1) -> (Decision, Precheck) {
+        let pre = precheck(payload, recount: recount, workers: workers)
+        return (decide(payload, pre, at: time), pre)
+    }
+
+    private var phaseName: String {
+        ["manifest", "key ceremony", "key ceremony result", "credential lists", "voting", "closed", "tallied", "decryption", "result"][
+            max(0, min(8, phase))]
+    }
+
+    /// The same entry already in the log, where an entry may be posted again (a client's retry).
+    private func repeatedEntry(_ payload: EntryPayload, ballotHash: Digest?) -> Decision? {
+        func same(_ seq: Int?, _ check: Check, _ what: String) -> Decision? {
+            seq.map { .alreadyThere(seq: $0, failure: CheckFailure(check, "\(what) repeats entry \($0)")) }
+        }
+        switch payload {
+        case .manifest, .complaint, .close: return nil
+        case .trusteeCommitment(let c):
+            return same(commitments[c.trustee].flatMap { $0.value == c ? $0.seq : nil }, .trusteeCommitments, "the commitment")
+        case .keyCeremony(let k):
+            return same(ceremony.flatMap { $0.value == k ? $0.seq : nil }, .jointKey, "the key ceremony result")
+        case .credentialList(let l):
+            return same(lists[l.precinct].flatMap { $0.value == l ? $0.seq : nil }, .credentialListContents, "the credential list")
+        case .ballot:
+            return same(ballotHash.flatMap { ballots?[$0] }, .ballotUnique, "ballot \(ballotHash?.hex ?? "")")
+        case .spoiledBallot:
+            return same(ballotHash.flatMap { spoiled[$0] }, .ballotUnique, "spoiled ballot \(ballotHash?.hex ?? "")")
+        case .tally(let t): return same(tally.flatMap { $0.value == t ? $0.seq : nil }, .tallyAggregates, "the tally")
+        case .decryptionShares(let d):
+            return same(shares[d.trustee].flatMap { $0.value == d ? $0.seq : nil }, .decryptionShareProofs, "the share set")
+        case .result(let r): return same(result.flatMap { $0.value == r ? $0.seq : nil }, .decryptionThreshold, "the result")
+        }
+    }
+
+    /// The key ceremony result: every trustee committed, no complaint, and the published values
+    /// are what the commitments give (4.1-4.3).
+    private func decideCeremony(_ k: KeyCeremonyResult, _ refuse: (RefusalCode, Check, String) -> Void) {
+        if ceremony != nil {
+            refuse(.conflictingEntry, .jointKey, "a different key ceremony result is already published")
+            return
+        }
+        let missing = manifest.trustees.map(\.index).sorted().filter { commitments[$0] == nil }
+        if !missing.isEmpty {
+            refuse(.wrongPhase, .trusteeCommitments, "no commitment from trustee(s) \(missing)")
+            return
+        }
+        if let c = complaints.first {
+            refuse(
+                .ceremonyFailed, .complaints, "trustee \(c.value.accuser) complained about trustee \(c.value.accused): the ceremony failed")
+        }
+        guard let derived = derivedContext() else {
+            refuse(.invalidEntry, .trusteeCommitments, "a trustee's commitments are not k elements")
+            return
+        }
+        if derived.jointKey != k.jointKey || k.jointKey.isIdentity {
+            refuse(.invalidEntry, .jointKey, "joint key \(k.jointKey.hex.prefix(16))... is not the sum of the constant-term commitments")
+        }
+        if derived.verificationKeys != k.verificationKeys {
+            refuse(.invalidEntry, .verificationKeys, "verification keys differ from those computed from the commitments")
+        }
+        if derived.contextHash != k.contextHash {
+            refuse(.invalidEntry, .contextHash, "context hash \(k.contextHash) differs from the recomputed \(derived.contextHash)")
+        }
+    }
+
+    /// Checks 6.8 and 6.9 for a ballot or spoiled ballot received at `time`.
+    private func decidePosition(
+        _ payload: EntryPayload, hash: Digest?, at time: Date, _ refuse: (RefusalCode, Check, String) -> Void
+    ) {
+        let what = payload.kind == "ballot" ? "ballot" : "spoiled ballot"
+        if close != nil {
+            refuse(.electionClosed, .ballotWindow, "\(what) after the close marker")
+        } else if time < manifest.window.opens {
+            refuse(.notOpenYet, .ballotWindow, "\(what) at \(time): voting opens at \(manifest.window.opens)")
+        } else if time >= manifest.window.closes {
+            refuse(.outsideWindow, .ballotWindow, "\(what) at \(time): voting closed at \(manifest.window.closes)")
+        }
+        guard let hash else { return }
+        if case .ballot = payload, spoiled[hash] != nil {
+            refuse(.spoiledBallot, .ballotUnique, "ballot \(hash) was challenged and spoiled; encrypt afresh")
+        }
+        if case .spoiledBallot = payload, ballots?[hash] != nil {
+            refuse(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled")
+        }
+    }
+}

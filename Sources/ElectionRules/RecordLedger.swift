@@ -1,0 +1,118 @@
+import ElectionRecord
+import Foundation
+import Ristretto
+
+/// An entry's value with its place in the log.
+public struct Placed<Value: Sendable>: Sendable {
+    public var seq: Int
+    public var value: Value
+}
+
+/// The state of an election record folded from its log: what the acceptance rules need to decide
+/// whether an entry may follow (PROTOCOL.md 6.4), kept by the board, the file-based commands and
+/// the verifier alike.
+///
+/// Memory: the setup, one hash per spoiled ballot, the tally and share sets; cast ballots only when
+/// `indexesBallots` (the board leaves them to its store's unique index on ballot hashes).
+public struct RecordLedger: Sendable {
+    public let manifest: Manifest
+    public let manifestHash: Digest
+    /// Entries folded so far: the next entry's `seq`.
+    public private(set) var size = 0
+    public private(set) var lastHash = Digest.zero
+    public private(set) var lastTime: Date?
+    /// The highest phase reached (PROTOCOL.md 5); -1 before the first entry.
+    public private(set) var phase = -1
+    /// Each trustee's first commitment.
+    public private(set) var commitments: [Int: Placed<TrusteeCommitment>] = [:]
+    public private(set) var complaints: [Placed<Complaint>] = []
+    public private(set) var ceremony: Placed<KeyCeremonyResult>?
+    /// Derived from the commitments once the ceremony entry is folded (what checks 4.1-4.3 recompute).
+    public private(set) var context: ElectionContext?
+    public private(set) var registry = CredentialRegistry()
+    /// Each precinct's first list.
+    public private(set) var lists: [String: Placed<CredentialList>] = [:]
+    /// Cast ballots by hash (their first position), when kept.
+    public private(set) var ballots: [Digest: Int]?
+    public private(set) var ballotCount = 0
+    /// Spoiled ballots by hash (their first position).
+    public private(set) var spoiled: [Digest: Int] = [:]
+    public private(set) var close: Placed<CloseMarker>?
+    public private(set) var tally: Placed<EncryptedTally>?
+    public private(set) var tallyHash: Digest?
+    /// Each trustee's first share set, and which of those passed check 10.1.
+    public private(set) var shares: [Int: Placed<DecryptionShares>] = [:]
+    public private(set) var validShares: Set<Int> = []
+    public private(set) var result: Placed<ElectionResult>?
+
+    /// An empty ledger for the election whose manifest has these exact bytes' hash.
+    public init(manifest: Manifest, manifestHash: Digest, indexesBallots: Bool) {
+        self.manifest = manifest
+        self.manifestHash = manifestHash
+        ballots = indexesBallots ? [:] : nil
+    }
+
+    /// Folds the next entry of the log. `accepted` says whether its rule accepted it (always, for
+    /// what a board built; the verifier folds refused entries too, so that one bad entry does not
+    /// hide the checks of the rest): a refused share set never counts towards the result.
+    /// `ballotHash` saves hashing a ballot or spoiled ballot again.
+    ///
+    /// Complexity: O(1) but for the key ceremony (the context is derived: O(n k) multiplications)
+    /// and the tally (its hash).
+    public mutating func fold(_ e: RecordedEntry, ballotHash: Digest? = nil, accepted: Bool = true) {
+        let seq = e.entry.seq
+        size += 1
+        lastHash = e.hash
+        lastTime = e.entry.at
+        phase = max(phase, e.entry.payload.phase)
+        switch e.entry.payload {
+        case .manifest: break
+        case .trusteeCommitment(let c):
+            if commitments[c.trustee] == nil { commitments[c.trustee] = Placed(seq: seq, value: c) }
+        case .complaint(let c): complaints.append(Placed(seq: seq, value: c))
+        case .keyCeremony(let k):
+            guard ceremony == nil else { break }
+            ceremony = Placed(seq: seq, value: k)
+            context = derivedContext()
+        case .credentialList(let l):
+            guard lists[l.precinct] == nil else { break }
+            lists[l.precinct] = Placed(seq: seq, value: l)
+            registry.add(l)
+        case .ballot(let b):
+            ballotCount += 1
+            if ballots != nil, let hash = ballotHash ?? context.map({ b.hash(contextHash: $0.contextHash) }), ballots![hash] == nil {
+                ballots![hash] = seq
+            }
+        case .spoiledBallot(let s):
+            if let hash = ballotHash ?? context.map({ s.ballot.hash(contextHash: $0.contextHash) }), spoiled[hash] == nil {
+                spoiled[hash] = seq
+            }
+        case .close(let m):
+            if close == nil { close = Placed(seq: seq, value: m) }
+        case .tally(let t):
+            guard tally == nil else { break }
+            tally = Placed(seq: seq, value: t)
+            tallyHash = context.map { ProtocolHashes.tallyHash(contextHash: $0.contextHash, t) }
+        case .decryptionShares(let d):
+            guard shares[d.trustee] == nil else { break }
+            shares[d.trustee] = Placed(seq: seq, value: d)
+            if accepted { validShares.insert(d.trustee) }
+        case .result(let r):
+            if result == nil { result = Placed(seq: seq, value: r) }
+        }
+    }
+
+    /// Folds a whole log (as `fold`, every entry accepted).
+    public init(manifest: Manifest, manifestHash: Digest, entries: [RecordedEntry], indexesBallots: Bool) {
+        self.init(manifest: manifest, manifestHash: manifestHash, indexesBallots: indexesBallots)
+        for e in entries { fold(e) }
+    }
+
+    /// The context the trustees' commitments give, when every trustee has k of them.
+    func derivedContext() -> ElectionContext? {
+        let indices = manifest.trustees.map(\.index).sorted()
+        let all = indices.compactMap { commitments[$0]?.value.commitments }
+        guard all.count == indices.count, all.allSatisfy({ $0.count == manifest.threshold }) else { return nil }
+        return ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: all)
+    }
+}
