@@ -17,6 +17,8 @@ public struct VerificationReport: Codable, Sendable {
         public var entries: Int
         public var ballots: Int
         public var countedBallots: Int
+        /// Ballots cast but not counted: an earlier ballot of a credential that voted again.
+        public var supersededBallots: Int
         public var spoiledBallots: Int
         public var seconds: Double
         public var ballotsPerSecond: Double
