@@ -121,7 +121,9 @@ let package = Package(
             ]),
         .testTarget(
             name: "VerifierTests",
-            dependencies: ["ElectionVerifier", "ElectionProtocol", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI"]
+            dependencies: [
+                "ElectionVerifier", "ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI",
+            ]
         ),
     ]
 )

@@ -1,4 +1,5 @@
 import ElectionRecord
+import ElectionRules
 import ElectionVerifier
 import Foundation
 import Ristretto
@@ -117,9 +118,12 @@ struct TamperTests {
         let lines = DemoRecord.lines.log
         let original = Surgery.object(lines[index])
         let kind = original["kind"] as! String
+        let board = BoardDecision(prefix: Array(lines[..<index]))
+        #expect(!board.refuses(lines[index], at: index), "the untouched entry \(index) is accepted after its prefix")
         var tested = 0
         for (path, isArray) in Surgery.paths(original) {
             let lastKey = path.reversed().compactMap { if case .key(let k) = $0 { k } else { nil } }.first ?? ""
+            let firstKey = path.compactMap { if case .key(let k) = $0 { k } else { nil } }.first ?? ""
             let mutated: Any
             if isArray {
                 let array = Surgery.get(original, path[...]) as! [Any]
@@ -146,8 +150,38 @@ struct TamperTests {
             #expect(
                 !found.isDisjoint(with: expected),
                 "entry \(index) \(kind) \(path): expected one of \(expected.map(\.rawValue).sorted()), got \(report.failures.prefix(4))")
+            // The same change posted to the board (which sets seq, prev and the time itself) is refused.
+            if !["seq", "prev", "at", "kind"].contains(firstKey) {
+                #expect(board.refuses(Surgery.line(mutated as! [String: Any]), at: index), "entry \(index) \(kind) \(path): the board accepts it")
+            }
             tested += 1
         }
         #expect(tested >= 3)
+    }
+}
+
+/// The board's decision on an entry posted after a prefix of the demo record: the acceptance
+/// rules' ledger of that prefix, and the recount of its ballots.
+struct BoardDecision {
+    let ledger: RecordLedger
+    let ballots: [CountingRule.Cast]
+
+    init(prefix: [[UInt8]]) {
+        let record = DemoRecord.record(lines: prefix)
+        let manifest = try! RecordCoding.decode(Manifest.self, from: record.manifestBytes)
+        ledger = RecordLedger(
+            manifest: manifest, manifestHash: ProtocolHashes.manifestHash(record.manifestBytes), entries: record.entries,
+            indexesBallots: true)
+        ballots = record.entries.compactMap { if case .ballot(let b) = $0.entry.payload { ($0.entry.seq, b) } else { nil } }
+    }
+
+    /// Whether the board refuses `line`'s payload as the entry at `seq` (at the original entry's
+    /// time): a line that does not decode is refused by the request parser already.
+    func refuses(_ line: [UInt8], at seq: Int) -> Bool {
+        guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else { return true }
+        let time = (try? RecordCoding.decode(LogEntry.self, from: DemoRecord.lines.log[seq]))?.at ?? entry.at
+        let recount = CountingRule.aggregate(manifest: ledger.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: 2)
+        let (decision, _) = ledger.admit(entry.payload, at: time, recount: recount, workers: 2)
+        return decision != .append
     }
 }
