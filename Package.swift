@@ -97,8 +97,8 @@ let package = Package(
         .testTarget(
             name: "BoardServiceTests",
             dependencies: [
-                "BoardAPI", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "TransparencyLog",
-                "Ristretto",
+                "BoardAPI", "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "ElectionProtocol", "ElectionRecord",
+                "ElectionRules", "ElectionVerifier", "TransparencyLog", "Ristretto",
             ]),
         .testTarget(
             name: "BoardServerTests",
