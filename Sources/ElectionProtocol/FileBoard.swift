@@ -33,9 +33,13 @@ public final class FileBoard {
     /// Ballots in log order, for the recount a tally is checked against.
     private var ballots: [CountingRule.Cast] = []
 
-    /// Opens the record whose log is `state`, to append after it.
-    public init(_ state: RecordState, directory: RecordDirectory, durable: Bool = true) throws {
-        writer = try RecordWriter(directory, existing: state.entries, durable: durable)
+    /// Opens the record in `directory` to append to it: locks its log against other processes
+    /// (until this board is released), then reads the state the rules decide on under that lock.
+    public init(directory: RecordDirectory, durable: Bool = true) throws {
+        writer = try RecordWriter(directory, existing: [], durable: durable)
+        try writer.lockExclusively()
+        let state = try RecordState(directory: directory)
+        writer.resume(after: state.entries)
         ledger = RecordLedger(manifest: state.manifest, manifestHash: state.manifestHash, indexesBallots: true)
         placed = []
         for e in state.entries { record(e, ballotHash: nil) }
@@ -45,7 +49,7 @@ public final class FileBoard {
     public static func create(at dir: RecordDirectory, manifestBytes: [UInt8], at time: Date, durable: Bool = true) throws -> FileBoard {
         let manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes)
         _ = try RecordWriter.create(at: dir, manifestBytes: manifestBytes, durable: durable)
-        let board = try FileBoard(RecordState(directory: dir), directory: dir, durable: durable)
+        let board = try FileBoard(directory: dir, durable: durable)
         try board.submit(
             .manifest(ManifestReference(electionId: manifest.electionId, manifestHash: ProtocolHashes.manifestHash(manifestBytes))),
             at: time)

@@ -145,6 +145,25 @@ public final class RecordWriter {
 
     deinit { try? handle.close() }
 
+    /// Takes an exclusive lock on the log (flock), held until this writer is released, so that
+    /// two processes never append to one record at once; then `resume`s after what the log holds.
+    /// Blocks while another process holds it.
+    public func lockExclusively() throws {
+        guard flock(handle.fileDescriptor, LOCK_EX) == 0 else {
+            throw RecordError.io("cannot lock \(directory.logURL.path): \(String(cString: strerror(errno)))")
+        }
+        try handle.seekToEnd()  // another process may have appended since the file was opened
+    }
+
+    /// Continues after `existing` (read under the lock): the count, the last hash and time, the tree.
+    public func resume(after existing: [RecordedEntry]) {
+        count = existing.count
+        lastHash = existing.last?.hash ?? .zero
+        lastTime = existing.last?.entry.at
+        tree = MerkleTree()
+        for e in existing { tree.append(leafHash: MerkleHash.leaf(e.line)) }
+    }
+
     /// The time an entry appended at `time` gets: never before the previous entry.
     public func effectiveTime(_ time: Date) -> Date { max(time, lastTime ?? time) }
 

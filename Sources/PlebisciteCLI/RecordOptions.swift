@@ -51,9 +51,9 @@ struct RecordOptions: ParsableArguments {
         do { return try RecordState(prefix.loaded) } catch { throw ValidationError("\(record): \(error)") }
     }
 
-    /// The record directory behind the acceptance rules, to append after `state`.
-    func fileBoard(_ state: RecordState, durable: Bool = true) throws -> FileBoard {
-        do { return try FileBoard(state, directory: directory, durable: durable) } catch { throw ValidationError("\(record): \(error)") }
+    /// The record directory behind the acceptance rules, locked against other processes while it lives.
+    func fileBoard(durable: Bool = true) throws -> FileBoard {
+        do { return try FileBoard(directory: directory, durable: durable) } catch { throw ValidationError("\(record): \(error)") }
     }
 
     /// Adds entries to the record: through the acceptance rules to the directory, or published on
@@ -69,7 +69,7 @@ struct RecordOptions: ParsableArguments {
                 return indices
             }
         }
-        let board = try fileBoard(state)
+        let board = try fileBoard()
         return try payloads.map { p in
             do {
                 let placement = try board.submit(p, at: Files.instant(nil), workers: workers)

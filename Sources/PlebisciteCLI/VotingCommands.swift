@@ -90,7 +90,7 @@ extension PlebisciteCommand {
                 return
             }
             let time = try Files.instant(at)
-            let box = try record.fileBoard(state)
+            let box = try record.fileBoard()
             if challenge {
                 let (b, secrets) = try encrypt()
                 let spoiled = SpoiledBallot(ballot: b, reveals: secrets.reveals)
@@ -126,7 +126,7 @@ extension PlebisciteCommand {
             let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
             let key = try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
             guard key.publicKey == state.manifest.boardKey else { throw ValidationError("\(boardKey) is not this election's board key") }
-            do { try record.fileBoard(state).close(at: try Files.instant(at), boardKey: key) } catch { throw ValidationError("\(error)") }
+            do { try record.fileBoard().close(at: try Files.instant(at), boardKey: key) } catch { throw ValidationError("\(error)") }
             print("Election closed. Next: plebiscite tally --record \(record.record)")
         }
     }

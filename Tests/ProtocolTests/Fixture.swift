@@ -15,7 +15,8 @@ final class Fixture {
     let manifestBytes: [UInt8]
     let manifestHash: Digest
     /// The record's board: every entry goes through the acceptance rules.
-    let board: FileBoard
+    /// (Released by `releaseBoard()`: it holds the record's lock while it lives.)
+    var board: FileBoard!
     var commitments: [TrusteeCommitment] = []
     var secretShares: [Scalar] = []
     var context: ElectionContext!
@@ -79,6 +80,9 @@ final class Fixture {
     }
 
     func box() throws -> FileBoard { board }
+
+    /// Releases the fixture's board and its lock on the record.
+    func releaseBoard() { board = nil }
 
     func ballot(_ precinct: String, voter: Int, choices: [String: [Int]], channel: Channel = .remote) throws -> (
         EncryptedBallot, BallotSecrets

@@ -230,6 +230,38 @@ struct CastingTests {
         _ = try box.spoil(spoiled, at: f.opens.addingTimeInterval(5))
     }
 
+    @Test("Two writers on one record directory take turns: every ballot is appended once and the chain holds")
+    func twoWriters() async throws {
+        let f = try Fixture()
+        try f.setUp(votersPerPrecinct: 6)
+        f.releaseBoard()
+        let ballots = try (0..<6).flatMap { v in
+            try ["p1", "p2"].map { p in try f.ballot(p, voter: v, choices: p == "p1" ? ["ref": [v % 2]] : ["ref": [0], "pick": [1]]).0 }
+        }
+        let dir = f.dir, opens = f.opens
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for half in [ballots.prefix(6), ballots.suffix(6)] {
+                group.addTask {
+                    for b in half {
+                        // Each cast opens the record afresh, as a separate `plebiscite vote` process does.
+                        let board = try FileBoard(directory: dir, durable: false)
+                        _ = try board.cast(b, at: opens.addingTimeInterval(60))
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let state = try RecordState(LoadedRecord.load(dir))
+        #expect(state.ballots.count == 12)
+        let record = try LoadedRecord.load(dir)
+        #expect(record.problems.isEmpty)
+        var prev = Digest.zero
+        for (i, e) in record.entries.enumerated() {
+            #expect(e.entry.seq == i && e.entry.prev == prev, "the chain holds at \(i)")
+            prev = e.hash
+        }
+    }
+
     @Test("Closing is refused before the window ends")
     func closeEarly() throws {
         let f = try Fixture()
