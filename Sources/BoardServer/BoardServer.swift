@@ -78,8 +78,8 @@ func jsonBody(_ request: Request, limit: Int) async throws -> [UInt8] {
     }
 }
 
-func decode<T: Decodable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {
-    do { return try RecordCoding.decode(T.self, from: bytes) } catch { throw fail("malformed", 400, "\(what): \(error)") }
+func decode<T: Codable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {
+    do { return try RecordCoding.decodeStrict(T.self, from: bytes) } catch { throw fail("malformed", 400, "\(what): \(error)") }
 }
 
 /// Runs a service call, turning its errors into HTTP errors.

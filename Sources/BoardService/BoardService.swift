@@ -60,7 +60,7 @@ public actor BoardService {
     /// Publishes a manifest (exact bytes); its board key must be this board's.
     public func createElection(manifestBytes: [UInt8]) async throws(BoardError) -> String {
         let manifest: Manifest
-        do { manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes) } catch { throw .malformed("manifest: \(error)") }
+        do { manifest = try RecordCoding.decodeStrict(Manifest.self, from: manifestBytes) } catch { throw .malformed("manifest: \(error)") }
         let problems = manifest.problems()
         guard problems.isEmpty else { throw .invalidEntry(problems.map { CheckFailure(.manifestWellFormed, $0) }) }
         guard manifest.boardKey == boardKey.publicKey else {

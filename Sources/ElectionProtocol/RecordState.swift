@@ -34,7 +34,7 @@ public struct RecordState: Sendable {
 
     public init(_ record: LoadedRecord) throws(StateError) {
         if let p = record.problems.first { throw .unreadable("log line \(p.line): \(p.message)") }
-        do { manifest = try RecordCoding.decode(Manifest.self, from: record.manifestBytes) } catch {
+        do { manifest = try RecordCoding.decodeStrict(Manifest.self, from: record.manifestBytes) } catch {
             throw .unreadable("manifest.json: \(error)")
         }
         if let problem = manifest.problems().first { throw .unreadable("manifest.json: \(problem)") }

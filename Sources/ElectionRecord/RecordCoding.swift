@@ -38,6 +38,28 @@ public enum RecordCoding {
         }
     }
 
+    /// Decodes a value of the record (a log line, a tree head, the manifest, a request body)
+    /// strictly (PROTOCOL.md 5.1): the text is strict JSON (`StrictJSON`) and means exactly its
+    /// value's canonical encoding, whatever its key order and whitespace: no unknown field, no
+    /// null, every value in its canonical form (lowercase hex, instants `YYYY-MM-DDTHH:MM:SSZ`).
+    /// A text that is the canonical encoding byte for byte (what Plebiscite writes) costs one encoding.
+    public static func decodeStrict<T: Codable>(_ type: T.Type, from bytes: [UInt8]) throws(RecordError) -> T {
+        let value: T
+        do { value = try decode(T.self, from: bytes) } catch {
+            // Say first what makes the text not strict JSON, if anything does.
+            do { _ = try StrictJSON.parse(bytes) } catch let problem { throw .malformed("\(problem)") }
+            throw error
+        }
+        let canonical: [UInt8]
+        do { canonical = try encode(value) } catch { throw .malformed("cannot encode the value read: \(error)") }
+        if canonical == bytes { return value }
+        do {
+            let mine = try StrictJSON.parse(bytes)
+            if let d = mine.difference(from: try StrictJSON.parse(canonical)) { throw RecordError.malformed(d) }
+        } catch let e as RecordError { throw e } catch { throw .malformed("\(error)") }
+        return value
+    }
+
     /// A readable account of a decoding error: what was wrong and at which field path.
     public static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [CodingKey]) -> String {

@@ -46,7 +46,7 @@ public struct LoadedRecord: Sendable {
         var record = parse(manifestBytes: Array(manifest), log: Array(log))
         if let heads = FileManager.default.contents(atPath: dir.treeHeadsURL.path) {
             for (i, line) in heads.split(separator: UInt8(ascii: "\n")).enumerated() {
-                do { record.treeHeads.append(try RecordCoding.decode(SignedTreeHead.self, from: Array(line))) } catch {
+                do { record.treeHeads.append(try RecordCoding.decodeStrict(SignedTreeHead.self, from: Array(line))) } catch {
                     record.treeHeadProblems.append(LineProblem(line: i + 1, message: "\(error)"))
                 }
             }
@@ -63,12 +63,9 @@ public struct LoadedRecord: Sendable {
             }
             let line = Array(raw)
             do {
-                let entry = try RecordCoding.decoder().decode(LogEntry.self, from: Data(line))
-                return .success(RecordedEntry(entry: entry, line: line))
-            } catch let e as DecodingError {
-                return .failure(LineProblem(line: i + 1, message: RecordCoding.describe(e)))
+                return .success(RecordedEntry(entry: try RecordCoding.decodeStrict(LogEntry.self, from: line), line: line))
             } catch {
-                return .failure(LineProblem(line: i + 1, message: "not JSON: \(error.localizedDescription)"))
+                return .failure(LineProblem(line: i + 1, message: "\(error)"))
             }
         }
         var entries = [RecordedEntry]()

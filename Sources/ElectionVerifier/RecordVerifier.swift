@@ -36,7 +36,7 @@ public final class RecordVerifier {
         self.manifestBytes = manifestBytes
         self.workers = max(1, workers)
         var manifest: Manifest?
-        do { manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes) } catch {
+        do { manifest = try RecordCoding.decodeStrict(Manifest.self, from: manifestBytes) } catch {
             fail(.manifestWellFormed, nil, "manifest.json does not decode: \(error)")
         }
         if let m = manifest {

@@ -138,6 +138,11 @@ struct BoardRouterTests {
             var badPoint = try RecordCoding.encode(ballot)
             let cred = Array(ballot.credential.hex.utf8)
             if let at = badPoint.firstRange(of: cred) { badPoint.replaceSubrange(at, with: Array(String(repeating: "f", count: 64).utf8)) }
+            let ballotBytes = try RecordCoding.encode(ballot)
+            let duplicated = Array(
+                String(decoding: ballotBytes, as: UTF8.self).replacingOccurrences(
+                    of: "\"credential\":", with: "\"credential\":\"\(Element.random().hex)\",\"credential\":"
+                ).utf8)
             let cases: [(String, HTTPFields, ByteBuffer, HTTPResponse.Status, String)] = [
                 ("/elections/http-test/ballots", jsonType, ByteBuffer(string: "{\"electionId\": "), .badRequest, "malformed"),
                 (
@@ -149,6 +154,12 @@ struct BoardRouterTests {
                     "bodyTooLarge"
                 ),
                 ("/elections/http-test/ballots", jsonType, ByteBuffer(bytes: badPoint), .badRequest, "malformed"),
+                // Two credentials in one ballot (readers disagree on which counts), an unknown field: check 1.1.
+                ("/elections/http-test/ballots", jsonType, ByteBuffer(bytes: duplicated), .badRequest, "malformed"),
+                (
+                    "/elections/http-test/ballots", jsonType, ByteBuffer(bytes: Array("{\"note\":1,".utf8) + ballotBytes.dropFirst()),
+                    .badRequest, "malformed"
+                ),
                 ("/elections/other/ballots", jsonType, try Self.json(ballot), .notFound, "unknownElection"),
                 ("/elections/http-test/close", jsonType, ByteBuffer(), .unauthorized, "unauthorized"),
             ]
@@ -194,7 +205,7 @@ struct BoardRouterTests {
                 let text = String(buffer: r.body)
                 #expect(text.contains("plebiscite_ballots_accepted_total 2"))
                 #expect(text.contains("plebiscite_ballots_rejected_total{reason=\"invalidSignature\"} 1"))
-                #expect(text.contains("plebiscite_ballots_rejected_total{reason=\"malformed\"} 2"))
+                #expect(text.contains("plebiscite_ballots_rejected_total{reason=\"malformed\"} 4"))
                 #expect(text.contains("route=\"/elections/{id}/ballots\",status=\"200\"} 2"))
                 #expect(text.contains("plebiscite_request_duration_seconds_count"))
                 #expect(!text.contains(created.adminToken))

@@ -39,6 +39,29 @@ struct StructureTests {
         #expect(truncated.problems.contains { $0.message.contains("no newline") })
     }
 
+    @Test("A line two readers could read two ways fails check 1.1: duplicate keys, non-integral numbers, other instants, unknown fields")
+    func ambiguousLines() throws {
+        let index = try #require(lines.firstIndex { String(decoding: $0, as: UTF8.self).contains("\"kind\":\"ballot\"") })
+        let text = String(decoding: lines[index], as: UTF8.self)
+        let seq = "\"seq\":\(index)"
+        let variants = [
+            text.replacingOccurrences(
+                of: "\"credential\":", with: "\"credential\":\"\(String(repeating: "0", count: 64))\",\"credential\":"),
+            text.replacingOccurrences(of: seq, with: seq + ".0"),
+            text.replacingOccurrences(of: seq, with: seq + "e0"),
+            text.replacingOccurrences(of: "Z\",\"data\"", with: ".5Z\",\"data\""),
+            text.replacingOccurrences(of: "\"kind\":", with: "\"note\":\"x\",\"kind\":"),
+        ]
+        for v in variants {
+            #expect(v != text)
+            let record = DemoRecord.record(lines: Surgery.rechain(lines, replacing: index, with: Array(v.utf8)))
+            let found = failures(record)
+            #expect(
+                found.contains { $0.check == .logStructure && $0.message.contains("line \(index + 1)") },
+                "\(v.prefix(60)): \(found.prefix(3))")
+        }
+    }
+
     @Test("A deleted entry, a duplicated ballot and swapped entries break the chain (1.2) and more")
     func chainBreaks() throws {
         let ballotIndex = lines.firstIndex { Surgery.object($0)["kind"] as? String == "ballot" }!
