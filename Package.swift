@@ -88,7 +88,9 @@ let package = Package(
             ]
         ),
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
-        .testTarget(name: "RistrettoTests", dependencies: ["Ristretto"], resources: [.copy("Vectors")]),
+        // The one loader of test-vector files, and the protocol's known answers (protocol-hashes.json).
+        .target(name: "TestVectors", path: "Tests/TestVectors", resources: [.copy("Vectors")]),
+        .testTarget(name: "RistrettoTests", dependencies: ["Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         // What the board tests share: real PostgreSQL servers and child processes.
         .target(name: "BoardTestSupport", dependencies: ["BoardStoragePostgres"], path: "Tests/BoardTestSupport"),
         .testTarget(
@@ -106,10 +108,11 @@ let package = Package(
                 "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
                 "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
-        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto"], resources: [.copy("Vectors")]),
+        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(
-            name: "ProtocolTests", dependencies: ["ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto"]),
+            name: "ProtocolTests",
+            dependencies: ["ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "TestVectors", "TransparencyLog"]),
         .testTarget(
             name: "ForensicsTests",
             dependencies: ["Forensics", .product(name: "CompressNIO", package: "compress-nio")]),
@@ -123,7 +126,8 @@ let package = Package(
             name: "VerifierTests",
             dependencies: [
                 "ElectionVerifier", "ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI",
-            ]
+                "TestVectors", "TransparencyLog",
+            ], resources: [.copy("Golden")]
         ),
     ]
 )

@@ -1,3 +1,4 @@
+import TestVectors
 import Testing
 
 @testable import Ristretto
@@ -9,7 +10,7 @@ struct InvalidEncodings: Decodable { let groups: [String: [String]] }
 struct RFC9496Tests {
     @Test("A.1: n*B by scalar multiplication and by repeated addition match the published encodings")
     func generatorMultiples() throws {
-        let vectors = try loadVectors("rfc9496-a1-generator-multiples", as: GeneratorMultiples.self)
+        let vectors = try TestVectors.load("rfc9496-a1-generator-multiples", as: GeneratorMultiples.self, bundle: .module)
         #expect(vectors.multiples.count == 16)
         var sum = Element.identity
         for (n, hex) in vectors.multiples.enumerated() {
@@ -24,7 +25,7 @@ struct RFC9496Tests {
 
     @Test("A.2: every invalid encoding is rejected as non-canonical")
     func invalidEncodings() throws {
-        let vectors = try loadVectors("rfc9496-a2-invalid-encodings", as: InvalidEncodings.self)
+        let vectors = try TestVectors.load("rfc9496-a2-invalid-encodings", as: InvalidEncodings.self, bundle: .module)
         let all = vectors.groups.values.flatMap { $0 }
         #expect(all.count == 29)
         for hex in all {

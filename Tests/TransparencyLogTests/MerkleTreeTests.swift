@@ -1,5 +1,6 @@
 import Foundation
 import Ristretto
+import TestVectors
 import Testing
 
 @testable import TransparencyLog
@@ -13,17 +14,12 @@ struct SmallTrees: Decodable {
     let consistency: [Consistency]
 }
 
-/// Reads a vector file shipped with the test bundle.
-func loadVectors<T: Decodable>(_ name: String, as: T.Type) throws -> T {
-    let url = try #require(Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Vectors"))
-    return try JSONDecoder().decode(T.self, from: Data(contentsOf: url))
-}
 
 @Suite("RFC 9162 Merkle tree")
 struct MerkleTreeTests {
     @Test("Roots, inclusion and consistency proofs of the small trees match the independently computed vectors")
     func smallTrees() throws {
-        let v = try loadVectors("rfc9162-small-trees", as: SmallTrees.self)
+        let v = try TestVectors.load("rfc9162-small-trees", as: SmallTrees.self, bundle: .module)
         let data = try v.leaves.map { try Hex.decode($0) }
         let tree = MerkleTree(leaves: data)
         for (n, root) in v.roots.enumerated() { #expect(Hex.encode(tree.root(size: n)) == root, "root of size \(n)") }
