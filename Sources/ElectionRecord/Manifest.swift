@@ -162,6 +162,8 @@ public struct Manifest: Codable, Sendable, Equatable {
             for q in p.questions where question(q) == nil { out.append("precinct \(p.id) names unknown question \(q)") }
         }
         if channels.isEmpty { out.append("no channels allowed") }
+        if Set(channels).count != channels.count { out.append("a channel is listed twice") }
+        for p in precincts where Set(p.questions).count != p.questions.count { out.append("precinct \(p.id) lists a question twice") }
         if window.opens >= window.closes { out.append("window opens at or after it closes") }
         let n = trustees.count
         if n < 1 || n > 255 { out.append("there must be 1 to 255 trustees, not \(n)") }
@@ -169,6 +171,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         if Set(trustees.map(\.index)) != Set(1...max(n, 1)) { out.append("trustee indices must be exactly 1...\(n)") }
         for t in trustees where t.exchangeKey.bytes.count != 32 { out.append("trustee \(t.id) exchange key is not 32 bytes") }
         for d in devices where !channels.contains(d.channel) { out.append("device \(d.id) uses a channel not allowed") }
+        for d in devices where d.channel == .remote { out.append("device \(d.id): remote ballots come from no device") }
         return out
     }
 }

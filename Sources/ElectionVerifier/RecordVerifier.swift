@@ -135,6 +135,7 @@ public final class RecordVerifier {
     private func checkChain(_ e: RecordedEntry) {
         let entry = e.entry
         tree.append(leafHash: MerkleHash.leaf(e.line))
+        count(.logStructure)  // the line was read strictly (1.1)
         count(.hashChain)
         if entry.seq != nextSeq { fail(.hashChain, entry.seq, "sequence number \(entry.seq) where \(nextSeq) was expected") }
         if entry.prev != lastHash { fail(.hashChain, entry.seq, "prev is \(entry.prev), the previous entry hashes to \(lastHash)") }

@@ -1,0 +1,97 @@
+import ElectionRecord
+import ElectionVerifier
+import Foundation
+import Ristretto
+import TestVectors
+import Testing
+import TransparencyLog
+
+/// The golden record (Tests/VerifierTests/Golden, made once by the demo and never regenerated)
+/// and the protocol's known answers, as the verifier reads them.
+@Suite("Golden record and known answers (verifier)")
+struct GoldenRecordTests {
+    struct Expected: Decodable {
+        var phase: String
+        var entries: Int
+        var ballots: Int
+        var countedBallots: Int
+        var supersededBallots: Int
+        var spoiledBallots: Int
+        var result: ResultSummary
+    }
+
+    static func golden() throws -> (RecordDirectory, Expected) {
+        let dir = try #require(Bundle.module.url(forResource: "Golden", withExtension: nil))
+        let expected = try JSONDecoder().decode(Expected.self, from: Data(contentsOf: dir.appendingPathComponent("expected.json")))
+        return (RecordDirectory(dir), expected)
+    }
+
+    @Test("The golden record verifies, with its expected figures and result")
+    func verifies() throws {
+        let (dir, expected) = try Self.golden()
+        let report = RecordVerifier.verify(directory: dir, workers: 2)
+        #expect(report.ok, "\(report.failures.prefix(5))")
+        #expect(report.phase == expected.phase)
+        let s = report.statistics
+        let figures: [Int] = [s.entries, s.ballots, s.countedBallots, s.supersededBallots, s.spoiledBallots]
+        let expectedFigures: [Int] = [
+            expected.entries, expected.ballots, expected.countedBallots, expected.supersededBallots, expected.spoiledBallots,
+        ]
+        #expect(figures == expectedFigures)
+        #expect(report.result == expected.result)
+        // Every check that applies ran: only the complaint check (no complaint) has nothing to look at.
+        #expect(report.checks.filter { $0.status == .notYetApplicable }.map(\.check) == ["3.4"])
+        #expect(expected.spoiledBallots > 0 && expected.supersededBallots > 0, "the record holds every kind of entry")
+    }
+
+    @Test("Its lines are read strictly, and one changed byte in any entry is found")
+    func strictAndSealed() throws {
+        let (dir, _) = try Self.golden()
+        let record = try LoadedRecord.load(dir)
+        #expect(record.problems.isEmpty && record.treeHeadProblems.isEmpty)
+        let log = try Data(contentsOf: dir.logURL)
+        for seq in stride(from: 1, to: record.entries.count, by: 7) {
+            // Flip one hex digit in the middle of the entry's data.
+            var lines = record.entries.map(\.line)
+            let line = lines[seq]
+            let middle = line.count / 2
+            guard let at = (middle..<line.count).first(where: { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(line[$0]) }) else {
+                continue
+            }
+            lines[seq][at] = line[at] == UInt8(ascii: "1") ? UInt8(ascii: "2") : UInt8(ascii: "1")
+            let changed = LoadedRecord.parse(manifestBytes: record.manifestBytes, log: Array(lines.map { $0 + [10] }.joined()))
+            let report = RecordVerifier.verify(changed, workers: 2)
+            #expect(!report.ok, "a changed byte in entry \(seq) went unnoticed")
+        }
+        #expect(log.count > 100_000)
+    }
+
+    @Test("The verifier's hashes reproduce the known answers")
+    func knownAnswers() throws {
+        let v = try TestVectors.protocolHashes()
+        for c in v.cases("entryHash") {
+            let line = Array(c.string("line").utf8)
+            let entry = try RecordCoding.decodeStrict(LogEntry.self, from: line)
+            #expect(RecordedEntry(entry: entry, line: line).hash.hex == c.expected["hash"])
+            #expect(Hex.encode(MerkleHash.leaf(line)) != c.expected["hash"], "the Merkle leaf is not the entry hash")
+        }
+        for c in v.cases("manifestHash") {
+            let bytes = try Hex.decode(c.string("bytes"))
+            #expect(RecordVerifier(manifestBytes: bytes).report().failures.contains { $0.check == .manifestWellFormed })
+            #expect(ProtocolHashes.manifestHash(bytes).hex == c.expected["hash"])
+        }
+        for c in v.cases("tallyHash") {
+            let tally = try RecordCoding.decodeStrict(EncryptedTally.self, from: Array(c.string("tally").utf8))
+            #expect(ProtocolHashes.tallyHash(contextHash: try Digest(hex: c.string("contextHash")), tally).hex == c.expected["hash"])
+        }
+        for c in v.cases("treeHeadMessage") {
+            let message = SignedTreeHead.message(
+                size: c.int("size"), root: try Hex.decode(c.string("root")), timestamp: Int64(c.int("timestamp")))
+            #expect(Hex.encode(message) == c.expected["hash"])
+        }
+        for c in v.cases("ballotHash") {
+            let ballot = try RecordCoding.decodeStrict(EncryptedBallot.self, from: Array(c.string("ballot").utf8))
+            #expect(ballot.hash(contextHash: try Digest(hex: c.string("contextHash"))).hex == c.expected["hash"])
+        }
+    }
+}
