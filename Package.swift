@@ -48,7 +48,7 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
             ]),
         // What travels between board and clients: receipts, errors, responses.
-        .target(name: "BoardAPI", dependencies: ["ElectionRecord", "TransparencyLog", "Ristretto"]),
+        .target(name: "BoardAPI", dependencies: ["ElectionRecord", "ElectionRules", "TransparencyLog", "Ristretto"]),
         // The board's logic on any store, independent of HTTP: checks, appends, receipts, proofs.
         .target(
             name: "BoardService",

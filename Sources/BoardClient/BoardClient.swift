@@ -31,7 +31,7 @@ public enum BoardClientError: Error, Sendable, CustomStringConvertible {
     public var isTransient: Bool {
         switch self {
         case .unreachable: true
-        case .refused(let e): e.code == "storageUnavailable" || e.status == 429 || e.status == 503
+        case .refused(let e): e.knownCode == .storageUnavailable || e.knownCode == .rateLimited || e.status == 429 || e.status == 503
         default: false
         }
     }

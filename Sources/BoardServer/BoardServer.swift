@@ -20,6 +20,10 @@ public struct BoardServerConfiguration: Sendable {
     public var bodyLimit = 1 << 20
     public var host = "127.0.0.1"
     public var port = 8080
+    /// A connection that sends nothing (no request, or no next part of one) for this long is closed.
+    public var idleTimeout: Duration = .seconds(30)
+    /// A request body must arrive whole within this time (408 requestTimeout otherwise).
+    public var bodyTimeout: Duration = .seconds(30)
     /// Per-client rate limit: burst size and sustained requests per second (nil: none).
     public var rateLimit: (burst: Int, perSecond: Double)? = (burst: 2_000, perSecond: 1_000)
 
@@ -46,18 +50,54 @@ public struct BoardServerConfiguration: Sendable {
     }
 }
 
-/// A BoardError as an HTTP response: {"code", "message", "checks"} with its status.
-struct BoardHTTPError: HTTPResponseError {
-    let error: BoardError
-    var status: HTTPResponse.Status { .init(code: error.status) }
-
-    func response(from request: Request, context: some RequestContext) throws -> Response {
-        jsonResponse(error, status: status)
+extension BoardErrorCode {
+    /// The HTTP status of each code: the one place codes meet statuses.
+    var httpStatus: HTTPResponse.Status {
+        switch self {
+        case .malformed: .badRequest
+        case .unsupportedMediaType: .unsupportedMediaType
+        case .bodyTooLarge: .contentTooLarge
+        case .requestTimeout: .requestTimeout
+        case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
+        case .notFound, .unknownElection: .notFound
+        case .methodNotAllowed: .methodNotAllowed
+        case .rateLimited: .tooManyRequests
+        case .storageUnavailable: .serviceUnavailable
+        case .serverFailed: .internalServerError
+        case .electionExists, .electionClosed, .outsideWindow, .notOpenYet, .spoiledBallot, .duplicateBallot, .wrongPhase, .windowOpen,
+            .ceremonyFailed, .conflictingEntry:
+            .conflict
+        case .wrongElection, .invalidBallotStyle, .invalidChannelOrDevice, .invalidCredential, .invalidSignature, .invalidProof,
+            .invalidReveal, .invalidEntry:
+            .unprocessableContent
+        }
     }
 }
 
-func fail(_ code: String, _ status: Int, _ message: String) -> BoardHTTPError {
-    BoardHTTPError(error: BoardError(code: code, status: status, message: message))
+/// A BoardError as an HTTP response: {"code", "status", "message", "checks"} with the code's status.
+struct BoardHTTPError: HTTPResponseError {
+    let error: BoardError
+    let status: HTTPResponse.Status
+    var headers: HTTPFields = [:]
+
+    init(error: BoardError, headers: HTTPFields = [:]) {
+        status = error.knownCode?.httpStatus ?? .internalServerError
+        var e = error
+        e.status = status.code
+        self.error = e
+        self.headers = headers
+    }
+
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var r = jsonResponse(error, status: status)
+        r.headers.append(contentsOf: headers)
+        return r
+    }
+}
+
+func fail(_ code: BoardErrorCode, _ message: String, headers: HTTPFields = [:]) -> BoardHTTPError {
+    BoardHTTPError(error: BoardError(code, message), headers: headers)
 }
 
 func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -> Response {
@@ -65,21 +105,44 @@ func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -
     return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
 }
 
-/// The request body's bytes: JSON content type and at most `limit` bytes, or a typed refusal.
-func jsonBody(_ request: Request, limit: Int) async throws -> [UInt8] {
-    guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
-        throw fail("unsupportedMediaType", 415, "send JSON with Content-Type: application/json")
+/// The request body's bytes: exactly JSON (`application/json`, optionally `; charset=utf-8`), at
+/// most `limit` bytes, all of it within `deadline`; or a typed refusal.
+func jsonBody(_ request: Request, limit: Int, deadline: Duration = .seconds(30)) async throws -> [UInt8] {
+    guard let type = request.headers[.contentType], isJSON(type) else {
+        throw fail(.unsupportedMediaType, "send JSON with Content-Type: application/json")
     }
-    do {
-        var buffer = try await request.body.collect(upTo: limit)
-        return buffer.readBytes(length: buffer.readableBytes) ?? []
-    } catch {
-        throw fail("bodyTooLarge", 413, "the body exceeds \(limit) bytes")
+    let body = request.body
+    return try await withThrowingTaskGroup(of: [UInt8]?.self) { group in
+        group.addTask {
+            do {
+                var buffer = try await body.collect(upTo: limit)
+                return buffer.readBytes(length: buffer.readableBytes) ?? []
+            } catch {
+                throw fail(.bodyTooLarge, "the body exceeds \(limit) bytes")
+            }
+        }
+        group.addTask {
+            try await Task.sleep(for: deadline)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let bytes = first else {
+            throw fail(.requestTimeout, "the body did not arrive within \(deadline)", headers: [.connection: "close"])
+        }
+        return bytes
     }
 }
 
+/// Whether a Content-Type names JSON exactly: the media type `application/json` (any case) with
+/// no parameter but `charset=utf-8`.
+func isJSON(_ contentType: String) -> Bool {
+    let parts = contentType.split(separator: ";").map { $0.trimmingCharacters(in: .whitespaces).lowercased() }
+    guard parts.first == "application/json" else { return false }
+    return parts.dropFirst().allSatisfy { $0.replacingOccurrences(of: "\"", with: "") == "charset=utf-8" }
+}
+
 func decode<T: Codable>(_ type: T.Type, _ bytes: [UInt8], what: String) throws -> T {
-    do { return try RecordCoding.decodeStrict(T.self, from: bytes) } catch { throw fail("malformed", 400, "\(what): \(error)") }
+    do { return try RecordCoding.decodeStrict(T.self, from: bytes) } catch { throw fail(.malformed, "\(what): \(error)") }
 }
 
 /// Runs a service call, turning its errors into HTTP errors.
@@ -87,12 +150,22 @@ func call<T: Sendable>(_ body: () async throws(BoardError) -> T) async throws ->
     do { return try await body() } catch { throw BoardHTTPError(error: error) }
 }
 
-/// Checks a bearer token in constant time against any of the accepted ones.
-func authorize(_ request: Request, accept: [String], what: String) throws {
-    let given = request.headers[.authorization].flatMap { $0.hasPrefix("Bearer ") ? String($0.dropFirst(7)) : nil } ?? ""
-    guard accept.contains(where: { Sodium.constantTimeEqual(Array($0.utf8), Array(given.utf8)) }) else {
-        throw fail("unauthorized", 401, "\(what) needs a valid bearer token")
-    }
+/// The bearer token of a request: `Authorization: Bearer TOKEN`, the scheme in any case.
+func bearerToken(_ request: Request) -> String {
+    guard let value = request.headers[.authorization] else { return "" }
+    let parts = value.trimmingCharacters(in: .whitespaces).split(separator: " ", maxSplits: 1)
+    guard parts.count == 2, parts[0].lowercased() == "bearer" else { return "" }
+    return parts[1].trimmingCharacters(in: .whitespaces)
+}
+
+/// Which of `accept` the request's bearer token is (compared in constant time), or 401.
+@discardableResult
+func authorize(_ request: Request, accept: [String], what: String) throws -> Int {
+    let given = Array(bearerToken(request).utf8)
+    var match: Int?
+    for (i, token) in accept.enumerated() where Sodium.constantTimeEqual(Array(token.utf8), given) { match = match ?? i }
+    guard let match else { throw fail(.unauthorized, "\(what) needs a valid bearer token") }
+    return match
 }
 
 /// The board's HTTP API (docs/openapi.yaml, also served at /openapi.yaml).
@@ -100,11 +173,16 @@ public func buildRouter(
     service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
 ) -> Router<BoardRequestContext> {
     let router = Router(context: BoardRequestContext.self)
+    let table = RouteTable()
+    router.add(middleware: RouteErrorsMiddleware(table: table))
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     if let limit = config.rateLimit {
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(burst: limit.burst, perSecond: limit.perSecond)))
     }
     let limit = config.bodyLimit
+    @Sendable func jsonBody(_ request: Request, limit: Int) async throws -> [UInt8] {
+        try await BoardServer.jsonBody(request, limit: limit, deadline: config.bodyTimeout)
+    }
     router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
     router.get("/metrics") { _, _ in
         Response(
@@ -131,15 +209,22 @@ public func buildRouter(
     }
     router.post("/elections/:id/entries") { request, context in
         let id = try context.parameters.require("id")
+        // Who is asking, before the body is read: the administrator, or trustee i for its own entries.
+        let indices = try await call { () async throws(BoardError) in try await service.trusteeIndices(id) }
+        let role = try authorize(
+            request, accept: [config.adminToken(id)] + indices.map { config.trusteeToken(id, index: $0) }, what: "publishing an entry")
         let payload = try decode(EntryPayload.self, try await jsonBody(request, limit: limit), what: "entry")
-        var accepted = [config.adminToken(id)]
-        switch payload {
-        case .trusteeCommitment(let c): accepted.append(config.trusteeToken(id, index: c.trustee))
-        case .complaint(let c): accepted.append(config.trusteeToken(id, index: c.accuser))
-        case .decryptionShares(let d): accepted.append(config.trusteeToken(id, index: d.trustee))
-        default: break
+        if role > 0 {
+            let trustee = indices[role - 1]
+            let own: Bool =
+                switch payload {
+                case .trusteeCommitment(let c): c.trustee == trustee
+                case .complaint(let c): c.accuser == trustee
+                case .decryptionShares(let d): d.trustee == trustee
+                default: false
+                }
+            guard own else { throw fail(.forbidden, "trustee \(trustee)'s token publishes only its own commitment, complaint and shares") }
         }
-        try authorize(request, accept: accepted, what: "publishing a \(payload.kind) entry")
         let index = try await call { () async throws(BoardError) in try await service.publish(id, payload) }
         context.logger.info("entry published", metadata: ["election": "\(id)", "kind": "\(payload.kind)", "index": "\(index)"])
         return jsonResponse(IndexResponse(index: index), status: .created)
@@ -195,7 +280,7 @@ public func buildRouter(
         let id = try context.parameters.require("id")
         guard let from = request.uri.queryParameters.get("from", as: Int.self), let to = request.uri.queryParameters.get("to", as: Int.self)
         else {
-            throw fail("malformed", 400, "give ?from=SIZE&to=SIZE")
+            throw fail(.malformed, "give ?from=SIZE&to=SIZE")
         }
         let proof = try await call { () async throws(BoardError) in try await service.consistencyProof(id, from: from, to: to) }
         return jsonResponse(ProofResponse(proof: proof))
@@ -205,11 +290,46 @@ public func buildRouter(
         guard let start = request.uri.queryParameters.get("start", as: Int.self),
             let end = request.uri.queryParameters.get("end", as: Int.self),
             start <= end
-        else { throw fail("malformed", 400, "give ?start=INDEX&end=INDEX with start <= end") }
+        else { throw fail(.malformed, "give ?start=INDEX&end=INDEX with start <= end") }
         let lines = try await call { () async throws(BoardError) in try await service.entries(id, range: start..<end) }
         return jsonResponse(EntriesResponse(start: start, entries: lines))
     }
+    table.set(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
+}
+
+/// The routes of the router, for telling an unknown path (404) from a known path asked with
+/// another method (405). Set once, before the server starts.
+final class RouteTable: @unchecked Sendable {
+    private var routes: [(segments: [Substring], method: String)] = []
+
+    func set(_ list: [(path: String, method: String)]) {
+        routes = list.map { ($0.path.split(separator: "/"), $0.method) }
+    }
+
+    /// The methods of the routes whose pattern matches `path` (a capture, ":name" or "{name}", matches any one segment).
+    func methods(for path: String) -> [String] {
+        let parts = path.split(separator: "/")
+        return routes.filter { r in
+            r.segments.count == parts.count && zip(r.segments, parts).allSatisfy { $0.hasPrefix(":") || $0.hasPrefix("{") || $0 == $1 }
+        }.map(\.method).sorted()
+    }
+}
+
+/// Unknown routes and methods answered as every other error: JSON with a code (404 notFound,
+/// 405 methodNotAllowed with the Allow header).
+struct RouteErrorsMiddleware<Context: RequestContext>: RouterMiddleware {
+    let table: RouteTable
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do { return try await next(request, context) } catch let e as HTTPError where e.status == .notFound {
+            let methods = table.methods(for: request.uri.path)
+            if methods.isEmpty { throw fail(.notFound, "no route \(request.uri.path) on this board (see /openapi.yaml)") }
+            throw fail(
+                .methodNotAllowed, "\(request.method) is not allowed on \(request.uri.path): use \(methods.joined(separator: " or "))",
+                headers: [.allow: methods.joined(separator: ", ")])
+        }
+    }
 }
 
 /// The application: the router on the configured address and port.
@@ -220,6 +340,7 @@ public func buildApplication(
 ) -> some ApplicationProtocol {
     Application(
         router: buildRouter(service: service, configuration: config, metrics: metrics),
+        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1))))),
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "plebiscite-board"),
         onServerRunning: onServerRunning, logger: logger)
 }
@@ -255,7 +376,7 @@ public final class RunningBoard: Sendable {
         var iterator = ports.makeAsyncIterator()
         guard let port = await iterator.next(), port > 0 else {
             task.cancel()
-            throw BoardHTTPError(error: BoardError(code: "serverFailed", status: 500, message: "the board server did not start"))
+            throw fail(.serverFailed, "the board server did not start")
         }
         return RunningBoard(port: port, host: configuration.host, task: task)
     }

@@ -54,7 +54,7 @@ struct RateLimitMiddleware: RouterMiddleware {
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
         let key = context.remoteAddress?.ipAddress ?? "local"
         guard limiter.allow(key) else {
-            throw fail("rateLimited", 429, "too many requests from \(key); slow down")
+            throw fail(.rateLimited, "too many requests from \(key); slow down")
         }
         return try await next(request, context)
     }

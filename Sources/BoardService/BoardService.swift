@@ -69,7 +69,7 @@ public actor BoardService {
         do {
             try await store.createElection(id: manifest.electionId, manifest: manifestBytes)
         } catch .electionExists(let id) {
-            throw BoardError(code: "electionExists", status: 409, message: "election \(id) already exists")
+            throw BoardError(.electionExists, "election \(id) already exists")
         } catch { throw .storage("\(error)") }
         let ref = ManifestReference(electionId: manifest.electionId, manifestHash: ProtocolHashes.manifestHash(manifestBytes))
         _ = try await commitEntry(manifest.electionId, .manifest(ref), Precheck())
@@ -203,6 +203,12 @@ public actor BoardService {
     }
 
     // MARK: - Ballots
+
+    /// The trustees' indices (1...n), for telling whose token a request carries.
+    public func trusteeIndices(_ id: String) async throws(BoardError) -> [Int] {
+        if let cache = elections[id] { return cache.manifest.trustees.map(\.index).sorted() }
+        return try await synced(id).manifest.trustees.map(\.index).sorted()
+    }
 
     /// The public values a client needs to encrypt and the board needs to check, once set up.
     public func context(_ id: String) async throws(BoardError) -> (ElectionContext, CredentialRegistry) {
@@ -347,7 +353,7 @@ public actor BoardService {
         let pre = try await prechecked(id, .spoiledBallot(spoiled))
         do {
             return try await commitEntry(id, .spoiledBallot(spoiled), pre)
-        } catch let e where e.code == BoardError.storage("").code {
+        } catch let e where e.knownCode == .storageUnavailable {
             let hash = pre.ballotHash ?? .zero
             guard let seq = try await storedSequence(id, hash) else { throw e }
             if try await syncedLedger(id).spoiled[hash] == seq { return seq }

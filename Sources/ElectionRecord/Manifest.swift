@@ -136,11 +136,21 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The region that holds a precinct.
     public func region(ofPrecinct id: String) -> Region? { regions.first { $0.precincts.contains { $0.id == id } } }
 
+    /// The election id grammar `[a-z0-9][a-z0-9-]{0,63}`: safe in a URL path, a file name and a log.
+    public static func isValidElectionId(_ id: String) -> Bool {
+        let bytes = Array(id.utf8)
+        func allowed(_ b: UInt8) -> Bool { (0x61...0x7A).contains(b) || (0x30...0x39).contains(b) }
+        guard let first = bytes.first, allowed(first), bytes.count <= 64 else { return false }
+        return bytes.dropFirst().allSatisfy { allowed($0) || $0 == UInt8(ascii: "-") }
+    }
+
     /// Structural problems, each a sentence; empty when the manifest is well-formed.
     public func problems() -> [String] {
         var out = [String]()
         if version != 1 { out.append("unsupported manifest version \(version)") }
-        if electionId.isEmpty { out.append("electionId is empty") }
+        if !Manifest.isValidElectionId(electionId) {
+            out.append("electionId \"\(electionId.prefix(80))\" is not 1 to 64 of a-z, 0-9 and '-', starting with a letter or digit")
+        }
         if questions.isEmpty { out.append("no questions") }
         func duplicates(_ ids: [String]) -> [String] {
             Dictionary(grouping: ids, by: { $0 }).filter { $0.value.count > 1 }.keys.sorted()

@@ -74,10 +74,10 @@ struct BoardReferendumTests {
         let admin = ["--token", tokens.adminToken]
         func trustee(_ i: Int) -> [String] { ["--token", tokens.trusteeTokens[String(i)] ?? ""] }
 
-        // Ceremony: each trustee posts its commitment with its own token; another's token is refused.
+        // Ceremony: each trustee posts its commitment with its own token; another trustee's token is forbidden.
         #expect(
             await refusal(["trustee", "commit", "--key", "\(dir)/t1/t1.key.json", "--out", "\(dir)/t1/c.json"] + rec + p + trustee(2))?
-                .contains("unauthorized") == true)
+                .contains("forbidden") == true)
         for (i, t) in ["t1", "t2", "t3"].enumerated() {
             try await run(
                 ["trustee", "commit", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/c.json"] + rec + p + trustee(i + 1))

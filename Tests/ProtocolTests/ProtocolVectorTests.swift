@@ -58,7 +58,8 @@ struct ProtocolVectorTests {
         case "chaumPedersenChallenge":
             let challenge = ChaumPedersenProof.challenge(
                 context: try Hex.decode(c.string("context")), g: try element(c.string("g")), x: try element(c.string("x")),
-                h: try element(c.string("h")), y: try element(c.string("y")), a1: try element(c.string("a1")), a2: try element(c.string("a2")))
+                h: try element(c.string("h")), y: try element(c.string("y")), a1: try element(c.string("a1")),
+                a2: try element(c.string("a2")))
             #expect(challenge.hex == expected)
         case "rangeChallenge":
             let challenge = RangeProof.challenge(
@@ -146,7 +147,8 @@ struct ProtocolVectorTests {
                 contextHash: try digest(c.string("contextHash")), try decode(DecryptionShares.self, c.string("shares")))
             #expect(Hex.encode(message) == expected)
         case "treeHeadMessage":
-            let message = SignedTreeHead.message(size: c.int("size"), root: try Hex.decode(c.string("root")), timestamp: Int64(c.int("timestamp")))
+            let message = SignedTreeHead.message(
+                size: c.int("size"), root: try Hex.decode(c.string("root")), timestamp: Int64(c.int("timestamp")))
             #expect(Hex.encode(message) == expected)
         default:
             Issue.record("no producer check for \(c.function)")

@@ -1,0 +1,185 @@
+import BoardAPI
+import BoardService
+import BoardStorage
+import ElectionRecord
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Ristretto
+import Testing
+
+@testable import BoardServer
+@testable import ElectionProtocol
+
+/// What a hostile or careless client meets: every answer is a JSON error with a documented code,
+/// tokens are checked before bodies are read, and slow connections are closed.
+@Suite("Board hardening")
+struct BoardHardeningTests {
+    static func manifest(id: String, boardKey: Ed25519.SigningKey, trustees: [Trustee]) throws -> [UInt8] {
+        let now = Date()
+        let m = Manifest(
+            electionId: id, title: "Hardening",
+            questions: [Question(id: "ref", text: "?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)],
+            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p", name: "P", questions: ["ref"])])], channels: [.remote],
+            window: VotingWindow(opens: now.addingTimeInterval(-3600), closes: now.addingTimeInterval(3600)),
+            trustees: trustees.enumerated().map {
+                TrusteeDescriptor(id: $1.id, index: $0 + 1, signingKey: $1.signingKey.publicKey, exchangeKey: $1.exchangeKey.publicKey)
+            },
+            threshold: 1, credentialAuthority: Ed25519.SigningKey().publicKey, devices: [], boardKey: boardKey.publicKey)
+        return try RecordCoding.encode(m, pretty: true)
+    }
+
+    static func code(_ r: TestResponse) -> String? { try? RecordCoding.decode(BoardError.self, from: Array(buffer: r.body)).code }
+
+    @Test("Unknown routes and methods, content types, bearer schemes, election ids, tokens before bodies")
+    func requests() async throws {
+        let boardKey = Ed25519.SigningKey()
+        let (service, cleanup) = try BoardRouterTests.freshService("hardening", key: boardKey)
+        defer { cleanup() }
+        let config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        let app = buildApplication(service: service, configuration: config)
+        let trustees = [Trustee(id: "t1"), Trustee(id: "t2")]
+        let bytes = try Self.manifest(id: "hardening", boardKey: boardKey, trustees: trustees)
+
+        try await app.test(.router) { client in
+            func expect(
+                _ uri: String, _ method: HTTPRequest.Method, _ headers: HTTPFields = [:], _ body: [UInt8] = [],
+                _ status: HTTPResponse.Status,
+                _ code: String?, _ what: String
+            ) async throws {
+                try await client.execute(uri: uri, method: method, headers: headers, body: ByteBuffer(bytes: body)) { r in
+                    #expect(r.status == status, "\(what): \(r.status)")
+                    if let code { #expect(Self.code(r) == code, "\(what): \(String(buffer: r.body))") }
+                }
+            }
+            // Every code is documented in the OpenAPI file.
+            try await client.execute(uri: "/openapi.yaml", method: .get) { r in
+                let text = String(buffer: r.body)
+                for code in BoardErrorCode.allCases { #expect(text.contains(code.rawValue), "\(code) is not in openapi.yaml") }
+            }
+            // The bearer scheme in any case; a media type with a charset parameter.
+            try await expect(
+                "/elections", .post, [.contentType: "application/json; charset=utf-8", .authorization: "bearer op"], bytes, .created, nil,
+                "lowercase bearer")
+            try await expect("/nowhere", .get, [:], [], .notFound, "notFound", "an unknown route")
+            try await expect("/elections/hardening/manifest/extra", .get, [:], [], .notFound, "notFound", "a longer path")
+            try await client.execute(uri: "/elections/hardening/ballots", method: .get) { r in
+                #expect(r.status == .methodNotAllowed)
+                #expect(Self.code(r) == "methodNotAllowed")
+                #expect(r.headers[.allow] == "POST")
+            }
+            try await expect("/health", .delete, [:], [], .methodNotAllowed, "methodNotAllowed", "DELETE /health")
+            // Content types: only JSON, exactly.
+            for type in ["application/jsonx", "application/json-patch+json", "text/json", "application/json; charset=latin1", "text/plain"]
+            {
+                try await expect(
+                    "/elections/hardening/ballots", .post, [.contentType: type], Array("{}".utf8), .unsupportedMediaType,
+                    "unsupportedMediaType", type)
+            }
+            try await expect(
+                "/elections/hardening/ballots", .post, [.contentType: "Application/JSON"], Array("{}".utf8), .badRequest, "malformed",
+                "the media type in any case")
+            // Election ids: the grammar, for a manifest and in a path.
+            for bad in ["Hardening", "a/b", "a b", "a\u{0}b", "-lead", String(repeating: "x", count: 65), "", "élection"] {
+                let other = try Self.manifest(id: bad, boardKey: boardKey, trustees: trustees)
+                try await expect(
+                    "/elections", .post, [.contentType: "application/json", .authorization: "Bearer op"], other, .unprocessableContent,
+                    "invalidEntry", "election id \(bad.debugDescription)")
+            }
+            try await expect("/elections/NOPE%2F1/manifest", .get, [:], [], .notFound, "unknownElection", "an id outside the grammar")
+            // Tokens before bodies: without a token, a body too large or malformed is not even read.
+            let huge = [UInt8](repeating: UInt8(ascii: "x"), count: 2 << 20)
+            try await expect(
+                "/elections/hardening/entries", .post, [.contentType: "application/json"], huge, .unauthorized, "unauthorized",
+                "no token, a huge body")
+            try await expect(
+                "/elections/hardening/entries", .post, [.contentType: "application/json", .authorization: "Bearer nope"], Array("{".utf8),
+                .unauthorized, "unauthorized", "a wrong token, a broken body")
+            try await expect("/elections/hardening/close", .post, [.authorization: "Basic op"], [], .unauthorized, "unauthorized", "Basic")
+            // A trustee's token publishes only that trustee's entries.
+            let manifestHash = ProtocolHashes.manifestHash(bytes)
+            let commitment = try trustees[0].commit(
+                manifest: try RecordCoding.decode(Manifest.self, from: bytes), manifestHash: manifestHash)
+            let entry = try RecordCoding.encode(EntryPayload.trusteeCommitment(commitment))
+            try await expect(
+                "/elections/hardening/entries", .post,
+                [.contentType: "application/json", .authorization: "Bearer \(config.trusteeToken("hardening", index: 2))"], entry,
+                .forbidden,
+                "forbidden", "trustee 2 posting trustee 1's commitment")
+            try await expect(
+                "/elections/hardening/entries", .post,
+                [.contentType: "application/json", .authorization: "Bearer \(config.trusteeToken("hardening", index: 1))"], entry, .created,
+                nil, "trustee 1 posting its own")
+        }
+    }
+
+    /// A raw TCP connection to the live server.
+    final class RawConnection {
+        let fd: Int32
+
+        init(port: Int) throws {
+            fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+            var address = sockaddr_in()
+            address.sin_family = sa_family_t(AF_INET)
+            address.sin_port = in_port_t(UInt16(port).bigEndian)
+            address.sin_addr.s_addr = inet_addr("127.0.0.1")
+            let connected = withUnsafePointer(to: &address) {
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+            }
+            guard connected == 0 else { throw POSIXError(.ECONNREFUSED) }
+            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+        }
+
+        deinit { close(fd) }
+
+        func send(_ text: String) { _ = text.withCString { Glibc.send(fd, $0, strlen($0), Int32(MSG_NOSIGNAL)) } }
+
+        /// Everything the server sends until it closes the connection, and how long that took;
+        /// nil if it stays open past the receive timeout (10 s).
+        func readUntilClosed() -> (String, TimeInterval)? {
+            let start = Date()
+            var received = [UInt8]()
+            var buffer = [UInt8](repeating: 0, count: 4096)
+            while true {
+                let n = recv(fd, &buffer, buffer.count, 0)
+                if n == 0 { return (String(decoding: received, as: UTF8.self), Date().timeIntervalSince(start)) }
+                if n < 0 { return errno == EAGAIN || errno == EWOULDBLOCK ? nil : (String(decoding: received, as: UTF8.self), 0) }
+                received += buffer[0..<n]
+            }
+        }
+    }
+
+    @Test("Live: a connection that sends nothing, half a header or half a body is closed after a bounded time")
+    func slowClients() async throws {
+        let (service, cleanup) = try BoardRouterTests.freshService("slow")
+        defer { cleanup() }
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.idleTimeout = .seconds(1)
+        config.bodyTimeout = .seconds(1)
+        config.rateLimit = nil
+        let board = try await RunningBoard.start(service: service, configuration: config)
+        defer { Task { await board.stop() } }
+
+        let silent = try RawConnection(port: board.port)
+        let halfHeader = try RawConnection(port: board.port)
+        halfHeader.send("POST /elections/x/ballots HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Ty")
+        let halfBody = try RawConnection(port: board.port)
+        halfBody.send(
+            "POST /elections/x/ballots HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":"
+        )
+        for (name, connection) in [("silent", silent), ("half a header", halfHeader), ("half a body", halfBody)] {
+            let closed = connection.readUntilClosed()
+            #expect(closed != nil, "\(name): still open after 10 s")
+            if let (text, seconds) = closed {
+                #expect(seconds < 8, "\(name): closed after \(seconds) s")
+                if name == "half a body" { #expect(text.isEmpty || text.contains("408"), "\(name): \(text.prefix(200))") }
+            }
+        }
+        // A prompt client is still served.
+        let prompt = try RawConnection(port: board.port)
+        prompt.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
+        #expect(prompt.readUntilClosed()?.0.contains("200 OK") == true)
+    }
+}
