@@ -11,6 +11,8 @@ public struct CastReceipt: Codable, Sendable, Equatable {
     public var seq: Int
     public var entryHash: Digest
     public var receivedAt: Date
+    /// The log index of the same credential's ballot this one supersedes (a re-vote), if any.
+    public var supersedes: Int?
 }
 
 /// Where an entry stands after it was submitted: appended now, or found already in the log.
@@ -32,6 +34,8 @@ public final class FileBoard {
     private var placed: [(hash: Digest, at: Date)]
     /// Ballots in log order, for the recount a tally is checked against.
     private var ballots: [CountingRule.Cast] = []
+    /// Each credential's latest ballot, for telling a re-voter which ballot its new one supersedes.
+    private var latest: [Element: Int] = [:]
 
     /// Opens the record in `directory` to append to it: locks its log against other processes
     /// (until this board is released), then reads the state the rules decide on under that lock.
@@ -61,7 +65,10 @@ public final class FileBoard {
     private func record(_ e: RecordedEntry, ballotHash: Digest?) {
         ledger.fold(e, ballotHash: ballotHash)
         placed.append((e.hash, e.entry.at))
-        if case .ballot(let b) = e.entry.payload { ballots.append((e.entry.seq, b)) }
+        if case .ballot(let b) = e.entry.payload {
+            ballots.append((e.entry.seq, b))
+            latest[b.credential] = e.entry.seq
+        }
     }
 
     /// The tally of the counted ballots (each credential's last), once closed.
@@ -98,7 +105,10 @@ public final class FileBoard {
     /// Casts a ballot received at `time`; an identical ballot cast again gets its first receipt.
     public func cast(_ ballot: EncryptedBallot, at time: Date) throws(Refusal) -> CastReceipt {
         let pre = ledger.precheck(.ballot(ballot))
-        return receipt(try place(.ballot(ballot), pre, at: time), pre)
+        let before = latest[ballot.credential]
+        var r = receipt(try place(.ballot(ballot), pre, at: time), pre)
+        r.supersedes = before.flatMap { $0 < r.seq ? $0 : nil }
+        return r
     }
 
     /// Casts many ballots: their checks on `workers` threads, then each decided and appended in order.

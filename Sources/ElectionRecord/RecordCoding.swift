@@ -84,7 +84,7 @@ public enum RecordError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
-        case .malformed(let m): "malformed JSON: \(m)"
+        case .malformed(let m): m
         case .io(let m): m
         }
     }

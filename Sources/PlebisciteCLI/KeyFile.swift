@@ -21,13 +21,13 @@ struct KeyFile<Secret: Codable, Public: Codable>: Codable {
     static func load(_ path: String, kind: String) throws -> KeyFile {
         let data: Data
         do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-            throw ValidationError("cannot read key file \(path): \(error.localizedDescription)")
+            throw StepFailure("cannot read key file \(path): \(error.localizedDescription)")
         }
         let file: KeyFile
         do { file = try RecordCoding.decode(KeyFile.self, from: Array(data)) } catch {
-            throw ValidationError("\(path) is not a \(kind) key file: \(error)")
+            throw StepFailure("\(path) is not a \(kind) key file: \(error)")
         }
-        guard file.kind == kind else { throw ValidationError("\(path) holds a \(file.kind) key, not a \(kind) key") }
+        guard file.kind == kind else { throw StepFailure("\(path) holds a \(file.kind) key, not a \(kind) key") }
         return file
     }
 
@@ -37,9 +37,9 @@ struct KeyFile<Secret: Codable, Public: Codable>: Codable {
             defer { Sodium.zero(&plain) }
             return try RecordCoding.decode(Secret.self, from: plain)
         } catch PassphraseSeal.Failure.wrongPassphraseOrCorrupted {
-            throw ValidationError("wrong passphrase for \(path) (or the file was altered)")
+            throw StepFailure("wrong passphrase for \(path) (or the file was altered)")
         } catch {
-            throw ValidationError("cannot open \(path): \(error)")
+            throw StepFailure("cannot open \(path): \(error)")
         }
     }
 
@@ -58,12 +58,12 @@ struct PassphraseOptions: ParsableArguments {
 
     func passphrase(confirm: Bool = false) throws -> String {
         if let f = passphraseFile {
-            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw ValidationError("cannot read \(f)") }
+            guard let text = try? String(contentsOfFile: f, encoding: .utf8) else { throw StepFailure("cannot read \(f)") }
             let line = text.split(whereSeparator: \.isNewline).first.map(String.init) ?? ""
-            guard !line.isEmpty else { throw ValidationError("\(f) holds no passphrase") }
-            return line
+            guard !line.isEmpty else { throw StepFailure("\(f) holds no passphrase") }
+            return try checked(line, new: confirm)
         }
-        if let env = ProcessInfo.processInfo.environment["PLEBISCITE_PASSPHRASE"], !env.isEmpty { return env }
+        if let env = ProcessInfo.processInfo.environment["PLEBISCITE_PASSPHRASE"], !env.isEmpty { return try checked(env, new: confirm) }
         guard isatty(0) == 1, let p = getpass("Passphrase: ").map({ String(cString: $0) }), !p.isEmpty else {
             throw ValidationError("no passphrase: use --passphrase-file or set PLEBISCITE_PASSPHRASE")
         }
@@ -72,7 +72,19 @@ struct PassphraseOptions: ParsableArguments {
                 throw ValidationError("the passphrases differ")
             }
         }
-        return p
+        return try checked(p, new: confirm)
+    }
+
+    /// Shortest passphrase that protects a new key file.
+    static let minimumLength = 12
+
+    /// A passphrase for a new key file must have at least `minimumLength` characters.
+    func checked(_ passphrase: String, new: Bool) throws -> String {
+        guard !new || passphrase.count >= Self.minimumLength else {
+            throw StepFailure(
+                "a passphrase protecting a key has at least \(Self.minimumLength) characters; this one has \(passphrase.count)")
+        }
+        return passphrase
     }
 }
 
@@ -97,10 +109,12 @@ struct DevicePublic: Codable {
 
 /// Reads and writes JSON files for the step commands, with errors that name the file.
 enum Files {
-    static func read<T: Decodable>(_ type: T.Type, _ path: String, what: String) throws -> T {
-        guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(what) \(path)") }
-        do { return try RecordCoding.decode(T.self, from: Array(data)) } catch {
-            throw ValidationError("\(path) is not a valid \(what): \(error)")
+    /// Reads a JSON file strictly (PROTOCOL.md 5.1): an unknown field (a typo such as `device`
+    /// for `devices`), a duplicate key or a null is refused and named, not silently dropped.
+    static func read<T: Codable>(_ type: T.Type, _ path: String, what: String) throws -> T {
+        guard let data = FileManager.default.contents(atPath: path) else { throw StepFailure("cannot read \(what) \(path)") }
+        do { return try RecordCoding.decodeStrict(T.self, from: Array(data)) } catch {
+            throw StepFailure("\(path) is not a valid \(what): \(error)")
         }
     }
 

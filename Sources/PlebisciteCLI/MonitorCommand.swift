@@ -39,7 +39,7 @@ extension PlebisciteCommand {
             if FileManager.default.fileExists(atPath: path) {
                 let state = try Files.read(MonitorState.self, path, what: "monitor state")
                 guard state.election == loc.electionId else {
-                    throw ValidationError("\(path) watches election \(state.election), not \(loc.electionId)")
+                    throw StepFailure("\(path) watches election \(state.election), not \(loc.electionId)")
                 }
                 saved = state
             }
@@ -84,17 +84,17 @@ extension PlebisciteCommand {
         static func firstState(_ election: String, manifestBytes: [UInt8]) throws -> MonitorState {
             let manifest: Manifest
             do { manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes) } catch {
-                throw ValidationError("the board's manifest does not decode: \(error)")
+                throw StepFailure("the board's manifest does not decode: \(error)")
             }
             return MonitorState(election: election, manifestHash: ProtocolHashes.manifestHash(manifestBytes), boardKey: manifest.boardKey)
         }
 
         /// Heads in a file: a JSON array of heads, or a monitor state file.
         static func heads(in path: String) throws -> [SignedTreeHead] {
-            guard let data = FileManager.default.contents(atPath: path) else { throw ValidationError("cannot read \(path)") }
+            guard let data = FileManager.default.contents(atPath: path) else { throw StepFailure("cannot read \(path)") }
             if let list = try? RecordCoding.decode([SignedTreeHead].self, from: Array(data)) { return list }
             if let state = try? RecordCoding.decode(MonitorState.self, from: Array(data)) { return state.heads }
-            throw ValidationError("\(path) holds neither a JSON array of signed heads nor a monitor state file")
+            throw StepFailure("\(path) holds neither a JSON array of signed heads nor a monitor state file")
         }
 
         static func evidence(_ alarm: MonitorAlarm) -> String {

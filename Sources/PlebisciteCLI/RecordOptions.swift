@@ -34,12 +34,12 @@ struct RecordOptions: ParsableArguments {
     func state() async throws -> RecordState {
         if location != nil {
             let downloaded = try await withBoard { client, loc in try await client.record(loc.electionId) }
-            do { return try RecordState(downloaded.loaded) } catch { throw ValidationError("\(record): \(error)") }
+            do { return try RecordState(downloaded.loaded) } catch { throw StepFailure("\(record): \(error)") }
         }
         guard FileManager.default.fileExists(atPath: directory.logURL.path) else {
-            throw ValidationError("\(record) is not a record: no log.jsonl (create one with `plebiscite election create`)")
+            throw StepFailure("\(record) is not a record: no log.jsonl (create one with `plebiscite election create`)")
         }
-        do { return try RecordState(directory: directory) } catch { throw ValidationError("\(error)") }
+        do { return try RecordState(directory: directory) } catch { throw StepFailure("\(error)") }
     }
 
     /// Enough of the record to encrypt a ballot: on a board, the entries up to the key ceremony's
@@ -47,13 +47,13 @@ struct RecordOptions: ParsableArguments {
     func setupState() async throws -> RecordState {
         guard location != nil else { return try await state() }
         let prefix = try await withBoard { client, loc in try await client.setupRecord(loc.electionId) }
-        guard let prefix else { throw ValidationError("the key ceremony of \(record) is not finished: no ballots yet") }
-        do { return try RecordState(prefix.loaded) } catch { throw ValidationError("\(record): \(error)") }
+        guard let prefix else { throw StepFailure("the key ceremony of \(record) is not finished: no ballots yet") }
+        do { return try RecordState(prefix.loaded) } catch { throw StepFailure("\(record): \(error)") }
     }
 
     /// The record directory behind the acceptance rules, locked against other processes while it lives.
     func fileBoard(durable: Bool = true) throws -> FileBoard {
-        do { return try FileBoard(directory: directory, durable: durable) } catch { throw ValidationError("\(record): \(error)") }
+        do { return try FileBoard(directory: directory, durable: durable) } catch { throw StepFailure("\(record): \(error)") }
     }
 
     /// Adds entries to the record: through the acceptance rules to the directory, or published on
@@ -73,9 +73,11 @@ struct RecordOptions: ParsableArguments {
         return try payloads.map { p in
             do {
                 let placement = try board.submit(p, at: Files.instant(nil), workers: workers)
-                if !placement.appended { print("The \(p.kind) entry is already in the record at index \(placement.seq): nothing appended.") }
+                if !placement.appended {
+                    print("The \(p.kind) entry is already in the record at index \(placement.seq): nothing appended.")
+                }
                 return placement.seq
-            } catch let r as Refusal { throw ValidationError("\(step) refused: \(r)") }
+            } catch let r as Refusal { throw StepFailure("\(step) refused: \(r)") }
         }
     }
 

@@ -10,7 +10,7 @@ func writeIdentity<S: Codable>(
     kind: String, id: String, dir: String, publicIdentity: PublicIdentity, secret: S, passphrase: PassphraseOptions
 ) throws {
     let keyPath = "\(dir)/\(id).key.json", pubPath = "\(dir)/\(id).pub.json"
-    guard !FileManager.default.fileExists(atPath: keyPath) else { throw ValidationError("\(keyPath) exists: refusing to overwrite a key") }
+    guard !FileManager.default.fileExists(atPath: keyPath) else { throw StepFailure("\(keyPath) exists: refusing to overwrite a key") }
     let file = try KeyFile<S, PublicIdentity>.create(
         kind: kind, id: id, publicPart: publicIdentity, secret: secret, passphrase: try passphrase.passphrase(confirm: true))
     try file.write(to: keyPath)
@@ -57,21 +57,26 @@ extension PlebisciteCommand {
             @Option(help: "Voter roll CSV with header voter_id,precinct.") var roll: String
             @Option(help: "Where to write the secret credentials (CSV).") var credentialsOut = "credentials.csv"
             @Option(help: "Where to write the signed public lists (JSON, to publish).") var listsOut = "credential-lists.json"
+            @Flag(help: "Overwrite an existing credentials file (its credentials are lost unless they were sent out).") var force = false
             @OptionGroup var passphrase: PassphraseOptions
 
             func run() async throws {
+                guard force || !FileManager.default.fileExists(atPath: credentialsOut) else {
+                    throw StepFailure(
+                        "\(credentialsOut) exists: refusing to overwrite issued credentials (give --force, or another --credentials-out)")
+                }
                 let state = try await record.state()
                 let file = try KeyFile<SigningSecret, PublicIdentity>.load(key, kind: "authority")
                 let secret = try file.open(passphrase: try passphrase.passphrase(), path: key)
                 let signing = try Ed25519.SigningKey(seed: secret.seed.bytes)
                 guard signing.publicKey == state.manifest.credentialAuthority else {
-                    throw ValidationError("this authority key is not the manifest's credential authority")
+                    throw StepFailure("this authority key is not the manifest's credential authority")
                 }
                 guard let text = try? String(contentsOfFile: roll, encoding: .utf8) else {
-                    throw ValidationError("cannot read \(roll) as UTF-8 text")
+                    throw StepFailure("cannot read \(roll) as UTF-8 text")
                 }
                 let voterRoll: VoterRoll
-                do { voterRoll = try VoterRoll(csv: text, manifest: state.manifest) } catch { throw ValidationError("\(roll): \(error)") }
+                do { voterRoll = try VoterRoll(csv: text, manifest: state.manifest) } catch { throw StepFailure("\(roll): \(error)") }
                 let (lists, issued) = CredentialAuthority(signingKey: signing).issue(
                     roll: voterRoll, manifest: state.manifest, manifestHash: state.manifestHash)
                 var csv = "voter_id,precinct,credential\n"
@@ -94,20 +99,15 @@ extension PlebisciteCommand {
         struct Init: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create a device's signing key.")
             @Option(help: "Device id.") var id: String
-            @Option(help: "station or mobile.") var channel: Channel
+            @Option(help: "The device's channel (remote ballots come from voters' own clients, not devices).") var channel: DeviceChannel
             @Option(help: "Directory for the key files.") var out = "."
             @OptionGroup var passphrase: PassphraseOptions
-            func validate() throws {
-                try validateId(id)
-                if channel == .remote {
-                    throw ValidationError("remote ballots come from voters' own clients: devices are station or mobile")
-                }
-            }
+            func validate() throws { try validateId(id) }
             func run() throws {
                 let key = Ed25519.SigningKey()
                 try writeIdentity(
                     kind: "device", id: id, dir: out,
-                    publicIdentity: PublicIdentity(kind: "device", id: id, signingKey: key.publicKey, channel: channel),
+                    publicIdentity: PublicIdentity(kind: "device", id: id, signingKey: key.publicKey, channel: channel.channel),
                     secret: SigningSecret(seed: HexBytes(key.seed)), passphrase: passphrase)
             }
         }
@@ -151,24 +151,24 @@ extension PlebisciteCommand {
                 func identity(_ path: String, kind: String) throws -> PublicIdentity {
                     let full = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
                     let id = try Files.read(PublicIdentity.self, full, what: "public identity file")
-                    guard id.kind == kind else { throw ValidationError("\(path) is a \(id.kind) file, a \(kind) file was expected") }
+                    guard id.kind == kind else { throw StepFailure("\(path) is a \(id.kind) file, a \(kind) file was expected") }
                     return id
                 }
                 let trustees = try s.trustees.enumerated().map { i, p -> TrusteeDescriptor in
                     let t = try identity(p, kind: "trustee")
-                    guard let x = t.exchangeKey, x.bytes.count == 32 else { throw ValidationError("\(p) has no 32-byte exchange key") }
+                    guard let x = t.exchangeKey, x.bytes.count == 32 else { throw StepFailure("\(p) has no 32-byte exchange key") }
                     return TrusteeDescriptor(id: t.id, index: i + 1, signingKey: t.signingKey, exchangeKey: x.bytes)
                 }
                 let devices = try (s.devices ?? []).map { p -> DeviceDescriptor in
                     let d = try identity(p, kind: "device")
-                    guard let ch = d.channel else { throw ValidationError("\(p) names no channel") }
+                    guard let ch = d.channel else { throw StepFailure("\(p) names no channel") }
                     return DeviceDescriptor(id: d.id, channel: ch, signingKey: d.signingKey)
                 }
                 let board = Ed25519.SigningKey()
                 var boardPublic = board.publicKey
                 if let loc = record.location {
                     guard loc.electionId == s.electionId else {
-                        throw ValidationError("the URL names election \(loc.electionId), the spec \(s.electionId)")
+                        throw StepFailure("the URL names election \(loc.electionId), the spec \(s.electionId)")
                     }
                     boardPublic = try await record.withBoard { client, _ in try await client.info().boardKey }
                 }
@@ -179,7 +179,7 @@ extension PlebisciteCommand {
                     boardKey: boardPublic)
                 let problems = manifest.problems()
                 guard problems.isEmpty else {
-                    throw ValidationError("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))
+                    throw StepFailure("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))
                 }
                 if record.location != nil {
                     let token = try record.bearer("creating an election (the operator token `plebiscite serve` printed)")
@@ -198,7 +198,7 @@ extension PlebisciteCommand {
                     return
                 }
                 guard !FileManager.default.fileExists(atPath: boardKey) else {
-                    throw ValidationError("\(boardKey) exists: refusing to overwrite a key")
+                    throw StepFailure("\(boardKey) exists: refusing to overwrite a key")
                 }
                 let file = try KeyFile<SigningSecret, PublicIdentity>.create(
                     kind: "board", id: s.electionId,
@@ -206,7 +206,7 @@ extension PlebisciteCommand {
                     secret: SigningSecret(seed: HexBytes(board.seed)), passphrase: try passphrase.passphrase(confirm: true))
                 let bytes = try RecordCoding.encode(manifest, pretty: true)
                 do { _ = try FileBoard.create(at: record.directory, manifestBytes: bytes, at: try Files.instant(nil)) } catch {
-                    throw ValidationError("\(error)")
+                    throw StepFailure("\(error)")
                 }
                 try file.write(to: boardKey)
                 print(
@@ -241,3 +241,10 @@ extension PlebisciteCommand {
 }
 
 extension Channel: ExpressibleByArgument {}
+
+/// The channels a device can have: its --channel offers only these.
+enum DeviceChannel: String, ExpressibleByArgument, CaseIterable {
+    case station, mobile
+
+    var channel: Channel { self == .station ? .station : .mobile }
+}

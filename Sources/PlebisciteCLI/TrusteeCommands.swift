@@ -46,14 +46,29 @@ extension PlebisciteCommand {
             @Option(help: "The trustee key file.") var key: String
             @OptionGroup var record: RecordOptions
             @Option(help: "Where to write the commitment (to publish).") var out = "commitment.json"
+            @Flag(help: "Commit afresh although --out holds a commitment that is not in the record yet.") var force = false
             @OptionGroup var passphrase: PassphraseOptions
 
             func run() async throws {
                 let state = try await record.state()
-                let (_, _, trustee, _) = try TrusteeCommand.load(key, passphrase)
+                let (file, _, trustee, _) = try TrusteeCommand.load(key, passphrase)
+                let index = state.manifest.trustees.first { $0.signingKey == trustee.signingKey.publicKey }?.index
+                if let index, state.commitments.contains(where: { $0.trustee == index }) {
+                    throw StepFailure("trustee \(index) (\(file.id)) has already committed in the record: a second commitment is refused")
+                }
+                // A commitment written before but not published yet: a new polynomial would replace it, and
+                // the shares other trustees may already hold from it would no longer match.
+                if !force, FileManager.default.fileExists(atPath: out),
+                    let earlier = try? Files.read([EntryPayload].self, out, what: "commitment file"),
+                    earlier.contains(where: { if case .trusteeCommitment(let c) = $0 { c.trustee == index } else { false } })
+                {
+                    throw StepFailure(
+                        "\(out) holds trustee \(index ?? 0)'s commitment, not yet in the record: publish it (`plebiscite publish \(out)`), or give --force to replace it"
+                    )
+                }
                 let c: TrusteeCommitment
                 do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch {
-                    throw ValidationError("\(error)")
+                    throw StepFailure("\(error)")
                 }
                 try await record.handOver([.trusteeCommitment(c)], to: out, state: state, step: "the commitment of trustee \(c.trustee)")
             }
@@ -75,7 +90,7 @@ extension PlebisciteCommand {
                     outcome = try trustee.receiveShares(
                         manifest: state.manifest, manifestHash: state.manifestHash, commitments: state.commitments)
                 } catch {
-                    throw ValidationError("\(error)")
+                    throw StepFailure("\(error)")
                 }
                 switch outcome {
                 case .accepted(let share):
@@ -107,21 +122,21 @@ extension PlebisciteCommand {
                 let state = try await record.state()
                 let (_, secret, trustee, _) = try TrusteeCommand.load(key, passphrase)
                 guard let share = secret.secretShare, secret.manifestHash == state.manifestHash else {
-                    throw ValidationError("\(key) holds no secret share for this election: run `plebiscite trustee accept` first")
+                    throw StepFailure("\(key) holds no secret share for this election: run `plebiscite trustee accept` first")
                 }
                 guard let tally = state.tally else {
-                    throw ValidationError("no tally in the record yet: run `plebiscite tally` after the close")
+                    throw StepFailure("no tally in the record yet: run `plebiscite tally` after the close")
                 }
                 // The tally is public data: check it against the ballots before decrypting anything.
                 let recomputed = try Tallier.tally(state, workers: workers.count)
                 guard recomputed == tally else {
-                    throw ValidationError("the published tally does not match the counted ballots: refusing to decrypt it")
+                    throw StepFailure("the published tally does not match the counted ballots: refusing to decrypt it")
                 }
                 let shares: DecryptionShares
                 do {
                     shares = try trustee.decrypt(tally: tally, secretShare: share, context: try state.context(), workers: workers.count)
                 } catch {
-                    throw ValidationError("\(error)")
+                    throw StepFailure("\(error)")
                 }
                 try await record.handOver(
                     [.decryptionShares(shares)], to: out, state: state,

@@ -19,7 +19,12 @@ extension PlebisciteCommand {
         @OptionGroup var workers: WorkerOptions
 
         func run() async throws {
-            let loaded = try await loadRecord(record, exportTo: out)
+            let loaded: LoadedRecord
+            do { loaded = try await loadRecord(record, exportTo: out) } catch  where !(error is ValidationError) {
+                // Unreadable (no record there, a board that cannot be reached) is not invalid: exit 2, as the help says.
+                Terminal.error("Error: \(error)")
+                throw ExitCode(2)
+            }
             let report = RecordVerifier.verify(loaded, workers: workers.count)
             if json {
                 print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
@@ -67,14 +72,14 @@ func loadRecord(_ record: String, exportTo: String?) async throws -> LoadedRecor
     if let loc = ElectionLocation(url: record) {
         let downloaded = try await BoardClient(board: loc.board).record(loc.electionId)
         if let exportTo {
-            do { try downloaded.write(to: RecordDirectory(path: exportTo)) } catch { throw ValidationError("\(exportTo): \(error)") }
+            do { try downloaded.write(to: RecordDirectory(path: exportTo)) } catch { throw StepFailure("\(exportTo): \(error)") }
         }
         return downloaded.loaded
     }
     if exportTo != nil { throw ValidationError("--out goes with a board URL") }
     let dir = RecordDirectory(path: record)
     guard FileManager.default.fileExists(atPath: dir.logURL.path) else {
-        throw ValidationError("\(record) is not a record: no log.jsonl in it (or give a board URL http://HOST:PORT/elections/ID)")
+        throw StepFailure("\(record) is not a record: no log.jsonl in it (or give a board URL http://HOST:PORT/elections/ID)")
     }
-    do { return try LoadedRecord.load(dir) } catch { throw ValidationError("\(error)") }
+    do { return try LoadedRecord.load(dir) } catch { throw StepFailure("\(error)") }
 }

@@ -1,9 +1,19 @@
 import ArgumentParser
+import BoardAPI
 import BoardClient
 import ElectionProtocol
 import ElectionRecord
 import Foundation
 import Ristretto
+
+/// `--at` moves the board's clock of a record directory: only in a declared simulation, never on a board.
+func validateClock(at: String?, simulate: Bool, record: RecordOptions) throws {
+    guard at != nil else { return }
+    if record.location != nil { throw ValidationError("--at has no effect on a board: the board's clock decides") }
+    if !simulate {
+        throw ValidationError("--at sets the record's clock away from the real one: add --simulate if this is a simulation or a test")
+    }
+}
 
 extension PlebisciteCommand {
     /// `plebiscite vote`: encrypt locally, optionally challenge, cast, and print the receipt.
@@ -18,13 +28,20 @@ extension PlebisciteCommand {
         @OptionGroup var record: RecordOptions
         @Option(help: "Your credential string.") var credential: String
         @Option(help: "Your precinct.") var precinct: String
-        @Option(name: .customLong("answer"), help: "QUESTION=OPTION (repeat per question).") var answers: [String] = []
+        @Option(
+            name: .customLong("answer"),
+            help:
+                "QUESTION=OPTION[,OPTION...] (repeat per question); an option by its name or its number, counted from 0 in the manifest's order."
+        ) var answers: [String] = []
         @Option(help: "station, mobile or remote.") var channel: Channel = .remote
         @Option(help: "Device key file, for station and mobile ballots.") var deviceKey: String?
         @Flag(help: "Challenge one encryption first (it is published as spoiled, never counted).") var challenge = false
-        @Option(help: "Time of casting, ISO 8601 (default: now; a board uses its own clock).") var at: String?
-        @Option(help: "On a board: where to keep the receipt (JSON).") var receiptOut: String?
+        @Option(help: "With --simulate, on a record directory: the time of casting, ISO 8601 (default: now).") var at: String?
+        @Flag(help: "Allow --at to set the record's clock away from the real one (simulations and tests only).") var simulate = false
+        @Option(help: "Where to keep the receipt (JSON).") var receiptOut: String?
         @OptionGroup var passphrase: PassphraseOptions
+
+        func validate() throws { try validateClock(at: at, simulate: simulate, record: record) }
 
         func run() async throws {
             let state = try await record.setupState()
@@ -33,6 +50,16 @@ extension PlebisciteCommand {
             let cred: VoterCredential
             do { cred = try VoterCredential(text: credential, electionId: manifest.electionId) } catch {
                 throw ValidationError("credential: \(error)")
+            }
+            // A credential is only ever on one list: say which, or that it belongs to no list of this election.
+            let registry = state.registry
+            if !registry.precinctOf.isEmpty {
+                guard let home = registry.precinctOf[cred.publicKey] else {
+                    throw StepFailure(
+                        "this credential is on no credential list of election \(manifest.electionId): is it from another election, or mistyped?"
+                    )
+                }
+                guard home == precinct else { throw StepFailure("this credential votes in precinct \(home), not \(precinct)") }
             }
             var choices = [String: [Int]]()
             for a in answers {
@@ -60,7 +87,7 @@ extension PlebisciteCommand {
                 do {
                     return try encryptor.encrypt(precinct: precinct, channel: channel, credential: cred, device: device, choices: choices)
                 } catch {
-                    throw ValidationError("\(error)")
+                    throw StepFailure("\(error)")
                 }
             }
             func describe(_ spoiled: SpoiledBallot) -> String {
@@ -80,8 +107,15 @@ extension PlebisciteCommand {
                         print(describe(spoiled))
                     }
                     let (ballot, _) = try encrypt()
-                    let receipt = try await client.castChecked(
-                        loc.electionId, ballot, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                    let receipt: BoardReceipt
+                    do {
+                        receipt = try await client.castChecked(
+                            loc.electionId, ballot, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                    } catch BoardClientError.refused(let e) where e.knownCode == .invalidCredential {
+                        throw StepFailure(
+                            "invalidCredential: the board refused the credential, which is on no list of precinct \(precinct) of election \(manifest.electionId) (another precinct, another election, or mistyped?)"
+                        )
+                    }
                     if let path = receiptOut { try Files.write(receipt, to: path) }
                     print(
                         "Ballot accepted. Tracking code \(receipt.trackingCode); ballot hash \(receipt.ballotHash); log index \(receipt.index). Receipt checked: signed tree head of size \(receipt.treeHead.size) and inclusion proof."
@@ -94,15 +128,16 @@ extension PlebisciteCommand {
             if challenge {
                 let (b, secrets) = try encrypt()
                 let spoiled = SpoiledBallot(ballot: b, reveals: secrets.reveals)
-                do { _ = try box.spoil(spoiled, at: time) } catch { throw ValidationError("challenge refused: \(error)") }
+                do { _ = try box.spoil(spoiled, at: time) } catch { throw StepFailure("challenge refused: \(error)") }
                 print(describe(spoiled))
             }
             let (ballot, _) = try encrypt()
             let receipt: CastReceipt
-            do { receipt = try box.cast(ballot, at: time) } catch { throw ValidationError("ballot refused: \(error)") }
+            do { receipt = try box.cast(ballot, at: time) } catch { throw StepFailure("ballot refused: \(error)") }
             print(
                 "Ballot accepted. Tracking code \(receipt.trackingCode); ballot hash \(receipt.ballotHash); log entry \(receipt.seq) (hash \(receipt.entryHash))."
-            )
+                    + (receipt.supersedes.map { " It supersedes your earlier ballot at log entry \($0), which no longer counts." } ?? ""))
+            if let path = receiptOut { try Files.write(receipt, to: path) }
         }
     }
 
@@ -111,8 +146,11 @@ extension PlebisciteCommand {
         static let configuration = CommandConfiguration(abstract: "Close the election (not before the voting window ends).")
         @OptionGroup var record: RecordOptions
         @Option(help: "The board key file written by `election create`.") var boardKey = "board.key.json"
-        @Option(help: "Closing time, ISO 8601 (default: now).") var at: String?
+        @Option(help: "With --simulate: the closing time, ISO 8601 (default: now).") var at: String?
+        @Flag(help: "Allow --at to set the record's clock away from the real one (simulations and tests only).") var simulate = false
         @OptionGroup var passphrase: PassphraseOptions
+
+        func validate() throws { try validateClock(at: at, simulate: simulate, record: record) }
 
         func run() async throws {
             if record.location != nil {
@@ -125,8 +163,8 @@ extension PlebisciteCommand {
             let state = try await record.state()
             let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
             let key = try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
-            guard key.publicKey == state.manifest.boardKey else { throw ValidationError("\(boardKey) is not this election's board key") }
-            do { try record.fileBoard().close(at: try Files.instant(at), boardKey: key) } catch { throw ValidationError("\(error)") }
+            guard key.publicKey == state.manifest.boardKey else { throw StepFailure("\(boardKey) is not this election's board key") }
+            do { try record.fileBoard().close(at: try Files.instant(at), boardKey: key) } catch { throw StepFailure("\(error)") }
             print("Election closed. Next: plebiscite tally --record \(record.record)")
         }
     }
@@ -141,7 +179,7 @@ extension PlebisciteCommand {
         func run() async throws {
             let state = try await record.state()
             let tally: EncryptedTally
-            do { tally = try Tallier.tally(state, workers: workers.count) } catch { throw ValidationError("\(error)") }
+            do { tally = try Tallier.tally(state, workers: workers.count) } catch { throw StepFailure("\(error)") }
             try await record.publish([.tally(tally)], state: state, step: "publishing the tally", workers: workers.count)
             print(
                 "Tally published: \(tally.cells.count) cells, \(tally.ciphertexts.count) ciphertexts. Next: each trustee runs `plebiscite trustee decrypt`."
@@ -159,7 +197,7 @@ extension PlebisciteCommand {
             let state = try await record.state()
             let (result, rejected) = try { () throws -> (ElectionResult, [CheckFailure]) in
                 do { return try Tallier.combine(state, context: try state.context(), workers: workers.count) } catch {
-                    throw ValidationError("\(error)")
+                    throw StepFailure("\(error)")
                 }
             }()
             for r in rejected { Terminal.error("rejected: \(r)") }

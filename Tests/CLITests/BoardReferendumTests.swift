@@ -76,7 +76,7 @@ struct BoardReferendumTests {
 
         // Ceremony: each trustee posts its commitment with its own token; another trustee's token is forbidden.
         #expect(
-            await refusal(["trustee", "commit", "--key", "\(dir)/t1/t1.key.json", "--out", "\(dir)/t1/c.json"] + rec + p + trustee(2))?
+            await refusal(["trustee", "commit", "--key", "\(dir)/t1/t1.key.json", "--out", "\(dir)/t1/wrong.json"] + rec + p + trustee(2))?
                 .contains("forbidden") == true)
         for (i, t) in ["t1", "t2", "t3"].enumerated() {
             try await run(
@@ -109,7 +109,7 @@ struct BoardReferendumTests {
         #expect(receipt.treeHead.verify(boardKey: boardKey.publicKey))
         #expect(
             await refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec + p)?.contains(
-                "invalidCredential") == true)
+                "votes in precinct p1, not p2") == true)
         try await run(["monitor", url, "--state", monitorState])
 
         // Close: only with the admin token, only after the window.

@@ -22,6 +22,16 @@ enum CLIRunner {
         }
     }
 
+    /// The exit status a command ends with (0 on success), as `plebiscite` would exit.
+    static func exitStatus(_ args: [String]) async -> Int32 {
+        do {
+            try await run(args)
+            return 0
+        } catch {
+            return PlebisciteCommand.exitCode(for: error).rawValue
+        }
+    }
+
     /// Creates `dir` with a passphrase file; returns the passphrase arguments every key command takes.
     static func workspace(_ dir: String) throws -> [String] {
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

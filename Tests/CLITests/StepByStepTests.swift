@@ -1,4 +1,5 @@
 import ArgumentParser
+import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
 import Foundation
@@ -40,12 +41,35 @@ struct StepByStepTests {
              "threshold": 2, "trustees": ["t1/t1.pub.json", "t2/t2.pub.json", "t3/t3.pub.json"],
              "authority": "ca/authority.pub.json", "devices": ["dev/st1.pub.json"]}
             """
+        // A typo in the spec (`device` for `devices`) is named, not silently dropped; a missing field is not "malformed JSON".
+        try spec.replacingOccurrences(of: "\"devices\"", with: "\"device\"").write(
+            toFile: "\(dir)/typo.json", atomically: true, encoding: .utf8)
+        let typo = await refusal(["election", "create", "--spec", "\(dir)/typo.json", "--board-key", "\(dir)/typo.key.json"] + rec + p)
+        #expect(typo?.contains("unknown field .device") == true, "\(typo ?? "accepted")")
+        try spec.replacingOccurrences(of: "\"title\": \"CLI referendum\",", with: "").write(
+            toFile: "\(dir)/missing.json", atomically: true, encoding: .utf8)
+        let missing = await refusal(["election", "create", "--spec", "\(dir)/missing.json", "--board-key", "\(dir)/m.key.json"] + rec + p)
+        #expect(missing?.contains("missing field .title") == true && missing?.contains("malformed") == false, "\(missing ?? "accepted")")
         try spec.write(toFile: "\(dir)/spec.json", atomically: true, encoding: .utf8)
         try await run(["election", "create", "--spec", "\(dir)/spec.json", "--board-key", "\(dir)/board.key.json"] + rec + p)
+        // Keys: a short passphrase is refused; a device is station or mobile, never remote (a command-line mistake, 64).
+        try "short pass\n".write(toFile: "\(dir)/short", atomically: true, encoding: .utf8)
+        #expect(
+            await refusal([
+                "device", "init", "--id", "st9", "--channel", "mobile", "--out", "\(dir)/dev", "--passphrase-file", "\(dir)/short",
+            ])?
+            .contains("at least 12 characters") == true)
+        #expect(await CLIRunner.exitStatus(["device", "init", "--id", "st9", "--channel", "remote", "--out", "\(dir)/dev"] + p) == 64)
 
         for t in ["t1", "t2", "t3"] {
             try await run(["trustee", "commit", "--key", "\(dir)/\(t)/\(t).key.json", "--out", "\(dir)/\(t)/commit.json"] + rec + p)
         }
+        // Committing again before the first commitment is published would replace what may have been sent out.
+        let again = ["trustee", "commit", "--key", "\(dir)/t1/t1.key.json", "--out", "\(dir)/t1/commit.json"] + rec + p
+        #expect(await refusal(again)?.contains("not yet in the record") == true)
+        let sent = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/t1/commit.json"))
+        try await run(again + ["--force"])
+        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/t1/commit.json")) != sent)
         #expect(await refusal(["election", "finish-ceremony"] + rec)?.contains("no commitment from trustee(s) [1, 2, 3]") == true)
         for t in ["t1", "t2", "t3"] { try await run(["publish", "\(dir)/\(t)/commit.json"] + rec) }
         // A retry of the same file appends nothing.
@@ -58,6 +82,18 @@ struct StepByStepTests {
         let creds = try await CLIRunner.issueCredentials(dir, record: rec, passphrase: p)
         try await run(["publish", "\(dir)/lists.json"] + rec)
         #expect(creds.count == 6)
+        // Issuing again would overwrite the credentials already issued.
+        #expect(
+            await refusal(
+                [
+                    "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv", "--credentials-out",
+                    "\(dir)/creds.csv", "--lists-out", "\(dir)/lists2.json",
+                ] + rec + p)?.contains("refusing to overwrite issued credentials") == true)
+        // A credential of another election is on no list of this one, and says so.
+        let stranger = VoterCredential.generate(electionId: "another-election").text
+        #expect(
+            await refusal(["vote", "--credential", stranger, "--precinct", "p1", "--answer", "ref=yes"] + rec + p)?.contains(
+                "on no credential list of election cli-test") == true)
 
         func vote(_ i: Int, _ answer: String, extra: [String] = []) async throws {
             try await run(["vote", "--credential", creds[i][2], "--precinct", creds[i][1], "--answer", "ref=\(answer)"] + extra + rec + p)
@@ -65,7 +101,10 @@ struct StepByStepTests {
         try await vote(0, "yes", extra: ["--channel", "station", "--device-key", "\(dir)/dev/st1.key.json"])
         try await vote(1, "no", extra: ["--challenge"])
         try await vote(2, "yes")
-        try await vote(2, "no")  // re-vote: this one counts
+        try await vote(2, "no", extra: ["--receipt-out", "\(dir)/revote.json"])  // re-vote: this one counts
+        let revote = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/revote.json"))) as? [String: Any])
+        #expect(revote["supersedes"] as? Int != nil, "the re-vote's receipt names the ballot it supersedes")
         try await vote(3, "0")
         // Refusals with clear messages, and nothing stored.
         let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl"))
@@ -78,19 +117,21 @@ struct StepByStepTests {
                 == true)
         #expect(
             await refusal(["vote", "--credential", creds[4][2], "--precinct", "p2", "--answer", "ref=yes"] + rec)?.contains(
-                "invalidCredential")
+                "votes in precinct p1, not p2")
                 == true)
-        #expect(
-            await refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec)?
-                .contains(
-                    "outsideWindow") == true)
+        // --at moves the record's clock only in a declared simulation.
+        let late = ["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes", "--at", afterClose] + rec
+        #expect(await refusal(late)?.contains("--simulate") == true)
+        #expect(await CLIRunner.exitStatus(late) == 64)
+        #expect(await refusal(late + ["--simulate"])?.contains("outsideWindow") == true)
+        #expect(await CLIRunner.exitStatus(late + ["--simulate"]) == 1, "a refusal exits 1, without the usage text")
         #expect(await refusal(["close", "--board-key", "\(dir)/board.key.json"] + rec + p)?.contains("window") == true)
         #expect(
             await refusal(["close", "--board-key", "\(dir)/board.key.json", "--passphrase-file", "\(dir)/roll.csv"] + rec)?.contains(
                 "wrong passphrase") == true)
         #expect(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl")) == before)
 
-        try await run(["close", "--board-key", "\(dir)/board.key.json", "--at", closes] + rec + p)
+        try await run(["close", "--board-key", "\(dir)/board.key.json", "--at", closes, "--simulate"] + rec + p)
         #expect(
             await refusal(["vote", "--credential", creds[4][2], "--precinct", "p1", "--answer", "ref=yes"] + rec)?.contains(
                 "electionClosed")
@@ -109,7 +150,10 @@ struct StepByStepTests {
         #expect(total.ballots == 4)
         #expect(total.questions.first?.counts == [2, 2])
         #expect(total.credentials == 6)
-        #expect(await refusal(["verify", "\(dir)/nothing-here"])?.contains("not a record") == true)
+        #expect(await refusal(["results", "\(dir)/nothing-here"])?.contains("not a record") == true)
+        #expect(await CLIRunner.exitStatus(["verify", "\(dir)/nothing-here"]) == 2, "verify exits 2 when the record cannot be read")
+        #expect(await CLIRunner.exitStatus(["verify", "\(dir)/record"]) == 0)
+        #expect(report.statistics.supersededBallots == 1)
     }
 }
 
