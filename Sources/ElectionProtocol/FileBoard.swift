@@ -79,15 +79,16 @@ public final class FileBoard {
     }
 
     /// Submits an entry at `time` (never before the last entry's): appended if the rules accept it,
-    /// the first entry's placement if it is already there, or the rules' refusal.
+    /// the first entry's placement if it is already there, or the rules' `Refusal`; a record that
+    /// cannot be written throws `RecordError.io`.
     @discardableResult
-    public func submit(_ payload: EntryPayload, at time: Date, workers: Int = 1) throws(Refusal) -> Placement {
+    public func submit(_ payload: EntryPayload, at time: Date, workers: Int = 1) throws -> Placement {
         let pre = ledger.precheck(
             payload, recount: { if case .tally = payload { recount(workers: workers) } else { nil } }(), workers: workers)
         return try place(payload, pre, at: time)
     }
 
-    private func place(_ payload: EntryPayload, _ pre: Precheck, at requested: Date) throws(Refusal) -> Placement {
+    private func place(_ payload: EntryPayload, _ pre: Precheck, at requested: Date) throws -> Placement {
         let time = writer.effectiveTime(requested)
         switch ledger.decide(payload, pre, at: time) {
         case .refuse(let r): throw r
@@ -95,7 +96,7 @@ public final class FileBoard {
         case .append:
             let e: RecordedEntry
             do { e = try writer.append(payload, at: time) } catch {
-                throw Refusal(.invalidEntry, .logStructure, "could not write the record: \(error)")
+                throw RecordError.io("could not write \(writer.directory.logURL.path): \(error)")
             }
             record(e, ballotHash: pre.ballotHash)
             return Placement(seq: e.entry.seq, entryHash: e.hash, at: e.entry.at, appended: true)
@@ -103,7 +104,7 @@ public final class FileBoard {
     }
 
     /// Casts a ballot received at `time`; an identical ballot cast again gets its first receipt.
-    public func cast(_ ballot: EncryptedBallot, at time: Date) throws(Refusal) -> CastReceipt {
+    public func cast(_ ballot: EncryptedBallot, at time: Date) throws -> CastReceipt {
         let pre = ledger.precheck(.ballot(ballot))
         let before = latest[ballot.credential]
         var r = receipt(try place(.ballot(ballot), pre, at: time), pre)
@@ -112,16 +113,16 @@ public final class FileBoard {
     }
 
     /// Casts many ballots: their checks on `workers` threads, then each decided and appended in order.
-    public func castBatch(_ batch: [(EncryptedBallot, Date)], workers: Int) -> [Result<CastReceipt, Refusal>] {
+    public func castBatch(_ batch: [(EncryptedBallot, Date)], workers: Int) -> [Result<CastReceipt, any Error>] {
         let ledger = self.ledger
         let checked = Parallel.map(batch.map(\.0), workers: workers) { ledger.precheck(.ballot($0)) }
         return zip(batch, checked).map { item, pre in
-            Result { () throws(Refusal) -> CastReceipt in receipt(try place(.ballot(item.0), pre, at: item.1), pre) }
+            Result { () throws -> CastReceipt in receipt(try place(.ballot(item.0), pre, at: item.1), pre) }
         }
     }
 
     /// Publishes a challenged ballot with its reveal (never counted; its hash can no longer be cast).
-    public func spoil(_ spoiled: SpoiledBallot, at time: Date) throws(Refusal) -> CastReceipt {
+    public func spoil(_ spoiled: SpoiledBallot, at time: Date) throws -> CastReceipt {
         let pre = ledger.precheck(.spoiledBallot(spoiled))
         return receipt(try place(.spoiledBallot(spoiled), pre, at: time), pre)
     }

@@ -171,8 +171,12 @@ public final class RecordVerifier {
         let decision = ledger.decide(e.entry.payload, pre, at: e.entry.at)
         add(decision.failures, entry: seq)
         count(.entryOrder)
-        // 11.1 and 11.2 run only on k valid share sets (10.2).
-        let skipped: Set<Check> = decision.failures.contains { $0.check == .decryptionThreshold } ? [.decryptedCounts, .resultTotals] : []
+        // 11.1 and 11.2 run only on k valid share sets (10.2); 4.1-4.3 only on every trustee's k commitments (3.2).
+        var skipped: Set<Check> = []
+        if decision.failures.contains(where: { $0.check == .decryptionThreshold }) { skipped = [.decryptedCounts, .resultTotals] }
+        if case .keyCeremony = e.entry.payload, decision.failures.contains(where: { $0.check == .trusteeCommitments }) {
+            skipped = [.jointKey, .verificationKeys, .contextHash]
+        }
         for c in Self.checks(of: e.entry.payload) where !skipped.contains(c) { count(c) }
         switch e.entry.payload {
         case .ballot(let b):

@@ -210,7 +210,7 @@ struct CastingTests {
             _ = try box.cast(b, at: at)
             Issue.record("\(kind): the ballot should be refused")
         } catch {
-            #expect(error.code == expected, "\(kind): \(error)")
+            #expect((error as? Refusal)?.code == expected, "\(kind): \(error)")
         }
         #expect(try Data(contentsOf: f.dir.logURL) == before, "a refused ballot changes nothing")
     }
@@ -260,6 +260,28 @@ struct CastingTests {
             #expect(e.entry.seq == i && e.entry.prev == prev, "the chain holds at \(i)")
             prev = e.hash
         }
+    }
+
+    @Test("A close marker is accepted only at or after the window's end, its closedAt its own time, signed over the entry before")
+    func closeRules() throws {
+        let f = try Fixture()
+        try f.setUp()
+        let ledger = f.board.ledger
+        func marker(_ at: Date, closedAt: Date? = nil, previous: Digest? = nil) -> EntryPayload {
+            let closedAt = closedAt ?? at
+            let message = ProtocolHashes.closeMessage(
+                manifestHash: f.manifestHash, previous: previous ?? ledger.lastHash, closedAt: Int64(closedAt.timeIntervalSince1970))
+            return .close(CloseMarker(closedAt: closedAt, signature: f.boardKey.signature(for: message)))
+        }
+        func refusal(_ p: EntryPayload, at: Date) -> Refusal? {
+            if case .refuse(let r) = ledger.admit(p, at: at).0 { r } else { nil }
+        }
+        #expect(ledger.admit(marker(f.closes), at: f.closes).0 == .append)
+        #expect(refusal(marker(f.closes.addingTimeInterval(-1)), at: f.closes.addingTimeInterval(-1))?.code == .windowOpen)
+        #expect(refusal(marker(f.closes, closedAt: f.closes.addingTimeInterval(60)), at: f.closes)?.failures.first?.check == .closeMarker)
+        #expect(refusal(marker(f.closes, previous: .zero), at: f.closes)?.code == .invalidEntry)
+        try f.board.close(at: f.closes, boardKey: f.boardKey)
+        #expect(throws: Refusal.self) { try f.board.close(at: f.closes.addingTimeInterval(10), boardKey: f.boardKey) }
     }
 
     @Test("Closing is refused before the window ends")

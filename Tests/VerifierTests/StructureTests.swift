@@ -62,6 +62,26 @@ struct StructureTests {
         }
     }
 
+    @Test("Checks that could not run are not reported as passed: 4.x without every commitment, 11.x without k share sets")
+    func onlyChecksThatRan() {
+        let kinds = lines.map { Surgery.object($0)["kind"] as! String }
+        let firstCommitment = kinds.firstIndex(of: "trusteeCommitment")!
+        let ceremony = kinds.firstIndex(of: "keyCeremony")!
+        var cut = Array(lines[...ceremony])
+        cut.remove(at: firstCommitment)
+        let report = RecordVerifier.verify(DemoRecord.record(lines: cut), workers: 2)
+        for c in ["4.1", "4.2", "4.3"] {
+            #expect(report.checks.first { $0.check == c }?.status != .passed, "\(c) did not run")
+        }
+        let firstShares = kinds.firstIndex(of: "decryptionShares")!
+        let result = kinds.firstIndex(of: "result")!
+        var noShares = Array(lines[..<firstShares])
+        noShares.append(lines[result])
+        let after = RecordVerifier.verify(DemoRecord.record(lines: noShares), workers: 2)
+        #expect(after.checks.first { $0.check == "10.2" }?.status == .failed)
+        for c in ["11.1", "11.2"] { #expect(after.checks.first { $0.check == c }?.status != .passed, "\(c) did not run") }
+    }
+
     @Test("A deleted entry, a duplicated ballot and swapped entries break the chain (1.2) and more")
     func chainBreaks() throws {
         let ballotIndex = lines.firstIndex { Surgery.object($0)["kind"] as? String == "ballot" }!
