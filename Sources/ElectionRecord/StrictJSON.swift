@@ -183,67 +183,26 @@ public indirect enum StrictJSON: Equatable, Sendable {
             return .integer(text)
         }
 
-        mutating func hex4() throws(Problem) -> UInt32 {
-            guard bytes.count - at >= 4 else { throw fail("a \\u escape needs four hex digits") }
-            var v: UInt32 = 0
-            for _ in 0..<4 {
-                let c = bytes[at]
-                let d: UInt8
-                switch c {
-                case UInt8(ascii: "0")...UInt8(ascii: "9"): d = c - UInt8(ascii: "0")
-                case UInt8(ascii: "a")...UInt8(ascii: "f"): d = c - UInt8(ascii: "a") + 10
-                case UInt8(ascii: "A")...UInt8(ascii: "F"): d = c - UInt8(ascii: "A") + 10
-                default: throw fail("a \\u escape needs four hex digits")
-                }
-                v = v << 4 | UInt32(d)
-                at += 1
-            }
-            return v
-        }
-
+        /// A string, from its opening quote: raw control characters are refused here, escapes are
+        /// resolved by the canonical reader's own `unescape` (one decoder of JSON escapes).
         mutating func string() throws(Problem) -> String {
             at += 1
-            var out = [UInt8]()
+            let start = at
             while true {
                 guard at < bytes.count else { throw fail("a string without its closing quote") }
                 let c = bytes[at]
-                switch c {
-                case UInt8(ascii: "\""):
-                    at += 1
-                    guard let s = String(validating: out, as: UTF8.self) else { throw fail("a string that is not UTF-8") }
-                    return s
-                case UInt8(ascii: "\\"):
-                    at += 1
-                    guard at < bytes.count else { throw fail("a string without its closing quote") }
-                    let e = bytes[at]
-                    at += 1
-                    switch e {
-                    case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): out.append(e)
-                    case UInt8(ascii: "b"): out.append(0x08)
-                    case UInt8(ascii: "f"): out.append(0x0C)
-                    case UInt8(ascii: "n"): out.append(0x0A)
-                    case UInt8(ascii: "r"): out.append(0x0D)
-                    case UInt8(ascii: "t"): out.append(0x09)
-                    case UInt8(ascii: "u"):
-                        var scalar = try hex4()
-                        if (0xD800..<0xDC00).contains(scalar) {
-                            guard bytes.count - at >= 2, bytes[at] == UInt8(ascii: "\\"), bytes[at + 1] == UInt8(ascii: "u") else {
-                                throw fail("a lone surrogate in a \\u escape")
-                            }
-                            at += 2
-                            let low = try hex4()
-                            guard (0xDC00..<0xE000).contains(low) else { throw fail("a lone surrogate in a \\u escape") }
-                            scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        }
-                        guard let u = Unicode.Scalar(scalar) else { throw fail("a lone surrogate in a \\u escape") }
-                        out.append(contentsOf: Array(String(Character(u)).utf8))
-                    default: throw fail("an unknown escape \\\(Character(Unicode.Scalar(e)))")
-                    }
-                default:
-                    guard c >= 0x20 else { throw fail(c == 0x0D ? "a carriage return in a string" : "a control character in a string") }
-                    out.append(c)
-                    at += 1
+                if c == UInt8(ascii: "\"") { break }
+                guard c >= 0x20 else { throw fail(c == 0x0D ? "a carriage return in a string" : "a control character in a string") }
+                at += c == UInt8(ascii: "\\") ? 2 : 1
+            }
+            let body = bytes[start..<at]
+            at += 1
+            do {
+                return try body.withUnsafeBufferPointer { buffer throws(CanonicalJSON.NotCanonical) in
+                    try CanonicalJSON.Reader.unescape(buffer)
                 }
+            } catch {
+                throw Problem(message: "a string with an unknown escape, a lone surrogate or bytes that are not UTF-8", offset: start)
             }
         }
     }

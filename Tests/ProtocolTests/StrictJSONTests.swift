@@ -24,6 +24,7 @@ struct StrictJSONTests {
             ("{\"a\":-0}", "-0"),
             ("{\"a\":\"x\ty\"}", "control character"),
             ("{\"a\":\"\\ud800\"}", "lone surrogate"),
+            ("{\"a\":\"\\ud800\\u0041\"}", "lone surrogate"),
             ("{\"a\":\"\\q\"}", "unknown escape"),
             ("{\"a\":1} x", "text after"),
             ("{\"a\":1", "end of the text"),
