@@ -158,7 +158,7 @@ extension PlebisciteCommand {
                 let state = try await record.state()
                 let payloads = try Files.read([EntryPayload].self, path, what: "entry file")
                 let indices = try await record.publish(payloads, state: state, step: "publishing \(path)", workers: workers.count)
-                print("Published \(path): log index \(indices.map(String.init).joined(separator: ", ")).")
+                print("\(path) is in the record: log index \(indices.map(String.init).joined(separator: ", ")).")
             }
         }
     }
