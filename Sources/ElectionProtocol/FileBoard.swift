@@ -27,31 +27,111 @@ public struct Placement: Sendable, Equatable {
 /// The board for a record on disk: every entry goes through the acceptance rules
 /// (`RecordLedger.decide`) against the log it follows, then is appended. The file-based commands
 /// and the demo's direct run append only through it. Not thread-safe: one per record and process.
+///
+/// A step costs the same whatever the number of ballots: the rules' state is kept beside the
+/// record (`RecordIndex`) and read instead of the log, and the log is read again only to rebuild
+/// that state when it does not match the log, to recount for the tally, and to sign a tree head.
 public final class FileBoard {
     public private(set) var ledger: RecordLedger
     private let writer: RecordWriter
-    /// Entries by position, for receipts of entries found again (their hash and time).
-    private var placed: [(hash: Digest, at: Date)]
-    /// Ballots in log order, for the recount a tally is checked against.
-    private var ballots: [CountingRule.Cast] = []
+    private let index: RecordIndex
+    /// Cast ballots by ballot hash (check 6.9), with their place, hash and time for a receipt again.
+    private var cast: [Digest: RecordIndex.Ballot] = [:]
     /// Each credential's latest ballot, for telling a re-voter which ballot its new one supersedes.
-    private var latest: [Element: Int] = [:]
+    private var latest: [Digest: Int] = [:]
+    /// Whether the index was rebuilt from the log when this board opened (tests, diagnostics).
+    public private(set) var rebuiltIndex = false
 
     /// Opens the record in `directory` to append to it: locks its log against other processes
-    /// (until this board is released), then reads the state the rules decide on under that lock.
+    /// (until this board is released), then reads the state the rules decide on under that lock,
+    /// from the index beside the record, or from the log when the index does not match it.
     public init(directory: RecordDirectory, durable: Bool = true) throws {
         writer = try RecordWriter(directory, existing: [], durable: durable)
         try writer.lockExclusively()
-        let state = try RecordState(directory: directory)
-        writer.resume(after: state.entries)
-        ledger = RecordLedger(manifest: state.manifest, manifestHash: state.manifestHash, indexesBallots: true)
-        placed = []
-        for e in state.entries { record(e, ballotHash: nil) }
+        index = RecordIndex(directory)
+        let manifestBytes: [UInt8]
+        do { manifestBytes = Array(try Data(contentsOf: directory.manifestURL)) } catch {
+            throw RecordError.io("cannot read \(directory.manifestURL.path): \(error.localizedDescription)")
+        }
+        let manifest = try RecordCoding.decodeStrict(Manifest.self, from: manifestBytes)
+        let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
+        ledger = RecordLedger(manifest: manifest, manifestHash: manifestHash, indexesBallots: false)
+        if !(try resumeFromIndex(manifest: manifest, manifestHash: manifestHash)) {
+            try rebuild(manifest: manifest, manifestHash: manifestHash)
+        }
+    }
+
+    /// Reads the state from the index, if it describes exactly this log. Cost: the ledger file,
+    /// 121 bytes per ballot, and the log's last line.
+    private func resumeFromIndex(manifest: Manifest, manifestHash: Digest) throws -> Bool {
+        guard let saved = index.ledger(), saved.ledger.manifestHash == manifestHash, let ballots = index.ballots() else { return false }
+        var l = RecordLedger(manifest: manifest, snapshot: saved.ledger)
+        var end = saved.logEnd
+        for b in ballots {
+            if b.seq >= l.size {
+                guard b.seq == l.size else { return false }
+                l.foldIndexed(seq: b.seq, spoiled: b.spoiled, ballotHash: b.ballotHash, entryHash: b.entryHash, at: b.at)
+                end = b.logEnd
+            }
+            if !b.spoiled {
+                if cast[b.ballotHash] == nil { cast[b.ballotHash] = b }
+                latest[b.credential] = b.seq
+            }
+        }
+        guard end == writer.endOffset, l.size > 0 || end == 0 else { return false }
+        if let last = try RecordIndex.lastLine(of: writer.directory.logURL) {
+            guard ProtocolHashes.entryHash(last) == l.lastHash else { return false }
+        }
+        ledger = l
+        writer.resume(count: l.size, lastHash: l.lastHash, lastTime: l.lastTime)
+        return true
+    }
+
+    /// Reads the whole log (strictly) and writes the index afresh.
+    private func rebuild(manifest: Manifest, manifestHash: Digest) throws {
+        let record = try LoadedRecord.load(writer.directory)
+        if let p = record.problems.first { throw RecordError.malformed("\(writer.directory.logURL.path) line \(p.line): \(p.message)") }
+        var l = RecordLedger(manifest: manifest, manifestHash: manifestHash, indexesBallots: false)
+        var indexed = [RecordIndex.Ballot]()
+        var end: UInt64 = 0
+        cast = [:]
+        latest = [:]
+        for e in record.entries {
+            end += UInt64(e.line.count + 1)
+            var hash: Digest?
+            if let (ballot, isSpoiled) = Self.ballot(of: e.entry.payload), let context = l.context {
+                hash = ballot.hash(contextHash: context.contextHash)
+                let b = RecordIndex.Ballot(
+                    spoiled: isSpoiled, seq: e.entry.seq, logEnd: end, at: e.entry.at, ballotHash: hash!,
+                    credential: try Digest(bytes: ballot.credential.rawRepresentation), entryHash: e.hash)
+                indexed.append(b)
+                if !isSpoiled {
+                    if cast[b.ballotHash] == nil { cast[b.ballotHash] = b }
+                    latest[b.credential] = b.seq
+                }
+            }
+            l.fold(e, ballotHash: hash)
+        }
+        ledger = l
+        writer.resume(after: record.entries)
+        try index.reset(ballots: indexed)
+        try index.save(l.snapshot, logEnd: end)
+        rebuiltIndex = true
+    }
+
+    /// The ballot a ballot or spoiled-ballot entry carries, and which of the two it is.
+    private static func ballot(of payload: EntryPayload) -> (EncryptedBallot, Bool)? {
+        switch payload {
+        case .ballot(let b): (b, false)
+        case .spoiledBallot(let s): (s.ballot, true)
+        default: nil
+        }
     }
 
     /// Creates a record: manifest bytes and the manifest reference, through the rules like every entry.
     public static func create(at dir: RecordDirectory, manifestBytes: [UInt8], at time: Date, durable: Bool = true) throws -> FileBoard {
         let manifest = try RecordCoding.decode(Manifest.self, from: manifestBytes)
+        try? FileManager.default.removeItem(at: RecordIndex(dir).folder)
         _ = try RecordWriter.create(at: dir, manifestBytes: manifestBytes, durable: durable)
         let board = try FileBoard(directory: dir, durable: durable)
         try board.submit(
@@ -62,20 +142,14 @@ public final class FileBoard {
 
     public var directory: RecordDirectory { writer.directory }
 
-    private func record(_ e: RecordedEntry, ballotHash: Digest?) {
-        ledger.fold(e, ballotHash: ballotHash)
-        placed.append((e.hash, e.entry.at))
-        if case .ballot(let b) = e.entry.payload {
-            ballots.append((e.entry.seq, b))
-            latest[b.credential] = e.entry.seq
-        }
-    }
-
-    /// The tally of the counted ballots (each credential's last), once closed.
-    public func recount(workers: Int) -> EncryptedTally? {
+    /// The tally of the counted ballots (each credential's last), once closed: the log is read for it.
+    public func recount(workers: Int) throws -> EncryptedTally? {
         guard ledger.close != nil else { return nil }
-        return CountingRule.aggregate(
-            manifest: ledger.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: workers)
+        let record = try LoadedRecord.load(writer.directory)
+        let ballots = record.entries.compactMap { e -> CountingRule.Cast? in
+            if case .ballot(let b) = e.entry.payload { (e.entry.seq, b) } else { nil }
+        }
+        return CountingRule.aggregate(manifest: ledger.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: workers)
     }
 
     /// Submits an entry at `time` (never before the last entry's): appended if the rules accept it,
@@ -83,30 +157,66 @@ public final class FileBoard {
     /// cannot be written throws `RecordError.io`.
     @discardableResult
     public func submit(_ payload: EntryPayload, at time: Date, workers: Int = 1) throws -> Placement {
-        let pre = ledger.precheck(
-            payload, recount: { if case .tally = payload { recount(workers: workers) } else { nil } }(), workers: workers)
-        return try place(payload, pre, at: time)
+        var recount: EncryptedTally?
+        if case .tally = payload { recount = try self.recount(workers: workers) }
+        return try place(payload, ledger.precheck(payload, recount: recount, workers: workers), at: time)
     }
 
     private func place(_ payload: EntryPayload, _ pre: Precheck, at requested: Date) throws -> Placement {
         let time = writer.effectiveTime(requested)
+        // 6.9 for ballots, from the index: a ballot cast again gets its first receipt, a spoil of a cast ballot is refused.
+        if pre.failures.isEmpty, let hash = pre.ballotHash, let first = cast[hash] {
+            if case .spoiledBallot = payload {
+                throw Refusal(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled")
+            }
+            return Placement(seq: first.seq, entryHash: first.entryHash, at: first.at, appended: false)
+        }
         switch ledger.decide(payload, pre, at: time) {
         case .refuse(let r): throw r
-        case .alreadyThere(let seq, _): return Placement(seq: seq, entryHash: placed[seq].hash, at: placed[seq].at, appended: false)
+        case .alreadyThere(let seq, _):
+            let (hash, at) = try entry(seq)
+            return Placement(seq: seq, entryHash: hash, at: at, appended: false)
         case .append:
             let e: RecordedEntry
             do { e = try writer.append(payload, at: time) } catch {
                 throw RecordError.io("could not write \(writer.directory.logURL.path): \(error)")
             }
-            record(e, ballotHash: pre.ballotHash)
+            ledger.fold(e, ballotHash: pre.ballotHash)
+            // The index follows the log; if this write fails, the next step finds them apart and rebuilds.
+            if let (ballot, isSpoiled) = Self.ballot(of: payload), let hash = pre.ballotHash {
+                let b = RecordIndex.Ballot(
+                    spoiled: isSpoiled, seq: e.entry.seq, logEnd: writer.endOffset, at: e.entry.at, ballotHash: hash,
+                    credential: try Digest(bytes: ballot.credential.rawRepresentation), entryHash: e.hash)
+                try? index.append([b])
+                if !isSpoiled {
+                    cast[hash] = cast[hash] ?? b
+                    latest[b.credential] = b.seq
+                }
+            } else {
+                try? index.save(ledger.snapshot, logEnd: writer.endOffset)
+            }
             return Placement(seq: e.entry.seq, entryHash: e.hash, at: e.entry.at, appended: true)
         }
     }
 
+    /// The hash and time of the entry at `seq`, read from the log (a re-posted entry's receipt).
+    private func entry(_ seq: Int) throws -> (Digest, Date) {
+        let log = try Data(contentsOf: writer.directory.logURL)
+        guard let line = log.split(separator: UInt8(ascii: "\n")).dropFirst(seq).first else {
+            throw RecordError.io("the log has no entry \(seq)")
+        }
+        let header = try RecordCoding.decode(LogEntryHeader.self, from: Array(line))
+        return (ProtocolHashes.entryHash(Array(line)), header.at)
+    }
+
     /// Casts a ballot received at `time`; an identical ballot cast again gets its first receipt.
     public func cast(_ ballot: EncryptedBallot, at time: Date) throws -> CastReceipt {
-        let pre = ledger.precheck(.ballot(ballot))
-        let before = latest[ballot.credential]
+        try cast(ballot, ledger.precheck(.ballot(ballot)), at: time)
+    }
+
+    private func cast(_ ballot: EncryptedBallot, _ pre: Precheck, at time: Date) throws -> CastReceipt {
+        let credential = try Digest(bytes: ballot.credential.rawRepresentation)
+        let before = latest[credential]
         var r = receipt(try place(.ballot(ballot), pre, at: time), pre)
         r.supersedes = before.flatMap { $0 < r.seq ? $0 : nil }
         return r
@@ -116,9 +226,7 @@ public final class FileBoard {
     public func castBatch(_ batch: [(EncryptedBallot, Date)], workers: Int) -> [Result<CastReceipt, any Error>] {
         let ledger = self.ledger
         let checked = Parallel.map(batch.map(\.0), workers: workers) { ledger.precheck(.ballot($0)) }
-        return zip(batch, checked).map { item, pre in
-            Result { () throws -> CastReceipt in receipt(try place(.ballot(item.0), pre, at: item.1), pre) }
-        }
+        return zip(batch, checked).map { item, pre in Result { try cast(item.0, pre, at: item.1) } }
     }
 
     /// Publishes a challenged ballot with its reveal (never counted; its hash can no longer be cast).

@@ -93,8 +93,11 @@ public final class RecordWriter {
     public private(set) var lastHash: Digest
     /// The time of the last entry: the board's clock never goes backwards (check 1.3).
     public private(set) var lastTime: Date?
-    /// The Merkle tree over the log lines (RFC 9162; each leaf is a line's exact bytes).
-    public private(set) var tree = MerkleTree()
+    /// The Merkle tree over the log lines (RFC 9162; each leaf is a line's exact bytes); nil until
+    /// a tree head is signed when the writer resumed from a summary rather than the entries.
+    private var tree: MerkleTree? = MerkleTree()
+    /// The log file's length in bytes after the last append.
+    public private(set) var endOffset: UInt64 = 0
     /// Whether each append is flushed to stable storage before returning (fsync).
     public var durable: Bool
 
@@ -132,33 +135,47 @@ public final class RecordWriter {
             throw RecordError.io("cannot open \(dir.logURL.path) for writing")
         }
         handle = h
-        try handle.seekToEnd()
+        endOffset = try handle.seekToEnd()
         count = existing.count
         lastHash = existing.last?.hash ?? .zero
         lastTime = existing.last?.entry.at
-        for e in existing { tree.append(leafHash: MerkleHash.leaf(e.line)) }
+        for e in existing { tree?.append(leafHash: MerkleHash.leaf(e.line)) }
         self.durable = durable
     }
 
     deinit { try? handle.close() }
 
     /// Takes an exclusive lock on the log (flock), held until this writer is released, so that
-    /// two processes never append to one record at once; then `resume`s after what the log holds.
-    /// Blocks while another process holds it.
-    public func lockExclusively() throws {
-        guard flock(handle.fileDescriptor, LOCK_EX) == 0 else {
-            throw RecordError.io("cannot lock \(directory.logURL.path): \(String(cString: strerror(errno)))")
+    /// two processes never append to one record at once. Waits up to `timeout` for another
+    /// holder, then says so rather than waiting for ever.
+    public func lockExclusively(timeout: TimeInterval = 30) throws {
+        let deadline = Date().addingTimeInterval(timeout)
+        while flock(handle.fileDescriptor, LOCK_EX | LOCK_NB) != 0 {
+            guard errno == EWOULDBLOCK, Date() < deadline else {
+                throw RecordError.io(
+                    errno == EWOULDBLOCK
+                        ? "\(directory.logURL.path) is being written by another process: tried for \(Int(timeout)) s"
+                        : "cannot lock \(directory.logURL.path): \(String(cString: strerror(errno)))")
+            }
+            usleep(20_000)
         }
-        try handle.seekToEnd()  // another process may have appended since the file was opened
+        endOffset = try handle.seekToEnd()  // another process may have appended since the file was opened
     }
 
     /// Continues after `existing` (read under the lock): the count, the last hash and time, the tree.
     public func resume(after existing: [RecordedEntry]) {
-        count = existing.count
-        lastHash = existing.last?.hash ?? .zero
-        lastTime = existing.last?.entry.at
+        resume(count: existing.count, lastHash: existing.last?.hash ?? .zero, lastTime: existing.last?.entry.at)
         tree = MerkleTree()
-        for e in existing { tree.append(leafHash: MerkleHash.leaf(e.line)) }
+        for e in existing { tree?.append(leafHash: MerkleHash.leaf(e.line)) }
+    }
+
+    /// Continues after a log summarised as its count, last hash and time (the tree is built from
+    /// the log's lines when a head is signed).
+    public func resume(count: Int, lastHash: Digest, lastTime: Date?) {
+        self.count = count
+        self.lastHash = lastHash
+        self.lastTime = lastTime
+        tree = nil
     }
 
     /// The time an entry appended at `time` gets: never before the previous entry.
@@ -172,8 +189,9 @@ public final class RecordWriter {
         let line = try RecordCoding.encode(entry)
         try handle.write(contentsOf: Data(line + [UInt8(ascii: "\n")]))
         if durable { try handle.synchronize() }
+        endOffset += UInt64(line.count + 1)
         count += 1
-        tree.append(leafHash: MerkleHash.leaf(line))
+        tree?.append(leafHash: MerkleHash.leaf(line))
         lastTime = entry.at
         let recorded = RecordedEntry(entry: entry, line: line)
         lastHash = recorded.hash
@@ -184,7 +202,13 @@ public final class RecordWriter {
     @discardableResult
     public func signTreeHead(boardKey: Ed25519.SigningKey, at time: Date = Date()) throws -> SignedTreeHead {
         try handle.synchronize()
-        let head = SignedTreeHead.sign(tree, key: boardKey, at: time)
+        if tree == nil {
+            var built = MerkleTree()
+            let log = try Data(contentsOf: directory.logURL)
+            for line in log.split(separator: UInt8(ascii: "\n")) { built.append(leafHash: MerkleHash.leaf(Array(line))) }
+            tree = built
+        }
+        let head = SignedTreeHead.sign(tree!, key: boardKey, at: time)
         let url = directory.treeHeadsURL
         if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
         guard let h = FileHandle(forWritingAtPath: url.path) else { throw RecordError.io("cannot open \(url.path)") }

@@ -8,6 +8,8 @@ public struct Placed<Value: Sendable>: Sendable {
     public var value: Value
 }
 
+extension Placed: Codable where Value: Codable {}
+
 /// The state of an election record folded from its log: what the acceptance rules need to decide
 /// whether an entry may follow (PROTOCOL.md 6.4), kept by the board, the file-based commands and
 /// the verifier alike.
@@ -18,32 +20,32 @@ public struct RecordLedger: Sendable {
     public let manifest: Manifest
     public let manifestHash: Digest
     /// Entries folded so far: the next entry's `seq`.
-    public private(set) var size = 0
-    public private(set) var lastHash = Digest.zero
-    public private(set) var lastTime: Date?
+    public internal(set) var size = 0
+    public internal(set) var lastHash = Digest.zero
+    public internal(set) var lastTime: Date?
     /// The highest phase reached (PROTOCOL.md 5); -1 before the first entry.
-    public private(set) var phase = -1
+    public internal(set) var phase = -1
     /// Each trustee's first commitment.
-    public private(set) var commitments: [Int: Placed<TrusteeCommitment>] = [:]
-    public private(set) var complaints: [Placed<Complaint>] = []
-    public private(set) var ceremony: Placed<KeyCeremonyResult>?
+    public internal(set) var commitments: [Int: Placed<TrusteeCommitment>] = [:]
+    public internal(set) var complaints: [Placed<Complaint>] = []
+    public internal(set) var ceremony: Placed<KeyCeremonyResult>?
     /// Derived from the commitments once the ceremony entry is folded (what checks 4.1-4.3 recompute).
-    public private(set) var context: ElectionContext?
-    public private(set) var registry = CredentialRegistry()
+    public internal(set) var context: ElectionContext?
+    public internal(set) var registry = CredentialRegistry()
     /// Each precinct's first list.
-    public private(set) var lists: [String: Placed<CredentialList>] = [:]
+    public internal(set) var lists: [String: Placed<CredentialList>] = [:]
     /// Cast ballots by hash (their first position), when kept.
-    public private(set) var ballots: [Digest: Int]?
-    public private(set) var ballotCount = 0
+    public internal(set) var ballots: [Digest: Int]?
+    public internal(set) var ballotCount = 0
     /// Spoiled ballots by hash (their first position).
-    public private(set) var spoiled: [Digest: Int] = [:]
-    public private(set) var close: Placed<CloseMarker>?
-    public private(set) var tally: Placed<EncryptedTally>?
-    public private(set) var tallyHash: Digest?
+    public internal(set) var spoiled: [Digest: Int] = [:]
+    public internal(set) var close: Placed<CloseMarker>?
+    public internal(set) var tally: Placed<EncryptedTally>?
+    public internal(set) var tallyHash: Digest?
     /// Each trustee's first share set, and which of those passed check 10.1.
-    public private(set) var shares: [Int: Placed<DecryptionShares>] = [:]
-    public private(set) var validShares: Set<Int> = []
-    public private(set) var result: Placed<ElectionResult>?
+    public internal(set) var shares: [Int: Placed<DecryptionShares>] = [:]
+    public internal(set) var validShares: Set<Int> = []
+    public internal(set) var result: Placed<ElectionResult>?
 
     /// An empty ledger for the election whose manifest has these exact bytes' hash.
     public init(manifest: Manifest, manifestHash: Digest, indexesBallots: Bool) {
@@ -61,10 +63,7 @@ public struct RecordLedger: Sendable {
     /// and the tally (its hash).
     public mutating func fold(_ e: RecordedEntry, ballotHash: Digest? = nil, accepted: Bool = true) {
         let seq = e.entry.seq
-        size += 1
-        lastHash = e.hash
-        lastTime = e.entry.at
-        phase = max(phase, e.entry.payload.phase)
+        advance(entryHash: e.hash, at: e.entry.at, phase: e.entry.payload.phase)
         switch e.entry.payload {
         case .manifest: break
         case .trusteeCommitment(let c):
@@ -100,6 +99,14 @@ public struct RecordLedger: Sendable {
         case .result(let r):
             if result == nil { result = Placed(seq: seq, value: r) }
         }
+    }
+
+    /// The log grew by one entry.
+    mutating func advance(entryHash: Digest, at: Date, phase entryPhase: Int) {
+        size += 1
+        lastHash = entryHash
+        lastTime = at
+        phase = max(phase, entryPhase)
     }
 
     /// Folds a whole log (as `fold`, every entry accepted).

@@ -60,7 +60,7 @@ struct RecordOptions: ParsableArguments {
     /// the board, which decides by the same rules. An entry already there is not appended again:
     /// its first index is returned. Returns the log indices.
     @discardableResult
-    func publish(_ payloads: [EntryPayload], state: RecordState, step: String, workers: Int = 1) async throws -> [Int] {
+    func publish(_ payloads: [EntryPayload], step: String, workers: Int = 1) async throws -> [Int] {
         if location != nil {
             let token = try bearer(step)
             return try await withBoard { client, loc in
@@ -83,11 +83,11 @@ struct RecordOptions: ParsableArguments {
 
     /// A trustee's or authority's entries: written to `out` to hand over and, on a board, also
     /// published at once with the step's token.
-    func handOver(_ payloads: [EntryPayload], to out: String, state: RecordState, step: String) async throws {
+    func handOver(_ payloads: [EntryPayload], to out: String, step: String) async throws {
         try Files.write(payloads, to: out)
         print("Wrote \(step) to \(out).")
         guard location != nil else { return }
-        let indices = try await publish(payloads, state: state, step: step)
+        let indices = try await publish(payloads, step: step)
         print("Published on the board at log index \(indices.map(String.init).joined(separator: ", ")).")
     }
 }

@@ -233,7 +233,7 @@ extension PlebisciteCommand {
                         .keyCeremony(
                             KeyCeremonyResult(
                                 jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
-                    ], state: state, step: "finishing the key ceremony")
+                    ], step: "finishing the key ceremony")
                 print("Key ceremony finished. Joint key \(context.jointKey.hex); context hash \(context.contextHash).")
             }
         }

@@ -70,7 +70,7 @@ extension PlebisciteCommand {
                 do { c = try trustee.commit(manifest: state.manifest, manifestHash: state.manifestHash) } catch {
                     throw StepFailure("\(error)")
                 }
-                try await record.handOver([.trusteeCommitment(c)], to: out, state: state, step: "the commitment of trustee \(c.trustee)")
+                try await record.handOver([.trusteeCommitment(c)], to: out, step: "the commitment of trustee \(c.trustee)")
             }
         }
 
@@ -104,7 +104,7 @@ extension PlebisciteCommand {
                     print("All shares check out. The secret share is stored, encrypted, in \(key).")
                 case .complaints(let complaints):
                     print("Bad shares from trustee(s) \(complaints.map(\.accused)): publish the complaints.")
-                    try await record.handOver(complaints.map { .complaint($0) }, to: complaintsOut, state: state, step: "complaints")
+                    try await record.handOver(complaints.map { .complaint($0) }, to: complaintsOut, step: "complaints")
                     throw ExitCode(1)
                 }
             }
@@ -139,7 +139,7 @@ extension PlebisciteCommand {
                     throw StepFailure("\(error)")
                 }
                 try await record.handOver(
-                    [.decryptionShares(shares)], to: out, state: state,
+                    [.decryptionShares(shares)], to: out,
                     step: "decryption shares for \(shares.partials.count) tally ciphertexts")
             }
         }
@@ -155,9 +155,8 @@ extension PlebisciteCommand {
 
         func run() async throws {
             for path in files {
-                let state = try await record.state()
                 let payloads = try Files.read([EntryPayload].self, path, what: "entry file")
-                let indices = try await record.publish(payloads, state: state, step: "publishing \(path)", workers: workers.count)
+                let indices = try await record.publish(payloads, step: "publishing \(path)", workers: workers.count)
                 print("\(path) is in the record: log index \(indices.map(String.init).joined(separator: ", ")).")
             }
         }

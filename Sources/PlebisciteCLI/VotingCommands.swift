@@ -44,15 +44,24 @@ extension PlebisciteCommand {
         func validate() throws { try validateClock(at: at, simulate: simulate, record: record) }
 
         func run() async throws {
-            let state = try await record.setupState()
-            let context = try state.context()
-            let manifest = state.manifest
+            // On a record directory: its board, locked from here on, whose rules' state holds everything
+            // a ballot needs without reading the log. On a board: the record up to the credential lists.
+            let fileBoard = record.location == nil ? try record.fileBoard() : nil
+            let manifest: Manifest, context: ElectionContext, registry: CredentialRegistry
+            if let b = fileBoard {
+                guard let c = b.ledger.context else {
+                    throw StepFailure("the key ceremony of \(record.record) is not finished: no ballots yet")
+                }
+                (manifest, context, registry) = (b.ledger.manifest, c, b.ledger.registry)
+            } else {
+                let state = try await record.setupState()
+                (manifest, context, registry) = (state.manifest, try state.context(), state.registry)
+            }
             let cred: VoterCredential
             do { cred = try VoterCredential(text: credential, electionId: manifest.electionId) } catch {
                 throw ValidationError("credential: \(error)")
             }
             // A credential is only ever on one list: say which, or that it belongs to no list of this election.
-            let registry = state.registry
             if !registry.precinctOf.isEmpty {
                 guard let home = registry.precinctOf[cred.publicKey] else {
                     throw StepFailure(
@@ -124,7 +133,7 @@ extension PlebisciteCommand {
                 return
             }
             let time = try Files.instant(at)
-            let box = try record.fileBoard()
+            guard let box = fileBoard else { return }
             if challenge {
                 let (b, secrets) = try encrypt()
                 let spoiled = SpoiledBallot(ballot: b, reveals: secrets.reveals)
@@ -160,11 +169,11 @@ extension PlebisciteCommand {
                     "Election closed; the board signed a tree head of size \(head.size). Next: plebiscite tally --record \(record.record)")
                 return
             }
-            let state = try await record.state()
+            let board = try record.fileBoard()
             let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
             let key = try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
-            guard key.publicKey == state.manifest.boardKey else { throw StepFailure("\(boardKey) is not this election's board key") }
-            do { try record.fileBoard().close(at: try Files.instant(at), boardKey: key) } catch { throw StepFailure("\(error)") }
+            guard key.publicKey == board.ledger.manifest.boardKey else { throw StepFailure("\(boardKey) is not this election's board key") }
+            do { try board.close(at: try Files.instant(at), boardKey: key) } catch { throw StepFailure("\(error)") }
             print("Election closed. Next: plebiscite tally --record \(record.record)")
         }
     }
@@ -180,7 +189,7 @@ extension PlebisciteCommand {
             let state = try await record.state()
             let tally: EncryptedTally
             do { tally = try Tallier.tally(state, workers: workers.count) } catch { throw StepFailure("\(error)") }
-            try await record.publish([.tally(tally)], state: state, step: "publishing the tally", workers: workers.count)
+            try await record.publish([.tally(tally)], step: "publishing the tally", workers: workers.count)
             print(
                 "Tally published: \(tally.cells.count) cells, \(tally.ciphertexts.count) ciphertexts. Next: each trustee runs `plebiscite trustee decrypt`."
             )
@@ -201,7 +210,7 @@ extension PlebisciteCommand {
                 }
             }()
             for r in rejected { Terminal.error("rejected: \(r)") }
-            try await record.publish([.result(result)], state: state, step: "publishing the result", workers: workers.count)
+            try await record.publish([.result(result)], step: "publishing the result", workers: workers.count)
             print(ResultPrinter.results(result.summary, manifest: state.manifest))
             print("Result published (decrypted by trustees \(result.trustees)). Check it: plebiscite verify \(record.record)")
         }

@@ -284,6 +284,52 @@ struct CastingTests {
         #expect(throws: Refusal.self) { try f.board.close(at: f.closes.addingTimeInterval(10), boardKey: f.boardKey) }
     }
 
+    @Test("The rules' state beside the record: a reopened board reads it instead of the log, and rebuilds it when the two disagree")
+    func recordIndex() throws {
+        let f = try Fixture()
+        try f.setUp()
+        let (first, _) = try f.ballot("p1", voter: 0, choices: ["ref": [0]])
+        let (challenged, secrets) = try f.ballot("p1", voter: 1, choices: ["ref": [1]])
+        let r1 = try f.board.cast(first, at: f.opens.addingTimeInterval(10))
+        _ = try f.board.spoil(SpoiledBallot(ballot: challenged, reveals: secrets.reveals), at: f.opens.addingTimeInterval(20))
+        let snapshot = f.board.ledger.snapshot
+        f.releaseBoard()
+
+        func reopened() throws -> FileBoard { try FileBoard(directory: f.dir, durable: false) }
+        func expectSameDecisions(_ board: FileBoard) throws {
+            #expect(try board.cast(first, at: f.opens.addingTimeInterval(30)) == r1, "a ballot cast again gets its first receipt")
+            #expect(throws: Refusal.self) { try board.cast(challenged, at: f.opens.addingTimeInterval(30)) }
+            #expect(throws: Refusal.self) {
+                let (b, s) = try f.ballot("p1", voter: 0, choices: ["ref": [0]])
+                _ = b
+                try board.spoil(SpoiledBallot(ballot: first, reveals: s.reveals), at: f.opens.addingTimeInterval(30))
+            }
+            #expect(try RecordCoding.encode(board.ledger.snapshot) == RecordCoding.encode(snapshot))
+        }
+        // Each board holds the record's lock while it lives: release one before opening the next.
+        var board: FileBoard? = try reopened()
+        #expect(board?.rebuiltIndex == false, "the index matched the log")
+        try expectSameDecisions(board!)
+        board = nil
+        board = try reopened()  // (the refusals above appended nothing)
+        #expect(board?.rebuiltIndex == false)
+        board = nil
+
+        // A lost index, or a log line the index does not know (a crash between the two writes): rebuilt from the log.
+        try FileManager.default.removeItem(at: f.dir.url.appendingPathComponent(".index/ballots.idx"))
+        board = try reopened()
+        #expect(board?.rebuiltIndex == true)
+        try expectSameDecisions(board!)
+        let re = try board!.cast(try f.ballot("p1", voter: 0, choices: ["ref": [1]]).0, at: f.opens.addingTimeInterval(40))
+        #expect(re.supersedes == r1.seq, "the re-vote names the ballot it supersedes")
+        board = nil
+        let index = try Data(contentsOf: f.dir.url.appendingPathComponent(".index/ballots.idx"))
+        try index.dropLast(121).write(to: f.dir.url.appendingPathComponent(".index/ballots.idx"))
+        board = try reopened()
+        #expect(board?.rebuiltIndex == true, "an index one ballot short of the log is rebuilt")
+        #expect(try board!.cast(first, at: f.opens.addingTimeInterval(50)).seq == r1.seq)
+    }
+
     @Test("Closing is refused before the window ends")
     func closeEarly() throws {
         let f = try Fixture()
