@@ -73,10 +73,7 @@ public final class FileBoard {
                 l.foldIndexed(seq: b.seq, spoiled: b.spoiled, ballotHash: b.ballotHash, entryHash: b.entryHash, at: b.at)
                 end = b.logEnd
             }
-            if !b.spoiled {
-                if cast[b.ballotHash] == nil { cast[b.ballotHash] = b }
-                latest[b.credential] = b.seq
-            }
+            note(b)
         }
         guard end == writer.endOffset, l.size > 0 || end == 0 else { return false }
         if let last = try RecordIndex.lastLine(of: writer.directory.logURL) {
@@ -101,14 +98,9 @@ public final class FileBoard {
             var hash: Digest?
             if let (ballot, isSpoiled) = Self.ballot(of: e.entry.payload), let context = l.context {
                 hash = ballot.hash(contextHash: context.contextHash)
-                let b = RecordIndex.Ballot(
-                    spoiled: isSpoiled, seq: e.entry.seq, logEnd: end, at: e.entry.at, ballotHash: hash!,
-                    credential: try Digest(bytes: ballot.credential.rawRepresentation), entryHash: e.hash)
+                let b = try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end)
                 indexed.append(b)
-                if !isSpoiled {
-                    if cast[b.ballotHash] == nil { cast[b.ballotHash] = b }
-                    latest[b.credential] = b.seq
-                }
+                note(b)
             }
             l.fold(e, ballotHash: hash)
         }
@@ -117,6 +109,22 @@ public final class FileBoard {
         try index.reset(ballots: indexed)
         try index.save(l.snapshot, logEnd: end)
         rebuiltIndex = true
+    }
+
+    /// Notes an indexed ballot (not a spoiled one) for checks 6.9 and the supersede message.
+    private func note(_ b: RecordIndex.Ballot) {
+        guard !b.spoiled else { return }
+        if cast[b.ballotHash] == nil { cast[b.ballotHash] = b }
+        latest[b.credential] = b.seq
+    }
+
+    /// The index record of a ballot or spoiled-ballot entry whose line ends the log at `logEnd`.
+    private static func indexed(_ e: RecordedEntry, _ ballot: EncryptedBallot, spoiled: Bool, hash: Digest, logEnd: UInt64) throws
+        -> RecordIndex.Ballot
+    {
+        RecordIndex.Ballot(
+            spoiled: spoiled, seq: e.entry.seq, logEnd: logEnd, at: e.entry.at, ballotHash: hash,
+            credential: try Digest(bytes: ballot.credential.rawRepresentation), entryHash: e.hash)
     }
 
     /// The ballot a ballot or spoiled-ballot entry carries, and which of the two it is.
@@ -184,14 +192,9 @@ public final class FileBoard {
             ledger.fold(e, ballotHash: pre.ballotHash)
             // The index follows the log; if this write fails, the next step finds them apart and rebuilds.
             if let (ballot, isSpoiled) = Self.ballot(of: payload), let hash = pre.ballotHash {
-                let b = RecordIndex.Ballot(
-                    spoiled: isSpoiled, seq: e.entry.seq, logEnd: writer.endOffset, at: e.entry.at, ballotHash: hash,
-                    credential: try Digest(bytes: ballot.credential.rawRepresentation), entryHash: e.hash)
+                let b = try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash, logEnd: writer.endOffset)
                 try? index.append([b])
-                if !isSpoiled {
-                    cast[hash] = cast[hash] ?? b
-                    latest[b.credential] = b.seq
-                }
+                note(b)
             } else {
                 try? index.save(ledger.snapshot, logEnd: writer.endOffset)
             }
