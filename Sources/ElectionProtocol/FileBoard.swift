@@ -35,10 +35,9 @@ public final class FileBoard {
     public private(set) var ledger: RecordLedger
     private let writer: RecordWriter
     private let index: RecordIndex
-    /// Cast ballots by ballot hash (check 6.9), with their place, hash and time for a receipt again.
-    private var cast: [Digest: RecordIndex.Ballot] = [:]
-    /// Each credential's latest ballot, for telling a re-voter which ballot its new one supersedes.
-    private var latest: [Digest: Int] = [:]
+    /// The indexed ballots and spoiled ballots: cast ballots by hash (check 6.9, with their place,
+    /// hash and time for a receipt again) and each credential's latest (a re-vote's supersede).
+    private var indexed = RecordIndex.Ballots(raw: [])
     /// Whether the index was rebuilt from the log when this board opened (tests, diagnostics).
     public private(set) var rebuiltIndex = false
 
@@ -67,14 +66,15 @@ public final class FileBoard {
         guard let saved = index.ledger(), saved.ledger.manifestHash == manifestHash, let ballots = index.ballots() else { return false }
         var l = RecordLedger(manifest: manifest, snapshot: saved.ledger)
         var end = saved.logEnd
-        for b in ballots {
-            if b.seq >= l.size {
-                guard b.seq == l.size else { return false }
-                l.foldIndexed(seq: b.seq, spoiled: b.spoiled, ballotHash: b.ballotHash, entryHash: b.entryHash, at: b.at)
-                end = b.logEnd
-            }
-            note(b)
+        // Only the ballots after the snapshot are folded; the others are searched when needed.
+        var first = ballots.count
+        while first > 0, let b = ballots.ballot(first - 1), b.seq >= l.size { first -= 1 }
+        for j in first..<ballots.count {
+            guard let b = ballots.ballot(j), b.seq == l.size else { return false }
+            l.foldIndexed(seq: b.seq, spoiled: b.spoiled, ballotHash: b.ballotHash, entryHash: b.entryHash, at: b.at)
+            end = b.logEnd
         }
+        indexed = ballots
         guard end == writer.endOffset, l.size > 0 || end == 0 else { return false }
         if let last = try RecordIndex.lastLine(of: writer.directory.logURL) {
             guard ProtocolHashes.entryHash(last) == l.lastHash else { return false }
@@ -89,33 +89,23 @@ public final class FileBoard {
         let record = try LoadedRecord.load(writer.directory)
         if let p = record.problems.first { throw RecordError.malformed("\(writer.directory.logURL.path) line \(p.line): \(p.message)") }
         var l = RecordLedger(manifest: manifest, manifestHash: manifestHash, indexesBallots: false)
-        var indexed = [RecordIndex.Ballot]()
+        var fresh = RecordIndex.Ballots(raw: [])
         var end: UInt64 = 0
-        cast = [:]
-        latest = [:]
         for e in record.entries {
             end += UInt64(e.line.count + 1)
             var hash: Digest?
             if let (ballot, isSpoiled) = Self.ballot(of: e.entry.payload), let context = l.context {
                 hash = ballot.hash(contextHash: context.contextHash)
-                let b = try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end)
-                indexed.append(b)
-                note(b)
+                fresh.append(try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end))
             }
             l.fold(e, ballotHash: hash)
         }
         ledger = l
         writer.resume(after: record.entries)
-        try index.reset(ballots: indexed)
+        indexed = fresh
+        try index.reset(raw: fresh.raw)
         try index.save(l.snapshot, logEnd: end)
         rebuiltIndex = true
-    }
-
-    /// Notes an indexed ballot (not a spoiled one) for checks 6.9 and the supersede message.
-    private func note(_ b: RecordIndex.Ballot) {
-        guard !b.spoiled else { return }
-        if cast[b.ballotHash] == nil { cast[b.ballotHash] = b }
-        latest[b.credential] = b.seq
     }
 
     /// The index record of a ballot or spoiled-ballot entry whose line ends the log at `logEnd`.
@@ -173,7 +163,7 @@ public final class FileBoard {
     private func place(_ payload: EntryPayload, _ pre: Precheck, at requested: Date) throws -> Placement {
         let time = writer.effectiveTime(requested)
         // 6.9 for ballots, from the index: a ballot cast again gets its first receipt, a spoil of a cast ballot is refused.
-        if pre.failures.isEmpty, let hash = pre.ballotHash, let first = cast[hash] {
+        if pre.failures.isEmpty, let hash = pre.ballotHash, let first = indexed.cast(hash) {
             if case .spoiledBallot = payload {
                 throw Refusal(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled")
             }
@@ -194,7 +184,7 @@ public final class FileBoard {
             if let (ballot, isSpoiled) = Self.ballot(of: payload), let hash = pre.ballotHash {
                 let b = try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash, logEnd: writer.endOffset)
                 try? index.append([b])
-                note(b)
+                indexed.append(b)
             } else {
                 try? index.save(ledger.snapshot, logEnd: writer.endOffset)
             }
@@ -219,7 +209,7 @@ public final class FileBoard {
 
     private func cast(_ ballot: EncryptedBallot, _ pre: Precheck, at time: Date) throws -> CastReceipt {
         let credential = try Digest(bytes: ballot.credential.rawRepresentation)
-        let before = latest[credential]
+        let before = indexed.latest(of: credential)?.seq
         var r = receipt(try place(.ballot(ballot), pre, at: time), pre)
         r.supersedes = before.flatMap { $0 < r.seq ? $0 : nil }
         return r

@@ -45,18 +45,51 @@ struct RecordIndex {
             self.entryHash = entryHash
         }
 
-        init?(_ b: ArraySlice<UInt8>) {
-            guard b.count == Self.size, b.first! <= 1 else { return nil }
-            func u64(_ offset: Int) -> UInt64 {
-                b.dropFirst(offset).prefix(8).reversed().reduce(0) { $0 << 8 | UInt64($1) }
-            }
-            func digest(_ offset: Int) -> Digest? { try? Digest(bytes: Array(b.dropFirst(offset).prefix(32))) }
+        /// The record at `offset` of `raw` (nil if it is not one).
+        init?(_ raw: UnsafeRawBufferPointer, at offset: Int) {
+            guard offset + Self.size <= raw.count, raw[offset] <= 1 else { return nil }
+            func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + at, as: UInt64.self)) }
+            func digest(_ at: Int) -> Digest? { try? Digest(bytes: Array(raw[(offset + at)..<(offset + at + 32)])) }
             guard let h = digest(25), let c = digest(57), let e = digest(89), u64(1) < UInt64(Int.max) else { return nil }
             self.init(
-                spoiled: b.first! == 1, seq: Int(u64(1)), logEnd: u64(9),
-                at: Date(timeIntervalSince1970: Double(Int64(bitPattern: u64(17)))),
-                ballotHash: h, credential: c, entryHash: e)
+                spoiled: raw[offset] == 1, seq: Int(u64(1)), logEnd: u64(9),
+                at: Date(timeIntervalSince1970: Double(Int64(bitPattern: u64(17)))), ballotHash: h, credential: c, entryHash: e)
         }
+    }
+
+    /// The index's ballots as the file holds them, searched without decoding every record.
+    /// Complexity: a lookup compares 32 bytes per record (a few MB for 100,000 ballots).
+    struct Ballots {
+        private(set) var raw: [UInt8]
+
+        var count: Int { raw.count / Ballot.size }
+
+        init(raw: [UInt8]) { self.raw = raw }
+
+        /// Record `i`, decoded.
+        func ballot(_ i: Int) -> Ballot? { raw.withUnsafeBytes { Ballot($0, at: i * Ballot.size) } }
+
+        mutating func append(_ b: Ballot) { raw += b.bytes }
+
+        /// The first (or, `reverse`, the last) cast ballot whose 32 bytes at `field` are `value`.
+        private func find(field: Int, _ value: Digest, reverse: Bool) -> Ballot? {
+            raw.withUnsafeBytes { r -> Ballot? in
+                let target = value.bytes
+                let n = count
+                for k in 0..<n {
+                    let i = reverse ? n - 1 - k : k
+                    guard r[i * Ballot.size] == 0 else { continue }  // cast ballots only
+                    if memcmp(r.baseAddress! + i * Ballot.size + field, target, 32) == 0 { return Ballot(r, at: i * Ballot.size) }
+                }
+                return nil
+            }
+        }
+
+        /// The first cast ballot with this ballot hash (check 6.9).
+        func cast(_ ballotHash: Digest) -> Ballot? { find(field: 25, ballotHash, reverse: false) }
+
+        /// The latest cast ballot of this credential (whose 32 bytes are `credential`).
+        func latest(of credential: Digest) -> Ballot? { find(field: 57, credential, reverse: true) }
     }
 
     /// The ledger file: a snapshot and the log length it covers.
@@ -77,17 +110,10 @@ struct RecordIndex {
         return try? RecordCoding.decoder().decode(LedgerFile.self, from: data)
     }
 
-    /// Every indexed ballot, in order; nil if the file is missing or not whole records.
-    func ballots() -> [Ballot]? {
+    /// The indexed ballots, in order; nil if the file is missing or not whole records.
+    func ballots() -> Ballots? {
         guard let data = FileManager.default.contents(atPath: ballotsURL.path), data.count % Ballot.size == 0 else { return nil }
-        let bytes = [UInt8](data)
-        var out = [Ballot]()
-        out.reserveCapacity(bytes.count / Ballot.size)
-        for start in stride(from: 0, to: bytes.count, by: Ballot.size) {
-            guard let b = Ballot(bytes[start..<start + Ballot.size]) else { return nil }
-            out.append(b)
-        }
-        return out
+        return Ballots(raw: [UInt8](data))
     }
 
     /// Replaces the snapshot (written aside, then renamed: never half a file).
@@ -97,7 +123,10 @@ struct RecordIndex {
     }
 
     /// Appends ballots to the index.
-    func append(_ ballots: [Ballot]) throws {
+    func append(_ ballots: [Ballot]) throws { try append(raw: ballots.flatMap(\.bytes)) }
+
+    /// Appends whole records to the index.
+    func append(raw: [UInt8]) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         if !FileManager.default.fileExists(atPath: ballotsURL.path) {
             FileManager.default.createFile(atPath: ballotsURL.path, contents: nil)
@@ -105,13 +134,13 @@ struct RecordIndex {
         guard let h = FileHandle(forWritingAtPath: ballotsURL.path) else { throw RecordError.io("cannot open \(ballotsURL.path)") }
         defer { try? h.close() }
         try h.seekToEnd()
-        try h.write(contentsOf: Data(ballots.flatMap(\.bytes)))
+        try h.write(contentsOf: Data(raw))
     }
 
-    /// Starts the index afresh with `ballots`.
-    func reset(ballots: [Ballot]) throws {
+    /// Starts the index afresh with these whole records.
+    func reset(raw: [UInt8]) throws {
         try? FileManager.default.removeItem(at: ballotsURL)
-        try append(ballots)
+        try append(raw: raw)
     }
 
     /// The last line of the log file (without its newline), read from the end.
