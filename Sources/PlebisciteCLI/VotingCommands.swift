@@ -44,6 +44,14 @@ extension PlebisciteCommand {
         func validate() throws { try validateClock(at: at, simulate: simulate, record: record) }
 
         func run() async throws {
+            // The device key first: its passphrase may be asked for, and the record's lock is not held meanwhile.
+            var device: (String, Ed25519.SigningKey)?
+            if let path = deviceKey {
+                let file = try KeyFile<SigningSecret, PublicIdentity>.load(path, kind: "device")
+                device = (
+                    file.id, try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: path).seed.bytes)
+                )
+            }
             // On a record directory: its board, locked from here on, whose rules' state holds everything
             // a ballot needs without reading the log. On a board: the record up to the credential lists.
             let fileBoard = record.location == nil ? try record.fileBoard() : nil
@@ -83,13 +91,6 @@ extension PlebisciteCommand {
                     if let i = Int(o), i >= 0, i < q.options.count { return i }
                     throw ValidationError("question \(q.id) has no option '\(o)' (options: \(q.options.joined(separator: ", ")))")
                 }
-            }
-            var device: (String, Ed25519.SigningKey)?
-            if let path = deviceKey {
-                let file = try KeyFile<SigningSecret, PublicIdentity>.load(path, kind: "device")
-                device = (
-                    file.id, try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: path).seed.bytes)
-                )
             }
             let encryptor = BallotEncryptor(context: context)
             func encrypt() throws -> (EncryptedBallot, BallotSecrets) {
