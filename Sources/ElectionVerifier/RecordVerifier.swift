@@ -191,7 +191,7 @@ public final class RecordVerifier {
 
     /// Checks one entry other than a ballot or spoiled ballot.
     private func checkEntry(_ e: RecordedEntry) {
-        guard var ledger else {
+        guard ledger != nil else {
             // Under a malformed manifest only its hash is checked (2.1): nothing else means anything.
             if case .manifest(let ref) = e.entry.payload {
                 count(.manifestHash)
@@ -202,15 +202,32 @@ public final class RecordVerifier {
             }
             return
         }
-        var recount: EncryptedTally?
-        if case .tally = e.entry.payload, ledger.close != nil {
-            let counted = CountingRule.counted(ballots)
-            countedBallots = counted.count
-            supersededBallots = ballots.count - counted.count
-            recount = CountingRule.aggregate(manifest: ledger.manifest, counted: counted.map(\.ballot), workers: workers)
+        let workers = self.workers
+        withLedger { l in
+            var recount: EncryptedTally?
+            if case .tally = e.entry.payload, l.close != nil {
+                let counted = CountingRule.counted(ballots)
+                countedBallots = counted.count
+                supersededBallots = ballots.count - counted.count
+                recount = CountingRule.aggregate(manifest: l.manifest, counted: counted.map(\.ballot), workers: workers)
+            }
+            decide(e, l.precheck(e.entry.payload, recount: recount, workers: workers), ledger: &l)
         }
-        decide(e, ledger.precheck(e.entry.payload, recount: recount, workers: workers), ledger: &ledger)
-        self.ledger = ledger
+    }
+
+    /// Runs `body` on the ledger while nothing else holds it, so that folding a ballot adds to its
+    /// ballot index in place: a second reference would make that index be copied, every ballot so
+    /// far, at each call (and incremental verification quadratic).
+    private func withLedger(_ body: (inout RecordLedger) -> Void) {
+        guard var l = ledger else { return }
+        ledger = nil
+        body(&l)
+        ledger = l
+    }
+
+    /// The expensive checks of a run of ballots and spoiled ballots, in parallel, against `ledger`.
+    private static func prechecks(_ batch: [RecordedEntry], against ledger: RecordLedger, workers: Int) -> [Precheck] {
+        Parallel.map(batch, workers: workers) { ledger.precheck($0.entry.payload) }
     }
 
     /// Checks buffered ballots and spoiled ballots: the expensive part in parallel against the
@@ -220,11 +237,11 @@ public final class RecordVerifier {
         guard !pending.isEmpty else { return }
         let batch = pending
         pending.removeAll()
-        guard var ledger else { return }
-        let snapshot = ledger
-        let prechecks = Parallel.map(batch, workers: workers) { snapshot.precheck($0.entry.payload) }
-        for (e, pre) in zip(batch, prechecks) { decide(e, pre, ledger: &ledger) }
-        self.ledger = ledger
+        let workers = self.workers
+        withLedger { l in
+            let prechecks = Self.prechecks(batch, against: l, workers: workers)
+            for (e, pre) in zip(batch, prechecks) { decide(e, pre, ledger: &l) }
+        }
     }
 
     // MARK: - Report
