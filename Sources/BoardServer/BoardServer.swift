@@ -107,7 +107,7 @@ func jsonResponse<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) -
 
 /// The request body's bytes: exactly JSON (`application/json`, optionally `; charset=utf-8`), at
 /// most `limit` bytes, all of it within `deadline`; or a typed refusal.
-func jsonBody(_ request: Request, limit: Int, deadline: Duration = .seconds(30)) async throws -> [UInt8] {
+func readJSONBody(_ request: Request, limit: Int, deadline: Duration) async throws -> [UInt8] {
     guard let type = request.headers[.contentType], isJSON(type) else {
         throw fail(.unsupportedMediaType, "send JSON with Content-Type: application/json")
     }
@@ -180,8 +180,9 @@ public func buildRouter(
         router.add(middleware: RateLimitMiddleware(limiter: RateLimiter(burst: limit.burst, perSecond: limit.perSecond)))
     }
     let limit = config.bodyLimit
-    @Sendable func jsonBody(_ request: Request, limit: Int) async throws -> [UInt8] {
-        try await BoardServer.jsonBody(request, limit: limit, deadline: config.bodyTimeout)
+    /// A request's JSON body under this server's size limit and deadline.
+    @Sendable func jsonBody(_ request: Request) async throws -> [UInt8] {
+        try await readJSONBody(request, limit: limit, deadline: config.bodyTimeout)
     }
     router.get("/health") { _, _ in jsonResponse(["status": "ok"]) }
     router.get("/metrics") { _, _ in
@@ -195,7 +196,7 @@ public func buildRouter(
     }
     router.post("/elections") { request, _ in
         try authorize(request, accept: [config.operatorToken], what: "creating an election")
-        let bytes = try await jsonBody(request, limit: limit)
+        let bytes = try await jsonBody(request)
         let id = try await call { () async throws(BoardError) in try await service.createElection(manifestBytes: bytes) }
         let manifest = try decode(Manifest.self, bytes, what: "manifest")
         var trustees = [String: String]()
@@ -213,7 +214,7 @@ public func buildRouter(
         let indices = try await call { () async throws(BoardError) in try await service.trusteeIndices(id) }
         let role = try authorize(
             request, accept: [config.adminToken(id)] + indices.map { config.trusteeToken(id, index: $0) }, what: "publishing an entry")
-        let payload = try decode(EntryPayload.self, try await jsonBody(request, limit: limit), what: "entry")
+        let payload = try decode(EntryPayload.self, try await jsonBody(request), what: "entry")
         if role > 0 {
             let trustee = indices[role - 1]
             let own: Bool =
@@ -232,7 +233,7 @@ public func buildRouter(
     router.post("/elections/:id/ballots") { request, context in
         let id = try context.parameters.require("id")
         do {
-            let ballot = try decode(EncryptedBallot.self, try await jsonBody(request, limit: limit), what: "ballot")
+            let ballot = try decode(EncryptedBallot.self, try await jsonBody(request), what: "ballot")
             let receipt = try await call { () async throws(BoardError) in try await service.cast(id, ballot) }
             metrics.ballot(accepted: true, reason: nil)
             context.logger.info(
@@ -249,7 +250,7 @@ public func buildRouter(
     }
     router.post("/elections/:id/spoiled") { request, context in
         let id = try context.parameters.require("id")
-        let spoiled = try decode(SpoiledBallot.self, try await jsonBody(request, limit: limit), what: "spoiled ballot")
+        let spoiled = try decode(SpoiledBallot.self, try await jsonBody(request), what: "spoiled ballot")
         let index = try await call { () async throws(BoardError) in try await service.spoil(id, spoiled) }
         return jsonResponse(IndexResponse(index: index), status: .created)
     }

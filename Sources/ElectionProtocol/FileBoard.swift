@@ -45,7 +45,7 @@ public final class FileBoard {
     /// (until this board is released), then reads the state the rules decide on under that lock,
     /// from the index beside the record, or from the log when the index does not match it.
     public init(directory: RecordDirectory, durable: Bool = true) throws {
-        writer = try RecordWriter(directory, existing: [], durable: durable)
+        writer = try RecordWriter(directory, durable: durable)
         try writer.lockExclusively()
         index = RecordIndex(directory)
         let manifestBytes: [UInt8]

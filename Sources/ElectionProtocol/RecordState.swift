@@ -22,15 +22,13 @@ public struct RecordState: Sendable {
     public var manifest: Manifest
     public var manifestHash: Digest
     public var commitments: [TrusteeCommitment] = []
-    public var complaints: [Complaint] = []
     public var ceremony: KeyCeremonyResult?
     public var credentialLists: [CredentialList] = []
-    public var ballotsWithTimes: [(seq: Int, at: Date, ballot: EncryptedBallot)] = []
-    public var spoiled: [(seq: Int, spoiled: SpoiledBallot)] = []
+    /// Ballots in log order, with sequence numbers.
+    public var ballots: [CountingRule.Cast] = []
     public var close: (seq: Int, marker: CloseMarker)?
     public var tally: EncryptedTally?
     public var shares: [DecryptionShares] = []
-    public var result: ElectionResult?
 
     public init(_ record: LoadedRecord) throws(StateError) {
         if let p = record.problems.first { throw .unreadable("log line \(p.line): \(p.message)") }
@@ -42,17 +40,14 @@ public struct RecordState: Sendable {
         entries = record.entries
         for e in record.entries {
             switch e.entry.payload {
-            case .manifest: break
+            case .manifest, .complaint, .spoiledBallot, .result: break
             case .trusteeCommitment(let c): commitments.append(c)
-            case .complaint(let c): complaints.append(c)
             case .keyCeremony(let k): ceremony = k
             case .credentialList(let l): credentialLists.append(l)
-            case .ballot(let b): ballotsWithTimes.append((e.entry.seq, e.entry.at, b))
-            case .spoiledBallot(let s): spoiled.append((e.entry.seq, s))
+            case .ballot(let b): ballots.append((e.entry.seq, b))
             case .close(let m): close = (e.entry.seq, m)
             case .tally(let t): tally = t
             case .decryptionShares(let d): shares.append(d)
-            case .result(let r): result = r
             }
         }
     }
@@ -82,7 +77,4 @@ public struct RecordState: Sendable {
         for l in credentialLists { r.add(l) }
         return r
     }
-
-    /// Ballots in log order, with sequence numbers.
-    public var ballots: [CountingRule.Cast] { ballotsWithTimes.map { ($0.seq, $0.ballot) } }
 }

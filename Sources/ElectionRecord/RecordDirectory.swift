@@ -111,7 +111,7 @@ public final class RecordWriter {
         }
         try Data(manifestBytes).write(to: dir.manifestURL)
         fm.createFile(atPath: dir.logURL.path, contents: nil)
-        return try RecordWriter(dir, existing: [], durable: durable)
+        return try RecordWriter(dir, durable: durable)
     }
 
     /// Writes a whole record as published elsewhere (a board's export), refusing to overwrite one.
@@ -128,18 +128,16 @@ public final class RecordWriter {
         try Data(log).write(to: dir.logURL)
     }
 
-    /// Opens an existing record for appending after its `existing` entries.
-    public init(_ dir: RecordDirectory, existing: [RecordedEntry], durable: Bool = true) throws {
+    /// Opens a record's log for appending; `lockExclusively`, then `resume` after what it holds.
+    public init(_ dir: RecordDirectory, durable: Bool = true) throws {
         directory = dir
         guard let h = FileHandle(forWritingAtPath: dir.logURL.path) else {
             throw RecordError.io("cannot open \(dir.logURL.path) for writing")
         }
         handle = h
         endOffset = try handle.seekToEnd()
-        count = existing.count
-        lastHash = existing.last?.hash ?? .zero
-        lastTime = existing.last?.entry.at
-        for e in existing { tree?.append(leafHash: MerkleHash.leaf(e.line)) }
+        count = 0
+        lastHash = .zero
         self.durable = durable
     }
 
