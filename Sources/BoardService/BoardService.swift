@@ -188,14 +188,16 @@ public actor BoardService {
     /// tail. The same entry posted again gets its first index and appends nothing.
     public nonisolated func publish(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Int {
         switch payload {
-        case .trusteeCommitment, .complaint, .keyCeremony, .credentialList, .tally, .decryptionShares, .result: break
+        case .trusteeCommitment, .complaint, .keyCeremony, .credentialList, .credentialAmendment, .credentialRevocation, .tally,
+            .decryptionShares, .result:
+            break
         case .manifest, .ballot, .spoiledBallot, .close:
             throw .malformed("\(payload.kind) entries are not published this way")
         }
         let ledger = try await syncedLedger(id)
         var recount: EncryptedTally?
         // Once closed, no ballot can follow: a recount of the log as it is now holds at the tail.
-        if case .tally = payload, ledger.close != nil { recount = try await self.recount(id, size: ledger.size, manifest: ledger.manifest) }
+        if case .tally = payload, ledger.close != nil { recount = try await self.recount(id, ledger: ledger) }
         let pre = ledger.precheck(payload, recount: recount, workers: Parallel.cores)
         let seq = try await commitEntry(id, payload, pre)
         if case .result = payload { _ = try await signTreeHead(id) }
@@ -303,6 +305,7 @@ public actor BoardService {
             var answers = [(PendingBallot, Result<Int, BoardError>)]()
             var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
             var taken = [Digest: Int]()
+            var decided = PendingBallots()
             for b in batch {
                 // A ballot already on the board (a retry) gets its receipt, also after the close; a
                 // line stored under its hash may also be its spoiled twin, which the ledger knows.
@@ -310,10 +313,11 @@ public actor BoardService {
                     answers.append((b, .success(seq)))
                     continue
                 }
-                switch cache.ledger.decide(.ballot(b.ballot), b.precheck, at: time) {
+                switch cache.ledger.decide(.ballot(b.ballot), b.precheck, at: time, pending: decided) {
                 case .refuse(let r): answers.append((b, .failure(.refused(r))))
                 case .alreadyThere(let seq, _): answers.append((b, .success(seq)))
                 case .append:
+                    decided.add(b.ballot, under: cache.manifest)
                     taken[b.hash] = cache.tree.size + payloads.count
                     answers.append((b, .success(cache.tree.size + payloads.count)))
                     payloads.append((.ballot(b.ballot), b.hash))
@@ -433,11 +437,12 @@ public actor BoardService {
         } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
     }
 
-    /// The tally of the counted ballots (each credential's last) among the first `size` entries,
-    /// read from the store a page at a time in two passes: where each credential last voted (the
-    /// credential alone is decoded), then the sums page by page. Memory: one page and one position
-    /// per credential, never every ballot.
-    private func recount(_ id: String, size: Int, manifest: Manifest) async throws(BoardError) -> EncryptedTally {
+    /// The tally of the counted ballots (each credential's last, none revoked; small cells merged)
+    /// of the log `ledger` folds, read from the store a page at a time in two passes: where each
+    /// credential last voted (the credential alone is decoded), then the sums page by page. Memory:
+    /// one page and one position per credential, never every ballot.
+    private func recount(_ id: String, ledger: RecordLedger) async throws(BoardError) -> EncryptedTally {
+        let (size, manifest, revoked) = (ledger.size, ledger.manifest, ledger.registry.revoked)
         var last = [Element: Int]()
         try await forEachStoredPage(id, size: size) { lines throws(BoardError) in
             for line in lines {
@@ -450,12 +455,14 @@ public actor BoardService {
             var counted = [EncryptedBallot]()
             for line in lines {
                 let entry = try Self.decodeStored(LogEntry.self, line)
-                if case .ballot(let b) = entry.payload, last[b.credential] == entry.seq { counted.append(b) }
+                if case .ballot(let b) = entry.payload, last[b.credential] == entry.seq, !revoked.contains(b.credential) {
+                    counted.append(b)
+                }
             }
             tally = CountingRule.merge(
                 tally, CountingRule.aggregate(manifest: manifest, counted: counted, workers: Parallel.cores), manifest: manifest)
         }
-        return tally
+        return CountingRule.mergingSmallCells(tally, manifest: manifest)
     }
 
     /// A log line read only as far as a ballot's credential: no ciphertext or proof is decoded.

@@ -71,7 +71,9 @@ public final class FileBoard {
         while first > 0, let b = ballots.ballot(first - 1), b.seq >= l.size { first -= 1 }
         for j in first..<ballots.count {
             guard let b = ballots.ballot(j), b.seq == l.size else { return false }
-            l.foldIndexed(seq: b.seq, spoiled: b.spoiled, ballotHash: b.ballotHash, entryHash: b.entryHash, at: b.at)
+            let final = b.final ? try? Element(rawRepresentation: b.credential.bytes) : nil
+            guard final != nil || !b.final else { return false }
+            l.foldIndexed(seq: b.seq, spoiled: b.spoiled, ballotHash: b.ballotHash, entryHash: b.entryHash, at: b.at, finalFor: final)
             end = b.logEnd
         }
         indexed = ballots
@@ -96,9 +98,11 @@ public final class FileBoard {
             var hash: Digest?
             if let (ballot, isSpoiled) = Self.ballot(of: e.entry.payload), let context = l.context {
                 hash = ballot.hash(contextHash: context.contextHash)
-                fresh.append(try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end))
+                l.fold(e, ballotHash: hash)
+                fresh.append(try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end, final: l.finalBallots[ballot.credential] == e.entry.seq))
+            } else {
+                l.fold(e, ballotHash: hash)
             }
-            l.fold(e, ballotHash: hash)
         }
         ledger = l
         writer.resume(after: record.entries)
@@ -109,11 +113,11 @@ public final class FileBoard {
     }
 
     /// The index record of a ballot or spoiled-ballot entry whose line ends the log at `logEnd`.
-    private static func indexed(_ e: RecordedEntry, _ ballot: EncryptedBallot, spoiled: Bool, hash: Digest, logEnd: UInt64) throws
-        -> RecordIndex.Ballot
-    {
+    private static func indexed(
+        _ e: RecordedEntry, _ ballot: EncryptedBallot, spoiled: Bool, hash: Digest, logEnd: UInt64, final: Bool
+    ) throws -> RecordIndex.Ballot {
         RecordIndex.Ballot(
-            spoiled: spoiled, seq: e.entry.seq, logEnd: logEnd, at: e.entry.at, ballotHash: hash,
+            spoiled: spoiled, final: final, seq: e.entry.seq, logEnd: logEnd, at: e.entry.at, ballotHash: hash,
             credential: try Digest(bytes: ballot.credential.rawRepresentation), entryHash: e.hash)
     }
 
@@ -140,14 +144,15 @@ public final class FileBoard {
 
     public var directory: RecordDirectory { writer.directory }
 
-    /// The tally of the counted ballots (each credential's last), once closed: the log is read for it.
+    /// The tally of the counted ballots (each credential's last, none revoked; small cells merged),
+    /// once closed: the log is read for it.
     public func recount(workers: Int) throws -> EncryptedTally? {
         guard ledger.close != nil else { return nil }
         let record = try LoadedRecord.load(writer.directory)
         let ballots = record.entries.compactMap { e -> CountingRule.Cast? in
             if case .ballot(let b) = e.entry.payload { (e.entry.seq, b) } else { nil }
         }
-        return CountingRule.aggregate(manifest: ledger.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: workers)
+        return CountingRule.tally(manifest: ledger.manifest, ballots: ballots, revoked: ledger.registry.revoked, workers: workers)
     }
 
     /// Submits an entry at `time` (never before the last entry's): appended if the rules accept it,
@@ -182,7 +187,8 @@ public final class FileBoard {
             ledger.fold(e, ballotHash: pre.ballotHash)
             // The index follows the log; if this write fails, the next step finds them apart and rebuilds.
             if let (ballot, isSpoiled) = Self.ballot(of: payload), let hash = pre.ballotHash {
-                let b = try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash, logEnd: writer.endOffset)
+                let b = try Self.indexed(
+                    e, ballot, spoiled: isSpoiled, hash: hash, logEnd: writer.endOffset, final: ledger.finalBallots[ballot.credential] == e.entry.seq)
                 try? index.append([b])
                 indexed.append(b)
             } else {

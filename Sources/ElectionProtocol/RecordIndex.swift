@@ -15,6 +15,8 @@ struct RecordIndex {
     /// One ballot or spoiled ballot as the index keeps it.
     struct Ballot: Equatable {
         var spoiled: Bool
+        /// A ballot that is final for its credential (a station ballot under `stationFinal`).
+        var final: Bool = false
         var seq: Int
         /// The log's length in bytes once this entry's line was written.
         var logEnd: UInt64
@@ -24,19 +26,23 @@ struct RecordIndex {
         var credential: Digest
         var entryHash: Digest
 
-        /// kind (1) + seq (8) + logEnd (8) + at (8, Unix seconds) + three 32-byte values, little-endian.
+        /// kind (1: bit 0 spoiled, bit 1 final) + seq (8) + logEnd (8) + at (8, Unix seconds) + three 32-byte values, little-endian.
         static let size = 121
 
         var bytes: [UInt8] {
-            var out = [spoiled ? 1 : 0] as [UInt8]
+            var out = [(spoiled ? 1 : 0) | (final ? 2 : 0)] as [UInt8]
             for v in [UInt64(seq), logEnd, UInt64(bitPattern: Int64(at.timeIntervalSince1970))] {
                 withUnsafeBytes(of: v.littleEndian) { out += $0 }
             }
             return out + ballotHash.bytes + credential.bytes + entryHash.bytes
         }
 
-        init(spoiled: Bool, seq: Int, logEnd: UInt64, at: Date, ballotHash: Digest, credential: Digest, entryHash: Digest) {
+        init(
+            spoiled: Bool, final: Bool = false, seq: Int, logEnd: UInt64, at: Date, ballotHash: Digest, credential: Digest,
+            entryHash: Digest
+        ) {
             self.spoiled = spoiled
+            self.final = final
             self.seq = seq
             self.logEnd = logEnd
             self.at = at
@@ -47,12 +53,12 @@ struct RecordIndex {
 
         /// The record at `offset` of `raw` (nil if it is not one).
         init?(_ raw: UnsafeRawBufferPointer, at offset: Int) {
-            guard offset + Self.size <= raw.count, raw[offset] <= 1 else { return nil }
+            guard offset + Self.size <= raw.count, raw[offset] <= 2 else { return nil }
             func u64(_ at: Int) -> UInt64 { UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: offset + at, as: UInt64.self)) }
             func digest(_ at: Int) -> Digest? { try? Digest(bytes: Array(raw[(offset + at)..<(offset + at + 32)])) }
             guard let h = digest(25), let c = digest(57), let e = digest(89), u64(1) < UInt64(Int.max) else { return nil }
             self.init(
-                spoiled: raw[offset] == 1, seq: Int(u64(1)), logEnd: u64(9),
+                spoiled: raw[offset] == 1, final: raw[offset] == 2, seq: Int(u64(1)), logEnd: u64(9),
                 at: Date(timeIntervalSince1970: Double(Int64(bitPattern: u64(17)))), ballotHash: h, credential: c, entryHash: e)
         }
     }
@@ -78,7 +84,7 @@ struct RecordIndex {
                 let n = count
                 for k in 0..<n {
                     let i = reverse ? n - 1 - k : k
-                    guard r[i * Ballot.size] == 0 else { continue }  // cast ballots only
+                    guard r[i * Ballot.size] & 1 == 0 else { continue }  // cast ballots only
                     if memcmp(r.baseAddress! + i * Ballot.size + field, target, 32) == 0 { return Ballot(r, at: i * Ballot.size) }
                 }
                 return nil

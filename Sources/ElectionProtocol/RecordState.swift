@@ -24,6 +24,8 @@ public struct RecordState: Sendable {
     public var commitments: [TrusteeCommitment] = []
     public var ceremony: KeyCeremonyResult?
     public var credentialLists: [CredentialList] = []
+    /// Credentials by precinct from the lists, amendments and revocations, in log order.
+    public var registry = CredentialRegistry()
     /// Ballots in log order, with sequence numbers.
     public var ballots: [CountingRule.Cast] = []
     public var close: (seq: Int, marker: CloseMarker)?
@@ -43,7 +45,11 @@ public struct RecordState: Sendable {
             case .manifest, .complaint, .spoiledBallot, .result: break
             case .trusteeCommitment(let c): commitments.append(c)
             case .keyCeremony(let k): ceremony = k
-            case .credentialList(let l): credentialLists.append(l)
+            case .credentialList(let l):
+                credentialLists.append(l)
+                registry.add(l)
+            case .credentialAmendment(let a): registry.add(a.credentials, to: a.precinct)
+            case .credentialRevocation(let r): registry.revoke(r)
             case .ballot(let b): ballots.append((e.entry.seq, b))
             case .close(let m): close = (e.entry.seq, m)
             case .tally(let t): tally = t
@@ -69,12 +75,5 @@ public struct RecordState: Sendable {
         return ElectionContext(
             manifest: manifest, manifestHash: manifestHash, jointKey: k.jointKey, verificationKeys: k.verificationKeys,
             contextHash: k.contextHash)
-    }
-
-    /// Credentials by precinct, from the published lists.
-    public var registry: CredentialRegistry {
-        var r = CredentialRegistry()
-        for l in credentialLists { r.add(l) }
-        return r
     }
 }

@@ -23,11 +23,11 @@ public enum TallyError: Error, Equatable, Sendable, CustomStringConvertible {
 
 /// Tally and result steps run by the administrator after the close.
 public enum Tallier {
-    /// Sums the counted ballots (last per credential) per (precinct, channel), question and option.
+    /// Sums the counted ballots (last per credential, none revoked) per (precinct, channel),
+    /// question and option, small cells merged.
     public static func tally(_ state: RecordState, workers: Int) throws(TallyError) -> EncryptedTally {
         guard state.close != nil else { throw .notClosed }
-        let counted = CountingRule.counted(state.ballots).map(\.ballot)
-        return CountingRule.aggregate(manifest: state.manifest, counted: counted, workers: workers)
+        return CountingRule.tally(manifest: state.manifest, ballots: state.ballots, revoked: state.registry.revoked, workers: workers)
     }
 
     /// Checks every trustee's shares, drops invalid ones (naming them), combines any k valid ones,

@@ -69,22 +69,65 @@ extension Complaint {
 extension CredentialList {
     /// Checks 5.1 and the per-list part of 5.2.
     public func check(manifest: Manifest, manifestHash: Digest) -> [CheckFailure] {
-        var failures = [CheckFailure]()
         let message = ProtocolHashes.credentialListMessage(manifestHash: manifestHash, precinct: precinct, credentials: credentials)
+        return CredentialList.checkSigned(
+            credentials, precinct: precinct, signature: signature, message: message, manifest: manifest,
+            signatureCheck: .credentialListSignature, contentsCheck: .credentialListContents, what: "list")
+    }
+
+    /// The checks a list and an amendment share: the authority's signature over `message`, a known
+    /// precinct, no identity, strictly sorted by hex (so no credential twice).
+    static func checkSigned(
+        _ credentials: [Element], precinct: String, signature: HexBytes, message: [UInt8], manifest: Manifest,
+        signatureCheck: Check, contentsCheck: Check, what: String
+    ) -> [CheckFailure] {
+        var failures = [CheckFailure]()
         if !manifest.credentialAuthority.isValidSignature(signature.bytes, for: message) {
-            failures.append(CheckFailure(.credentialListSignature, "precinct \(precinct): credential authority signature does not verify"))
+            failures.append(CheckFailure(signatureCheck, "precinct \(precinct): credential authority signature does not verify"))
         }
         if manifest.precinct(precinct) == nil {
-            failures.append(CheckFailure(.credentialListContents, "list for unknown precinct \(precinct)"))
+            failures.append(CheckFailure(contentsCheck, "\(what) for unknown precinct \(precinct)"))
         }
         if credentials.contains(where: \.isIdentity) {
-            failures.append(CheckFailure(.credentialListContents, "precinct \(precinct): a credential is the identity"))
+            failures.append(CheckFailure(contentsCheck, "precinct \(precinct): a credential is the identity"))
         }
         let hexes = credentials.map(\.hex)
         for i in hexes.indices.dropFirst() where hexes[i - 1] >= hexes[i] {
-            failures.append(CheckFailure(.credentialListContents, "precinct \(precinct): credentials not strictly sorted at position \(i)"))
+            failures.append(CheckFailure(contentsCheck, "precinct \(precinct): credentials not strictly sorted at position \(i)"))
             break
         }
+        return failures
+    }
+}
+
+extension CredentialAmendment {
+    /// The parts of check 5.3 an amendment passes alone: signed by the authority, a known precinct,
+    /// at least one credential, none the identity, strictly sorted.
+    public func check(manifest: Manifest, manifestHash: Digest) -> [CheckFailure] {
+        let message = ProtocolHashes.credentialAmendmentMessage(manifestHash: manifestHash, precinct: precinct, credentials: credentials)
+        var failures = CredentialList.checkSigned(
+            credentials, precinct: precinct, signature: signature, message: message, manifest: manifest,
+            signatureCheck: .credentialAmendments, contentsCheck: .credentialAmendments, what: "amendment")
+        if credentials.isEmpty { failures.append(CheckFailure(.credentialAmendments, "precinct \(precinct): an amendment adds nobody")) }
+        return failures
+    }
+}
+
+extension CredentialRevocation {
+    /// The parts of check 5.4 a revocation passes alone: signed by the authority, a known precinct,
+    /// a replacement that is not the identity and not the revoked credential.
+    public func check(manifest: Manifest, manifestHash: Digest) -> [CheckFailure] {
+        var failures = [CheckFailure]()
+        let message = ProtocolHashes.credentialRevocationMessage(
+            manifestHash: manifestHash, precinct: precinct, revoked: revoked, replacement: replacement)
+        if !manifest.credentialAuthority.isValidSignature(signature.bytes, for: message) {
+            failures.append(CheckFailure(.credentialRevocations, "precinct \(precinct): credential authority signature does not verify"))
+        }
+        if manifest.precinct(precinct) == nil {
+            failures.append(CheckFailure(.credentialRevocations, "revocation for unknown precinct \(precinct)"))
+        }
+        if replacement.isIdentity { failures.append(CheckFailure(.credentialRevocations, "the replacement credential is the identity")) }
+        if replacement == revoked { failures.append(CheckFailure(.credentialRevocations, "the replacement is the revoked credential")) }
         return failures
     }
 }

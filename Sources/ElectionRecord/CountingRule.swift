@@ -3,15 +3,34 @@ import Ristretto
 
 /// The re-voting rule and the aggregation both the tallier and the verifier apply.
 public enum CountingRule {
+    /// Which of a credential's ballots counts (the manifest's `countingRule`).
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Each credential's last ballot in log order counts; any ballot may be replaced by a later one.
+        case lastBallot
+        /// As `lastBallot`, but a ballot cast on a station device is final: no ballot of that
+        /// credential may follow it (PROTOCOL.md 6.4, check 6.10). A voter coerced at home overrides in person.
+        case stationFinal
+    }
+
     /// A ballot in log order, with its sequence number.
     public typealias Cast = (seq: Int, ballot: EncryptedBallot)
 
-    /// The counted ballots: for each credential, its last ballot in log order (SPEC 6).
+    /// The counted ballots: for each credential not revoked, its last ballot in log order (SPEC 6;
+    /// under `stationFinal` no ballot follows a station ballot, so that one is the last).
     /// Returns them in log order. Complexity: O(n).
-    public static func counted(_ ballots: [Cast]) -> [Cast] {
+    public static func counted(_ ballots: [Cast], revoked: Set<Element>) -> [Cast] {
         var last = [Element: Int]()
         for (i, b) in ballots.enumerated() { last[b.ballot.credential] = i }
-        return ballots.enumerated().filter { last[$0.element.ballot.credential] == $0.offset }.map(\.element)
+        return ballots.enumerated().filter {
+            last[$0.element.ballot.credential] == $0.offset && !revoked.contains($0.element.ballot.credential)
+        }.map(\.element)
+    }
+
+    /// The tally of a closed log's accepted ballots: the counted ones summed per cell, small cells
+    /// merged (PROTOCOL.md 6.3). What the tally entry must equal (checks 8.2, 9.1, 9.2).
+    public static func tally(manifest: Manifest, ballots: [Cast], revoked: Set<Element>, workers: Int = 1) -> EncryptedTally {
+        mergingSmallCells(
+            aggregate(manifest: manifest, counted: counted(ballots, revoked: revoked).map(\.ballot), workers: workers), manifest: manifest)
     }
 
     /// Sums the counted ballots per (precinct, channel) cell, per question and option.

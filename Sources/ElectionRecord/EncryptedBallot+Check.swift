@@ -1,22 +1,39 @@
 import PlebisciteCrypto
 import Ristretto
 
-/// The published credentials: which precinct each belongs to, and how many each precinct has.
+/// The published credentials: which precinct each belongs to, which are revoked, and how many
+/// voters each precinct has (listed credentials less revoked ones: a replacement stands for the
+/// voter whose credential it replaced).
 public struct CredentialRegistry: Sendable {
     public private(set) var precinctOf: [Element: String] = [:]
     public private(set) var counts: [String: Int] = [:]
+    /// Revoked credentials (never counted; no ballot may follow the revocation).
+    public private(set) var revoked: Set<Element> = []
 
     public init() {}
 
     /// Adds a precinct's list; returns credentials that were already registered.
     @discardableResult
-    public mutating func add(_ list: CredentialList) -> [Element] {
+    public mutating func add(_ list: CredentialList) -> [Element] { add(list.credentials, to: list.precinct) }
+
+    /// Adds credentials to a precinct (a list or an amendment); returns those already registered,
+    /// which are not added again.
+    @discardableResult
+    public mutating func add(_ credentials: [Element], to precinct: String) -> [Element] {
         var clashes = [Element]()
-        for c in list.credentials {
-            if precinctOf[c] != nil { clashes.append(c) } else { precinctOf[c] = list.precinct }
+        for c in credentials {
+            if precinctOf[c] != nil { clashes.append(c) } else { precinctOf[c] = precinct }
         }
-        counts[list.precinct, default: 0] += list.credentials.count
+        counts[precinct, default: 0] += credentials.count - clashes.count
         return clashes
+    }
+
+    /// Revokes a credential and registers its replacement in the same precinct.
+    public mutating func revoke(_ r: CredentialRevocation) {
+        guard let precinct = precinctOf[r.revoked], !revoked.contains(r.revoked) else { return }
+        revoked.insert(r.revoked)
+        counts[precinct, default: 0] -= 1
+        add([r.replacement], to: precinct)
     }
 }
 

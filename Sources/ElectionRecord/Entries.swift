@@ -86,6 +86,35 @@ public struct CredentialList: Codable, Sendable, Equatable {
     }
 }
 
+/// Credentials added to a precinct's list during the election, signed by the credential authority.
+public struct CredentialAmendment: Codable, Sendable, Equatable {
+    public var precinct: String
+    public var credentials: [Element]
+    public var signature: HexBytes
+
+    public init(precinct: String, credentials: [Element], signature: [UInt8]) {
+        self.precinct = precinct
+        self.credentials = credentials
+        self.signature = HexBytes(signature)
+    }
+}
+
+/// A credential revoked (its letter lost or taken) and a fresh one for the same voter in the same
+/// precinct, issued in person and signed by the credential authority.
+public struct CredentialRevocation: Codable, Sendable, Equatable {
+    public var precinct: String
+    public var revoked: Element
+    public var replacement: Element
+    public var signature: HexBytes
+
+    public init(precinct: String, revoked: Element, replacement: Element, signature: [UInt8]) {
+        self.precinct = precinct
+        self.revoked = revoked
+        self.replacement = replacement
+        self.signature = HexBytes(signature)
+    }
+}
+
 /// One option's encrypted selection with its 0/1 proof.
 public struct EncryptedSelection: Codable, Sendable, Equatable {
     public var ciphertext: Ciphertext
@@ -183,19 +212,40 @@ public struct QuestionSums: Codable, Sendable, Equatable {
     }
 }
 
-/// The aggregate for one (precinct, channel): how many ballots counted and their encrypted sums.
-public struct TallyCell: Codable, Sendable, Equatable {
+/// A (precinct, channel) cell inside a merged aggregate, with its counted ballots.
+public struct CellMember: Codable, Sendable, Equatable, Hashable {
     public var precinct: String
     public var channel: Channel
     public var ballots: Int
-    public var questions: [QuestionSums]
 
-    public init(precinct: String, channel: Channel, ballots: Int, questions: [QuestionSums]) {
+    public init(precinct: String, channel: Channel, ballots: Int) {
         self.precinct = precinct
         self.channel = channel
         self.ballots = ballots
+    }
+}
+
+/// The aggregate for one (precinct, channel), or for several merged because they were small
+/// (PROTOCOL.md 6.3): how many ballots counted and their encrypted sums.
+public struct TallyCell: Codable, Sendable, Equatable {
+    /// The cell's precinct and channel; of a merged aggregate, its first member's.
+    public var precinct: String
+    public var channel: Channel
+    public var ballots: Int
+    /// The cells of a merged aggregate, in manifest order (absent for a single cell).
+    public var members: [CellMember]?
+    public var questions: [QuestionSums]
+
+    public init(precinct: String, channel: Channel, ballots: Int, members: [CellMember]? = nil, questions: [QuestionSums]) {
+        self.precinct = precinct
+        self.channel = channel
+        self.ballots = ballots
+        self.members = members
         self.questions = questions
     }
+
+    /// The (precinct, channel) cells this aggregate covers.
+    public var cells: [CellMember] { members ?? [CellMember(precinct: precinct, channel: channel, ballots: ballots)] }
 }
 
 /// The encrypted tally: every cell, in (precinct, channel) order.
@@ -245,19 +295,25 @@ public struct QuestionCounts: Codable, Sendable, Equatable {
     }
 }
 
-/// Decrypted counts for one (precinct, channel) cell.
+/// Decrypted counts for one tally cell (a (precinct, channel) cell or a merged aggregate).
 public struct ResultCell: Codable, Sendable, Equatable {
     public var precinct: String
     public var channel: Channel
     public var ballots: Int
+    /// The merged cells, as in the tally (absent for a single cell).
+    public var members: [CellMember]?
     public var questions: [QuestionCounts]
 
-    public init(precinct: String, channel: Channel, ballots: Int, questions: [QuestionCounts]) {
+    public init(precinct: String, channel: Channel, ballots: Int, members: [CellMember]? = nil, questions: [QuestionCounts]) {
         self.precinct = precinct
         self.channel = channel
         self.ballots = ballots
+        self.members = members
         self.questions = questions
     }
+
+    /// The (precinct, channel) cells these counts cover.
+    public var cells: [CellMember] { members ?? [CellMember(precinct: precinct, channel: channel, ballots: ballots)] }
 }
 
 /// The published result: which trustees decrypted, the cell counts, and the summaries.

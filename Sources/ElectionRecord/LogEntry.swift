@@ -7,6 +7,8 @@ public enum EntryPayload: Sendable, Equatable {
     case complaint(Complaint)
     case keyCeremony(KeyCeremonyResult)
     case credentialList(CredentialList)
+    case credentialAmendment(CredentialAmendment)
+    case credentialRevocation(CredentialRevocation)
     case ballot(EncryptedBallot)
     case spoiledBallot(SpoiledBallot)
     case close(CloseMarker)
@@ -22,6 +24,8 @@ public enum EntryPayload: Sendable, Equatable {
         case .complaint: "complaint"
         case .keyCeremony: "keyCeremony"
         case .credentialList: "credentialList"
+        case .credentialAmendment: "credentialAmendment"
+        case .credentialRevocation: "credentialRevocation"
         case .ballot: "ballot"
         case .spoiledBallot: "spoiledBallot"
         case .close: "close"
@@ -38,7 +42,7 @@ public enum EntryPayload: Sendable, Equatable {
         case .trusteeCommitment, .complaint: 1
         case .keyCeremony: 2
         case .credentialList: 3
-        case .ballot, .spoiledBallot: 4
+        case .credentialAmendment, .credentialRevocation, .ballot, .spoiledBallot: 4
         case .close: 5
         case .tally: 6
         case .decryptionShares: 7
@@ -104,6 +108,8 @@ extension EntryPayload: Codable {
         case "complaint": self = .complaint(try c.decode(Complaint.self, forKey: .data))
         case "keyCeremony": self = .keyCeremony(try c.decode(KeyCeremonyResult.self, forKey: .data))
         case "credentialList": self = .credentialList(try c.decode(CredentialList.self, forKey: .data))
+        case "credentialAmendment": self = .credentialAmendment(try c.decode(CredentialAmendment.self, forKey: .data))
+        case "credentialRevocation": self = .credentialRevocation(try c.decode(CredentialRevocation.self, forKey: .data))
         case "ballot": self = .ballot(try c.decode(EncryptedBallot.self, forKey: .data))
         case "spoiledBallot": self = .spoiledBallot(try c.decode(SpoiledBallot.self, forKey: .data))
         case "close": self = .close(try c.decode(CloseMarker.self, forKey: .data))
@@ -124,6 +130,8 @@ extension EntryPayload: Codable {
         case .complaint(let v): try c.encode(v, forKey: .data)
         case .keyCeremony(let v): try c.encode(v, forKey: .data)
         case .credentialList(let v): try c.encode(v, forKey: .data)
+        case .credentialAmendment(let v): try c.encode(v, forKey: .data)
+        case .credentialRevocation(let v): try c.encode(v, forKey: .data)
         case .ballot(let v): try c.encode(v, forKey: .data)
         case .spoiledBallot(let v): try c.encode(v, forKey: .data)
         case .close(let v): try c.encode(v, forKey: .data)

@@ -105,11 +105,25 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var credentialAuthority: Ed25519.PublicKey
     public var devices: [DeviceDescriptor]
     public var boardKey: Ed25519.PublicKey
+    /// Which ballot of a credential counts (absent: `lastBallot`).
+    public var countingRule: CountingRule.Kind?
+    /// The fewest counted ballots a decrypted aggregate may cover (section 6.3). Absent: 1, no
+    /// merging, as in records made before the rule; `election init` writes 10 unless told otherwise.
+    public var minimumCell: Int?
+
+    /// What `election init` writes when not told otherwise.
+    public static let recommendedMinimumCell = 10
+
+    /// The counting rule in force.
+    public var rule: CountingRule.Kind { countingRule ?? .lastBallot }
+    /// The minimum cell size in force.
+    public var cellMinimum: Int { minimumCell ?? 1 }
 
     public init(
         electionId: String, title: String, questions: [Question], regions: [Region], channels: [Channel],
         window: VotingWindow, trustees: [TrusteeDescriptor], threshold: Int,
-        credentialAuthority: Ed25519.PublicKey, devices: [DeviceDescriptor], boardKey: Ed25519.PublicKey
+        credentialAuthority: Ed25519.PublicKey, devices: [DeviceDescriptor], boardKey: Ed25519.PublicKey,
+        countingRule: CountingRule.Kind? = nil, minimumCell: Int? = nil
     ) {
         version = 1
         self.electionId = electionId
@@ -123,6 +137,8 @@ public struct Manifest: Codable, Sendable, Equatable {
         self.credentialAuthority = credentialAuthority
         self.devices = devices
         self.boardKey = boardKey
+        self.countingRule = countingRule
+        self.minimumCell = minimumCell
     }
 
     /// All precincts in region order.
@@ -182,6 +198,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         for t in trustees where t.exchangeKey.bytes.count != 32 { out.append("trustee \(t.id) exchange key is not 32 bytes") }
         for d in devices where !channels.contains(d.channel) { out.append("device \(d.id) uses a channel not allowed") }
         for d in devices where d.channel == .remote { out.append("device \(d.id): remote ballots come from no device") }
+        if let m = minimumCell, m < 1 || m > 1_000_000 { out.append("minimumCell \(m) must lie in 1...1000000") }
         return out
     }
 }

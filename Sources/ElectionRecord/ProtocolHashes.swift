@@ -80,6 +80,27 @@ public enum ProtocolHashes {
         }.bytes
     }
 
+    /// What the credential authority signs to add credentials to a precinct's list.
+    public static func credentialAmendmentMessage(manifestHash: Digest, precinct: String, credentials: [Element]) -> [UInt8] {
+        Digest.of("credential-amendment") { t in
+            t.append(manifestHash)
+            t.append(precinct)
+            t.append(credentials)
+        }.bytes
+    }
+
+    /// What the credential authority signs to revoke a credential and list its replacement.
+    public static func credentialRevocationMessage(
+        manifestHash: Digest, precinct: String, revoked: Element, replacement: Element
+    ) -> [UInt8] {
+        Digest.of("credential-revocation") { t in
+            t.append(manifestHash)
+            t.append(precinct)
+            t.append(revoked)
+            t.append(replacement)
+        }.bytes
+    }
+
     /// Context of the 0/1 proof for option `option` of `question` on a ballot with `credential`.
     public static func selectionContext(contextHash: Digest, credential: Element, question: String, option: Int) -> [UInt8] {
         Digest.of("selection-context") { t in
@@ -156,6 +177,20 @@ public enum ProtocolHashes {
                     t.append(q.question)
                     t.append(q.sums.count)
                     for s in q.sums { s.append(to: &t) }
+                }
+            }
+            // Merged aggregates (section 6.3) add a tail; a tally without any hashes as in version 1.
+            let merged = tally.cells.enumerated().filter { $0.element.members != nil }
+            if !merged.isEmpty {
+                t.append(merged.count)
+                for (position, c) in merged {
+                    t.append(position)
+                    t.append(c.members!.count)
+                    for m in c.members! {
+                        t.append(m.precinct)
+                        t.append(m.channel.rawValue)
+                        t.append(m.ballots)
+                    }
                 }
             }
         }

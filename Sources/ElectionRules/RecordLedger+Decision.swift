@@ -26,7 +26,10 @@ extension RecordLedger {
     /// The one rule for every entry kind (PROTOCOL.md 6.4): may `payload`, whose expensive checks
     /// gave `pre`, follow this log as an entry at `time`? Cheap: the board takes this decision
     /// inside its append at the tail. Every failure found is reported; the code is the first's.
-    public func decide(_ payload: EntryPayload, _ pre: Precheck, at time: Date) -> Decision {
+    ///
+    /// `pending` holds the ballots decided for the same group commit but not yet folded (the board
+    /// decides a batch of ballots against one ledger): the next ballot's rule sees them too.
+    public func decide(_ payload: EntryPayload, _ pre: Precheck, at time: Date, pending: PendingBallots = PendingBallots()) -> Decision {
         if pre.failures.isEmpty, let repeated = repeatedEntry(payload, ballotHash: pre.ballotHash) { return repeated }
         var found = pre.failures
         var code = pre.code
@@ -72,8 +75,34 @@ extension RecordLedger {
                     )
                 }
             }
+        case .credentialAmendment(let a):
+            decideRollChange(payload, refuse)
+            let clashes = a.credentials.filter { registry.precinctOf[$0] != nil }
+            if let first = clashes.first {
+                refuse(
+                    .invalidEntry, .credentialAmendments,
+                    "\(clashes.count) credential(s) already listed, \(first.hex.prefix(16))... for precinct \(registry.precinctOf[first]!)")
+            }
+        case .credentialRevocation(let r):
+            decideRollChange(payload, refuse)
+            if let revoked = revocations[r.revoked] {
+                refuse(.revokedCredential, .credentialRevocations, "credential \(r.revoked.hex.prefix(16))... was revoked at entry \(revoked.seq)")
+            } else if let listed = registry.precinctOf[r.revoked] {
+                if listed != r.precinct {
+                    refuse(
+                        .invalidEntry, .credentialRevocations,
+                        "credential \(r.revoked.hex.prefix(16))... belongs to precinct \(listed), not \(r.precinct)")
+                }
+            } else {
+                refuse(.invalidEntry, .credentialRevocations, "credential \(r.revoked.hex.prefix(16))... is on no list: nothing to revoke")
+            }
+            if let other = registry.precinctOf[r.replacement] {
+                refuse(
+                    .invalidEntry, .credentialRevocations,
+                    "the replacement \(r.replacement.hex.prefix(16))... is already listed, for precinct \(other)")
+            }
         case .ballot, .spoiledBallot:
-            decidePosition(payload, hash: pre.ballotHash, at: time, refuse)
+            decidePosition(payload, hash: pre.ballotHash, at: time, pending: pending, refuse)
         case .close(let marker):
             if close != nil { refuse(.electionClosed, .closeMarker, "the election is already closed") }
             if time < manifest.window.closes {
@@ -134,6 +163,10 @@ extension RecordLedger {
             return same(ceremony.flatMap { $0.value == k ? $0.seq : nil }, .jointKey, "the key ceremony result")
         case .credentialList(let l):
             return same(lists[l.precinct].flatMap { $0.value == l ? $0.seq : nil }, .credentialListContents, "the credential list")
+        case .credentialAmendment(let a):
+            return same(amendments.first { $0.value == a }?.seq, .credentialAmendments, "the amendment")
+        case .credentialRevocation(let r):
+            return same(revocations[r.revoked].flatMap { $0.value == r ? $0.seq : nil }, .credentialRevocations, "the revocation")
         case .ballot:
             return same(ballotHash.flatMap { ballots?[$0] }, .ballotUnique, "ballot \(ballotHash?.hex ?? "")")
         case .spoiledBallot:
@@ -176,11 +209,39 @@ extension RecordLedger {
         }
     }
 
-    /// Checks 6.8 and 6.9 for a ballot or spoiled ballot received at `time`.
+    /// Checks 1.3 and 5.3 or 5.4 that an amendment or revocation shares: after the key ceremony,
+    /// before the close.
+    private func decideRollChange(_ payload: EntryPayload, _ refuse: (RefusalCode, Check, String) -> Void) {
+        let check: Check = payload.kind == "credentialAmendment" ? .credentialAmendments : .credentialRevocations
+        if close != nil { refuse(.electionClosed, check, "the roll cannot change after the close marker") }
+        if context == nil { refuse(.wrongPhase, .entryOrder, "\(payload.kind) before the key ceremony result") }
+    }
+
+    /// Checks 6.4 (revocation), 6.8, 6.9 and 6.10 for a ballot or spoiled ballot received at `time`.
     private func decidePosition(
-        _ payload: EntryPayload, hash: Digest?, at time: Date, _ refuse: (RefusalCode, Check, String) -> Void
+        _ payload: EntryPayload, hash: Digest?, at time: Date, pending: PendingBallots, _ refuse: (RefusalCode, Check, String) -> Void
     ) {
         let what = payload.kind == "ballot" ? "ballot" : "spoiled ballot"
+        let ballot: EncryptedBallot? =
+            switch payload {
+            case .ballot(let b): b
+            case .spoiledBallot(let s): s.ballot
+            default: nil
+            }
+        if let ballot, let revocation = revocations[ballot.credential] {
+            let check: Check = payload.kind == "ballot" ? .ballotCredential : .spoiledWellFormed
+            refuse(
+                .revokedCredential, check,
+                "\(check == .spoiledWellFormed ? "6.4: " : "")credential \(ballot.credential.hex.prefix(16))... was revoked at entry \(revocation.seq); vote with its replacement"
+            )
+        }
+        if case .ballot(let b) = payload, manifest.rule == .stationFinal {
+            if let seq = finalBallots[b.credential] {
+                refuse(.finalBallotCast, .stationFinal, "credential \(b.credential.hex.prefix(16))... cast a final station ballot at entry \(seq)")
+            } else if pending.finals.contains(b.credential) {
+                refuse(.finalBallotCast, .stationFinal, "credential \(b.credential.hex.prefix(16))... cast a final station ballot just before")
+            }
+        }
         if close != nil {
             refuse(.electionClosed, .ballotWindow, "\(what) after the close marker")
         } else if time < manifest.window.opens {
@@ -195,5 +256,19 @@ extension RecordLedger {
         if case .spoiledBallot = payload, ballots?[hash] != nil {
             refuse(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled")
         }
+    }
+}
+
+/// Ballots decided for one group commit but not folded into the ledger yet: what the rule for the
+/// next ballot of the same batch must know of them.
+public struct PendingBallots: Sendable {
+    /// Credentials whose station ballot in the batch is final (`stationFinal`).
+    public private(set) var finals: Set<Element> = []
+
+    public init() {}
+
+    /// Notes a ballot the rules let append.
+    public mutating func add(_ ballot: EncryptedBallot, under manifest: Manifest) {
+        if manifest.rule == .stationFinal, ballot.channel == .station { finals.insert(ballot.credential) }
     }
 }

@@ -35,6 +35,10 @@ extension RecordLedger {
             return Precheck(failures: c.check(manifest: manifest, manifestHash: manifestHash))
         case .credentialList(let l):
             return Precheck(failures: l.check(manifest: manifest, manifestHash: manifestHash))
+        case .credentialAmendment(let a):
+            return Precheck(failures: a.check(manifest: manifest, manifestHash: manifestHash))
+        case .credentialRevocation(let r):
+            return Precheck(failures: r.check(manifest: manifest, manifestHash: manifestHash))
         case .ballot(let b):
             guard let context else { return beforeCeremony(payload) }
             let hash = b.hash(contextHash: context.contextHash)
@@ -64,7 +68,7 @@ extension RecordLedger {
         Precheck(failures: [CheckFailure(.entryOrder, "\(payload.kind) before the key ceremony result")], code: .wrongPhase)
     }
 
-    /// Checks 8.2 and 9.1: the tally is the recount, and no precinct counts more ballots than credentials.
+    /// Checks 8.2, 9.1 and 9.2: the tally is the recount, and no precinct counts more ballots than credentials.
     private func precheckTally(_ t: EncryptedTally, recount: EncryptedTally?) -> Precheck {
         guard close != nil else {
             return Precheck(failures: [CheckFailure(.entryOrder, "tally before the close marker")], code: .wrongPhase)
@@ -72,11 +76,22 @@ extension RecordLedger {
         guard let recount else { return Precheck(failures: [CheckFailure(.tallyAggregates, "no recount to compare with")]) }
         var found = [CheckFailure]()
         var perPrecinct = [String: Int]()
-        for cell in recount.cells { perPrecinct[cell.precinct, default: 0] += cell.ballots }
+        for member in recount.cells.flatMap(\.cells) { perPrecinct[member.precinct, default: 0] += member.ballots }
         for (p, n) in perPrecinct.sorted(by: { $0.key < $1.key }) where n > registry.counts[p, default: 0] {
             found.append(CheckFailure(.supersede, "precinct \(p): \(n) counted ballots for \(registry.counts[p, default: 0]) credentials"))
         }
-        if recount != t {
+        func layout(_ tally: EncryptedTally) -> [String] {
+            tally.cells.map { cell in
+                (cell.members == nil ? "" : "merged ") + cell.cells.map { "\($0.precinct)/\($0.channel.rawValue)" }.joined(separator: " ")
+            }
+        }
+        if layout(recount) != layout(t) {
+            found.append(
+                CheckFailure(
+                    .smallCells,
+                    "the tally's aggregates are not the cells the counted ballots give with minimumCell \(manifest.cellMinimum) (section 6.3)"
+                ))
+        } else if recount != t {
             let differing = zip(recount.cells, t.cells).filter { $0 != $1 }.map { "\($0.0.precinct)/\($0.0.channel.rawValue)" }
             found.append(
                 CheckFailure(

@@ -16,6 +16,9 @@ extension RecordLedger {
         public var complaints: [Placed<Complaint>]
         public var ceremony: Placed<KeyCeremonyResult>?
         public var lists: [Placed<CredentialList>]
+        public var amendments: [Placed<CredentialAmendment>]
+        public var revocations: [Placed<CredentialRevocation>]
+        public var finalBallots: [Placed<Element>]
         public var ballotCount: Int
         public var spoiled: [Placed<Digest>]
         public var close: Placed<CloseMarker>?
@@ -30,7 +33,9 @@ extension RecordLedger {
         Snapshot(
             manifestHash: manifestHash, size: size, lastHash: lastHash, lastTime: lastTime, phase: phase,
             commitments: commitments.values.sorted { $0.seq < $1.seq }, complaints: complaints, ceremony: ceremony,
-            lists: lists.values.sorted { $0.seq < $1.seq }, ballotCount: ballotCount,
+            lists: lists.values.sorted { $0.seq < $1.seq }, amendments: amendments,
+            revocations: revocations.values.sorted { $0.seq < $1.seq },
+            finalBallots: finalBallots.map { Placed(seq: $0.value, value: $0.key) }.sorted { $0.seq < $1.seq }, ballotCount: ballotCount,
             spoiled: spoiled.map { Placed(seq: $0.value, value: $0.key) }.sorted { $0.seq < $1.seq }, close: close, tally: tally,
             shares: shares.values.sorted { $0.seq < $1.seq }, validShares: validShares.sorted(), result: result)
     }
@@ -51,6 +56,13 @@ extension RecordLedger {
             lists[l.value.precinct] = l
             registry.add(l.value)
         }
+        amendments = s.amendments
+        for a in s.amendments { registry.add(a.value.credentials, to: a.value.precinct) }
+        for r in s.revocations {
+            revocations[r.value.revoked] = r
+            registry.revoke(r.value)
+        }
+        for f in s.finalBallots { finalBallots[f.value] = f.seq }
         ballotCount = s.ballotCount
         for h in s.spoiled { spoiled[h.value] = h.seq }
         close = s.close
@@ -62,9 +74,13 @@ extension RecordLedger {
     }
 
     /// Folds a ballot or spoiled ballot known from an index (its hashes and time, not its line):
-    /// what `fold` does for it.
-    public mutating func foldIndexed(seq: Int, spoiled isSpoiled: Bool, ballotHash: Digest, entryHash: Digest, at: Date) {
+    /// what `fold` does for it. `finalFor` is the credential of a ballot that is final (a station
+    /// ballot under `stationFinal`).
+    public mutating func foldIndexed(
+        seq: Int, spoiled isSpoiled: Bool, ballotHash: Digest, entryHash: Digest, at: Date, finalFor credential: Element? = nil
+    ) {
         advance(entryHash: entryHash, at: at, phase: 4)
+        if let credential, finalBallots[credential] == nil { finalBallots[credential] = seq }
         if isSpoiled {
             if spoiled[ballotHash] == nil { spoiled[ballotHash] = seq }
         } else {

@@ -34,6 +34,12 @@ public struct RecordLedger: Sendable {
     public internal(set) var registry = CredentialRegistry()
     /// Each precinct's first list.
     public internal(set) var lists: [String: Placed<CredentialList>] = [:]
+    /// Amendments to the lists, in log order.
+    public internal(set) var amendments: [Placed<CredentialAmendment>] = []
+    /// Revocations by revoked credential (the first of each).
+    public internal(set) var revocations: [Element: Placed<CredentialRevocation>] = [:]
+    /// Under `stationFinal`: each credential with a station ballot, and where its first one is.
+    public internal(set) var finalBallots: [Element: Int] = [:]
     /// Cast ballots by hash (their first position), when kept.
     public internal(set) var ballots: [Digest: Int]?
     public internal(set) var ballotCount = 0
@@ -77,8 +83,16 @@ public struct RecordLedger: Sendable {
             guard lists[l.precinct] == nil else { break }
             lists[l.precinct] = Placed(seq: seq, value: l)
             registry.add(l)
+        case .credentialAmendment(let a):
+            amendments.append(Placed(seq: seq, value: a))
+            registry.add(a.credentials, to: a.precinct)
+        case .credentialRevocation(let r):
+            guard revocations[r.revoked] == nil else { break }
+            revocations[r.revoked] = Placed(seq: seq, value: r)
+            registry.revoke(r)
         case .ballot(let b):
             ballotCount += 1
+            if accepted { noteFinal(b, seq: seq) }
             if ballots != nil, let hash = ballotHash ?? context.map({ b.hash(contextHash: $0.contextHash) }), ballots![hash] == nil {
                 ballots![hash] = seq
             }
@@ -99,6 +113,11 @@ public struct RecordLedger: Sendable {
         case .result(let r):
             if result == nil { result = Placed(seq: seq, value: r) }
         }
+    }
+
+    /// Under `stationFinal`, a station ballot makes its credential's choice final.
+    mutating func noteFinal(_ b: EncryptedBallot, seq: Int) {
+        if manifest.rule == .stationFinal, b.channel == .station, finalBallots[b.credential] == nil { finalBallots[b.credential] = seq }
     }
 
     /// The log grew by one entry.

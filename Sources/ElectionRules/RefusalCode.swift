@@ -19,6 +19,10 @@ public enum RefusalCode: String, Codable, Sendable, CaseIterable {
     case duplicateBallot
     /// A ballot whose hash was challenged and spoiled: encrypt afresh.
     case spoiledBallot
+    /// A ballot of a revoked credential (6.4), or a second revocation of it (5.4).
+    case revokedCredential
+    /// Under `stationFinal`, a ballot after the credential's station ballot (6.10).
+    case finalBallotCast
     // Every other entry.
     /// The entry belongs to a phase the record is not in (1.3): a commitment after the key
     /// ceremony, a tally before the close, shares after the result, a second manifest, ...
@@ -45,6 +49,7 @@ public enum RefusalCode: String, Codable, Sendable, CaseIterable {
         case .spoiledReveal: self = .invalidReveal
         case .ballotWindow: self = .outsideWindow
         case .ballotUnique: self = .duplicateBallot
+        case .stationFinal: self = .finalBallotCast
         case .entryOrder: self = .wrongPhase
         default: self = .invalidEntry
         }

@@ -144,21 +144,23 @@ public final class RecordVerifier {
     }
 
     /// The checks each kind of entry's rule covers (what "passed" counts), beyond 1.3.
-    private static func checks(of payload: EntryPayload) -> [Check] {
+    private static func checks(of payload: EntryPayload, manifest: Manifest) -> [Check] {
         switch payload {
         case .manifest: [.manifestHash]
         case .trusteeCommitment: [.trusteeSignature, .coefficientProofs, .trusteeCommitments]
         case .complaint: [.complaints]
         case .keyCeremony: [.jointKey, .verificationKeys, .contextHash]
         case .credentialList: [.credentialListSignature, .credentialListContents]
-        case .ballot:
+        case .credentialAmendment: [.credentialAmendments]
+        case .credentialRevocation: [.credentialRevocations]
+        case .ballot(let b):
             [
                 .ballotElection, .ballotStyle, .ballotChannel, .ballotCredential, .ballotSignature, .countProofs, .ballotWindow,
                 .ballotUnique,
-            ]
+            ] + (manifest.rule == .stationFinal ? [.stationFinal] : [])
         case .spoiledBallot: [.spoiledWellFormed, .spoiledReveal, .ballotWindow, .ballotUnique]
         case .close: [.closeMarker]
-        case .tally: [.supersede, .tallyAggregates]
+        case .tally: [.supersede, .tallyAggregates, .smallCells]
         case .decryptionShares: [.decryptionShareProofs]
         case .result: [.decryptionThreshold, .decryptedCounts, .resultTotals]
         }
@@ -177,7 +179,7 @@ public final class RecordVerifier {
         if case .keyCeremony = e.entry.payload, decision.failures.contains(where: { $0.check == .trusteeCommitments }) {
             skipped = [.jointKey, .verificationKeys, .contextHash]
         }
-        for c in Self.checks(of: e.entry.payload) where !skipped.contains(c) { count(c) }
+        for c in Self.checks(of: e.entry.payload, manifest: ledger.manifest) where !skipped.contains(c) { count(c) }
         switch e.entry.payload {
         case .ballot(let b):
             count(.selectionProofs, b.answers.reduce(0) { $0 + $1.selections.count })
@@ -206,10 +208,10 @@ public final class RecordVerifier {
         withLedger { l in
             var recount: EncryptedTally?
             if case .tally = e.entry.payload, l.close != nil {
-                let counted = CountingRule.counted(ballots)
-                countedBallots = counted.count
-                supersededBallots = ballots.count - counted.count
-                recount = CountingRule.aggregate(manifest: l.manifest, counted: counted.map(\.ballot), workers: workers)
+                let revoked = l.registry.revoked
+                countedBallots = CountingRule.counted(ballots, revoked: revoked).count
+                supersededBallots = ballots.count - countedBallots
+                recount = CountingRule.tally(manifest: l.manifest, ballots: ballots, revoked: revoked, workers: workers)
             }
             decide(e, l.precheck(e.entry.payload, recount: recount, workers: workers), ledger: &l)
         }

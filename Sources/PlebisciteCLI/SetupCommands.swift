@@ -131,6 +131,10 @@ extension PlebisciteCommand {
             var trustees: [String]
             var authority: String
             var devices: [String]?
+            /// `lastBallot` (the default) or `stationFinal`.
+            var countingRule: CountingRule.Kind?
+            /// The fewest ballots a decrypted aggregate covers; 10 when not given (1 turns merging off).
+            var minimumCell: Int?
         }
 
         struct Create: AsyncParsableCommand {
@@ -176,7 +180,7 @@ extension PlebisciteCommand {
                     electionId: s.electionId, title: s.title, questions: s.questions, regions: s.regions, channels: s.channels,
                     window: s.window, trustees: trustees, threshold: s.threshold,
                     credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
-                    boardKey: boardPublic)
+                    boardKey: boardPublic, countingRule: s.countingRule, minimumCell: s.minimumCell ?? Manifest.recommendedMinimumCell)
                 let problems = manifest.problems()
                 guard problems.isEmpty else {
                     throw StepFailure("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))

@@ -29,7 +29,7 @@ struct ProtocolVectorTests {
             functions == [
                 "H", "schnorrProofChallenge", "schnorrSignatureChallenge", "chaumPedersenChallenge", "rangeChallenge", "manifestHash",
                 "entryHash", "contextHash", "coefficientContext", "trusteeCommitmentMessage", "keyShareMessage", "complaintMessage",
-                "credentialListMessage", "credential", "selectionContext", "countContext", "ballotHash", "closeMessage", "tallyHash",
+                "credentialListMessage", "credentialAmendmentMessage", "credentialRevocationMessage", "credential", "selectionContext", "countContext", "ballotHash", "closeMessage", "tallyHash",
                 "decryptionContext", "decryptionSharesMessage", "treeHeadMessage",
             ])
     }
@@ -97,6 +97,16 @@ struct ProtocolVectorTests {
             let message = ProtocolHashes.credentialListMessage(
                 manifestHash: try digest(c.string("manifestHash")), precinct: c.string("precinct"),
                 credentials: try elements(c.strings("credentials")))
+            #expect(Hex.encode(message) == expected)
+        case "credentialAmendmentMessage":
+            let message = ProtocolHashes.credentialAmendmentMessage(
+                manifestHash: try digest(c.string("manifestHash")), precinct: c.string("precinct"),
+                credentials: try elements(c.strings("credentials")))
+            #expect(Hex.encode(message) == expected)
+        case "credentialRevocationMessage":
+            let message = ProtocolHashes.credentialRevocationMessage(
+                manifestHash: try digest(c.string("manifestHash")), precinct: c.string("precinct"),
+                revoked: try element(c.string("revoked")), replacement: try element(c.string("replacement")))
             #expect(Hex.encode(message) == expected)
         case "credential":
             let payload = try Hex.decode(c.string("payload"))

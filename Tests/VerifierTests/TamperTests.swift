@@ -36,6 +36,8 @@ struct TamperTests {
         case "keyCeremony":
             return field == "jointKey" ? [.jointKey] : field == "verificationKeys" ? [.verificationKeys] : [.contextHash]
         case "credentialList": return [.credentialListSignature]
+        case "credentialAmendment": return [.credentialAmendments]
+        case "credentialRevocation": return [.credentialRevocations]
         case "ballot":
             switch field {
             case "electionId": return [.ballotElection]
@@ -50,7 +52,8 @@ struct TamperTests {
             }
         case "spoiledBallot": return keys.contains("reveals") ? [.spoiledReveal] : [.spoiledWellFormed]
         case "close": return [.closeMarker]
-        case "tally": return [.tallyAggregates]
+        // Which cells an aggregate covers is 9.2's; its counts and sums are 9.1's.
+        case "tally": return ["precinct", "channel"].contains(field) ? [.smallCells] : [.tallyAggregates]
         case "decryptionShares": return [.decryptionShareProofs]
         case "result":
             if field == "summary" { return [.resultTotals] }
@@ -140,7 +143,9 @@ struct TamperTests {
                 expected.formUnion([.ballotStyle, .spoiledWellFormed, .spoiledReveal])
             }
             if isArray, kind == "tally" || kind == "result" || kind == "decryptionShares" {
-                expected.formUnion([.tallyAggregates, .decryptedCounts, .decryptionShareProofs, .decryptionThreshold, .resultTotals])
+                expected.formUnion([
+                    .tallyAggregates, .smallCells, .decryptedCounts, .decryptionShareProofs, .decryptionThreshold, .resultTotals,
+                ])
             }
             let tampered = Surgery.rechain(lines, replacing: index, with: Surgery.line(mutated as! [String: Any]))
             let report = RecordVerifier.verify(DemoRecord.record(lines: tampered), workers: 2)
@@ -180,7 +185,7 @@ struct BoardDecision {
     func refuses(_ line: [UInt8], at seq: Int) -> Bool {
         guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else { return true }
         let time = (try? RecordCoding.decode(LogEntry.self, from: DemoRecord.lines.log[seq]))?.at ?? entry.at
-        let recount = CountingRule.aggregate(manifest: ledger.manifest, counted: CountingRule.counted(ballots).map(\.ballot), workers: 2)
+        let recount = CountingRule.tally(manifest: ledger.manifest, ballots: ballots, revoked: ledger.registry.revoked, workers: 2)
         let (decision, _) = ledger.admit(entry.payload, at: time, recount: recount, workers: 2)
         return decision != .append
     }

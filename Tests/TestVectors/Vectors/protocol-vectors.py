@@ -162,6 +162,12 @@ case("complaint message", "complaintMessage", {"manifestHash": manifest_hash.hex
 creds = sorted([E(7), E(8), E(10)])
 case("credential list message", "credentialListMessage", {"manifestHash": manifest_hash.hex(), "precinct": "p-\u043a\u0438\u0457\u0432", "credentials": creds},
      {"hash": H32("credential-list", [manifest_hash, "p-\u043a\u0438\u0457\u0432".encode()] + lst(creds)).hex()})
+added = sorted([E(11), E(12)])
+case("credential amendment message", "credentialAmendmentMessage", {"manifestHash": manifest_hash.hex(), "precinct": "p2", "credentials": added},
+     {"hash": H32("credential-amendment", [manifest_hash, b"p2"] + lst(added)).hex()})
+case("credential revocation message", "credentialRevocationMessage",
+     {"manifestHash": manifest_hash.hex(), "precinct": "p2", "revoked": E(11), "replacement": E(13)},
+     {"hash": H32("credential-revocation", [manifest_hash, b"p2", x(E(11)), x(E(13))]).hex()})
 
 # Credentials: payload -> symbols -> checksum -> string; secret from the payload.
 for i, payload in enumerate([bytes(13), bytes.fromhex("0f" + "ff" * 12), bytes.fromhex("0" + BYTES(30, 13)[1:])]):
@@ -227,6 +233,10 @@ tally = {"cells": [
     {"precinct": "p2", "channel": "remote", "ballots": 1, "questions": [
         {"question": "ref", "sums": [{"alpha": E(5), "beta": E(6)}, {"alpha": E(7), "beta": E(8)}]},
         {"question": "pick", "sums": [{"alpha": E(9), "beta": E(10)}, {"alpha": E(11), "beta": E(12)}, {"alpha": E(13), "beta": E(14)}]}]},
+    # A merged aggregate of two small cells (section 6.3): its first member names it.
+    {"precinct": "p3", "channel": "mobile", "ballots": 12,
+     "members": [{"precinct": "p3", "channel": "mobile", "ballots": 4}, {"precinct": "p4", "channel": "remote", "ballots": 8}],
+     "questions": [{"question": "ref", "sums": [{"alpha": E(15), "beta": E(1)}, {"alpha": E(2), "beta": E(3)}]}]},
 ]}
 parts = [context_hash, n(len(tally["cells"]))]
 for c in tally["cells"]:
@@ -235,6 +245,13 @@ for c in tally["cells"]:
         parts += [q["question"].encode(), n(len(q["sums"]))]
         for s in q["sums"]:
             parts += [x(s["alpha"]), x(s["beta"])]
+merged = [(i, c) for i, c in enumerate(tally["cells"]) if "members" in c]
+if merged:  # only a tally with merged aggregates has this tail
+    parts += [n(len(merged))]
+    for i, c in merged:
+        parts += [n(i), n(len(c["members"]))]
+        for m in c["members"]:
+            parts += [m["precinct"].encode(), m["channel"].encode(), n(m["ballots"])]
 tally_hash = H32("tally", parts)
 case("tally hash", "tallyHash", {"contextHash": context_hash.hex(), "tally": canonical(tally)}, {"hash": tally_hash.hex()})
 # Positions are 0-based over the flattened ciphertexts: cell, then question, then option.
