@@ -53,7 +53,7 @@ struct TamperTests {
         case "spoiledBallot": return keys.contains("reveals") ? [.spoiledReveal] : [.spoiledWellFormed]
         case "close": return [.closeMarker]
         // Which cells an aggregate covers is 9.2's; its counts and sums are 9.1's.
-        case "tally": return ["precinct", "channel"].contains(field) ? [.smallCells] : [.tallyAggregates]
+        case "tally": return ["precinct", "channel"].contains(leaf) ? [.smallCells] : [.tallyAggregates]
         case "decryptionShares": return [.decryptionShareProofs]
         case "result":
             if field == "summary" { return [.resultTotals] }
