@@ -11,7 +11,7 @@ public enum BoardErrorCode: String, Codable, Sendable, CaseIterable {
     case unknownElection, electionExists, storageUnavailable, serverFailed
     // The acceptance rules.
     case wrongElection, invalidBallotStyle, invalidChannelOrDevice, invalidCredential, invalidSignature, invalidProof, invalidReveal
-    case notOpenYet, outsideWindow, electionClosed, duplicateBallot, spoiledBallot
+    case notOpenYet, outsideWindow, electionClosed, duplicateBallot, spoiledBallot, revokedCredential, finalBallotCast
     case wrongPhase, windowOpen, ceremonyFailed, conflictingEntry, invalidEntry
 
     /// The code of a refusal by the acceptance rules.

@@ -66,7 +66,7 @@ extension BoardErrorCode {
         case .storageUnavailable: .serviceUnavailable
         case .serverFailed: .internalServerError
         case .electionExists, .electionClosed, .outsideWindow, .notOpenYet, .spoiledBallot, .duplicateBallot, .wrongPhase, .windowOpen,
-            .ceremonyFailed, .conflictingEntry:
+            .ceremonyFailed, .conflictingEntry, .revokedCredential, .finalBallotCast:
             .conflict
         case .wrongElection, .invalidBallotStyle, .invalidChannelOrDevice, .invalidCredential, .invalidSignature, .invalidProof,
             .invalidReveal, .invalidEntry:

@@ -99,7 +99,9 @@ public final class FileBoard {
             if let (ballot, isSpoiled) = Self.ballot(of: e.entry.payload), let context = l.context {
                 hash = ballot.hash(contextHash: context.contextHash)
                 l.fold(e, ballotHash: hash)
-                fresh.append(try Self.indexed(e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end, final: l.finalBallots[ballot.credential] == e.entry.seq))
+                fresh.append(
+                    try Self.indexed(
+                        e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end, final: l.finalBallots[ballot.credential] == e.entry.seq))
             } else {
                 l.fold(e, ballotHash: hash)
             }
@@ -188,7 +190,8 @@ public final class FileBoard {
             // The index follows the log; if this write fails, the next step finds them apart and rebuilds.
             if let (ballot, isSpoiled) = Self.ballot(of: payload), let hash = pre.ballotHash {
                 let b = try Self.indexed(
-                    e, ballot, spoiled: isSpoiled, hash: hash, logEnd: writer.endOffset, final: ledger.finalBallots[ballot.credential] == e.entry.seq)
+                    e, ballot, spoiled: isSpoiled, hash: hash, logEnd: writer.endOffset,
+                    final: ledger.finalBallots[ballot.credential] == e.entry.seq)
                 try? index.append([b])
                 indexed.append(b)
             } else {

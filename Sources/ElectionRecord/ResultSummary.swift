@@ -55,7 +55,8 @@ public struct ResultSummary: Codable, Sendable, Equatable {
             let ppm = credentials > 0 ? Int((Int64(ballots) * 1_000_000) / Int64(credentials)) : 0
             return ScopeResult(
                 id: id, name: name, credentials: credentials, ballots: ballots, turnoutPPM: ppm,
-                questions: order.map { QuestionCounts(question: $0, counts: counts[$0]!) }, ballotsMergedOut: mergedOut > 0 ? mergedOut : nil)
+                questions: order.map { QuestionCounts(question: $0, counts: counts[$0]!) },
+                ballotsMergedOut: mergedOut > 0 ? mergedOut : nil)
         }
         let precincts = manifest.precincts.map { p in
             scope(id: p.id, name: p.name, credentials: credentials[p.id] ?? 0) { $0.precinct == p.id }

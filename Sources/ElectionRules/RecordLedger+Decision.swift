@@ -86,7 +86,9 @@ extension RecordLedger {
         case .credentialRevocation(let r):
             decideRollChange(payload, refuse)
             if let revoked = revocations[r.revoked] {
-                refuse(.revokedCredential, .credentialRevocations, "credential \(r.revoked.hex.prefix(16))... was revoked at entry \(revoked.seq)")
+                refuse(
+                    .revokedCredential, .credentialRevocations,
+                    "credential \(r.revoked.hex.prefix(16))... was revoked at entry \(revoked.seq)")
             } else if let listed = registry.precinctOf[r.revoked] {
                 if listed != r.precinct {
                     refuse(
@@ -237,9 +239,12 @@ extension RecordLedger {
         }
         if case .ballot(let b) = payload, manifest.rule == .stationFinal {
             if let seq = finalBallots[b.credential] {
-                refuse(.finalBallotCast, .stationFinal, "credential \(b.credential.hex.prefix(16))... cast a final station ballot at entry \(seq)")
+                refuse(
+                    .finalBallotCast, .stationFinal,
+                    "credential \(b.credential.hex.prefix(16))... cast a final station ballot at entry \(seq)")
             } else if pending.finals.contains(b.credential) {
-                refuse(.finalBallotCast, .stationFinal, "credential \(b.credential.hex.prefix(16))... cast a final station ballot just before")
+                refuse(
+                    .finalBallotCast, .stationFinal, "credential \(b.credential.hex.prefix(16))... cast a final station ballot just before")
             }
         }
         if close != nil {

@@ -82,7 +82,8 @@ extension RecordLedger {
         }
         func layout(_ tally: EncryptedTally) -> [String] {
             tally.cells.map { cell in
-                (cell.members == nil ? "" : "merged ") + cell.cells.map { "\($0.precinct)/\($0.channel.rawValue)" }.joined(separator: " ")
+                "\(cell.precinct)/\(cell.channel.rawValue)" + (cell.members == nil ? "" : " merging ")
+                    + (cell.members ?? []).map { "\($0.precinct)/\($0.channel.rawValue)" }.joined(separator: " ")
             }
         }
         if layout(recount) != layout(t) {

@@ -32,14 +32,20 @@ extension PlebisciteCommand {
                 try? FileManager.default.removeItem(at: dir.manifestURL)
                 try? FileManager.default.removeItem(at: dir.treeHeadsURL)
             }
-            print("Plebiscite demo: \(voters) voters, 3 regions, 8 precincts, channels station/mobile/remote, 3 trustees (threshold 2).")
+            print(
+                "Plebiscite demo: \(voters) voters, 3 regions, 9 precincts (one a hamlet), channels station/mobile/remote, 3 trustees (threshold 2), a station ballot is final (stationFinal), aggregates of at least 10 ballots."
+            )
             let started = Date()
             let scenario = DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true)
             let outcome = try await direct ? scenario.run(at: dir) : scenario.runOnBoard(at: dir)
             let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
             print(
-                "Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.challenges) challenged and spoiled)."
+                "Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.stationOverrides) of them in person at a station; \(outcome.challenges) challenged and spoiled)."
             )
+            print(
+                "Roll: \(outcome.addedVoters) voters added by amendment; \(outcome.revocations) credentials taken from their voters, revoked and replaced in person. The board refused \(outcome.refusedAsExpected) ballots as the rules say (a revoked credential, a ballot after a final station ballot)."
+            )
+            print("Small cells: \(outcome.mergedAggregates) decrypted aggregate(s) merge cells of fewer than 10 ballots.")
             print(
                 "Decrypted by trustees \(outcome.result.trustees.map(String.init).joined(separator: " and ")); trustee \(outcome.absentTrustee) was absent."
             )

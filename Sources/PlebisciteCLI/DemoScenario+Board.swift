@@ -39,18 +39,17 @@ extension DemoScenario {
         do {
             let outcome = try await drive()
             await board.stop()
-            return Outcome(
+            let ballots = plan.actions.count { if case .cast = $0.step { true } else { false } }
+            return plan.outcome(
                 directory: dir, result: outcome.result, report: outcome.report, matchesIntent: matchesIntent(plan, outcome.result),
-                ballotsCast: plan.actions.count { !$0.spoil }, revotes: plan.revotes, challenges: plan.challenges,
-                absentTrustee: plan.absent,
-                timings: stopwatch.laps)
+                ballotsCast: ballots - outcome.refused, refused: outcome.refused, timings: stopwatch.laps)
         } catch {
             await board.stop()
             throw error
         }
 
         /// Every step over HTTP.
-        func drive() async throws -> (result: ElectionResult, report: VerificationReport) {
+        func drive() async throws -> (result: ElectionResult, report: VerificationReport, refused: Int) {
             let created = try await client.createElection(manifestBytes: plan.manifestBytes, operatorToken: config.operatorToken)
             let admin = created.adminToken
             func tick() { clock.set(clock.now.addingTimeInterval(60)) }
@@ -71,18 +70,24 @@ extension DemoScenario {
             }
             lap("setup on the board")
 
-            // Cast in time order: each batch goes concurrently, at most one ballot per voter in a
-            // batch so that a re-vote always follows the ballot it overrides.
+            // Cast in time order: each batch goes concurrently, at most one ballot per credential in
+            // a batch so that a re-vote always follows the ballot it overrides.
             let bar = ProgressBar("casting through the board", total: plan.actions.count, enabled: showProgress)
-            var batch = [(EncryptedBallot, Date)]()
+            var batch = [(Action, EncryptedBallot)]()
             var voters = Set<Int>()
+            let refusals = Counter()
             func flush() async throws {
                 guard let last = batch.last else { return }
-                clock.set(last.1)
+                clock.set(last.0.time)
                 try await withThrowingTaskGroup(of: Void.self) { group in
-                    for (b, _) in batch {  // the client's connection pool bounds how many are in flight
+                    for (a, b) in batch {  // the client's connection pool bounds how many are in flight
                         group.addTask {
-                            _ = try await client.castChecked(id, b, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                            let outcome: Result<Void, any Error>
+                            do {
+                                _ = try await client.castChecked(id, b, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                                outcome = .success(())
+                            } catch { outcome = .failure(error) }
+                            if try DemoScenario.expect(a, outcome) { _ = refusals.next(below: .max) }
                             bar.advance()
                         }
                     }
@@ -91,17 +96,26 @@ extension DemoScenario {
                 batch.removeAll()
                 voters.removeAll()
             }
-            for (a, (ballot, secrets)) in zip(plan.actions, plan.encrypted) {
-                if a.spoil {
+            for (a, sealed) in zip(plan.actions, plan.encrypted) {
+                switch a.step {
+                case .cast:
+                    if voters.contains(a.voter) || batch.count >= 256 { try await flush() }
+                    batch.append((a, sealed!.0))
+                    voters.insert(a.voter)
+                case .spoil:
                     try await flush()
                     clock.set(a.time)
-                    _ = try await client.spoil(id, SpoiledBallot(ballot: ballot, reveals: secrets.reveals))
+                    _ = try await client.spoil(id, SpoiledBallot(ballot: sealed!.0, reveals: sealed!.1.reveals))
                     bar.advance()
-                    continue
+                case .amend(let amendment):
+                    try await flush()
+                    clock.set(a.time)
+                    _ = try await client.publish(id, .credentialAmendment(amendment), token: admin)
+                case .revoke(let revocation):
+                    try await flush()
+                    clock.set(a.time)
+                    _ = try await client.publish(id, .credentialRevocation(revocation), token: admin)
                 }
-                if voters.contains(a.voter) || batch.count >= 256 { try await flush() }
-                batch.append((ballot, a.time))
-                voters.insert(a.voter)
             }
             try await flush()
             bar.finish()
@@ -130,7 +144,7 @@ extension DemoScenario {
             try await client.record(id).write(to: dir)
             let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)
             lap("download and verification")
-            return (result, report)
+            return (result, report, refusals.issued)
         }
     }
 }

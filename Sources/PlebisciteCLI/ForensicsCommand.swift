@@ -8,12 +8,14 @@ extension Preset: ExpressibleByArgument {}
 
 /// Precinct rows of a verified record, as the `plebiscite` forensics preset reads them.
 enum ResultsCSV {
+    /// One row per precinct whose counts are its own: a precinct with ballots in an aggregate
+    /// merged beyond it (PROTOCOL.md 6.3) has no counts of its own to test, and is left out.
     static func csv(_ summary: ResultSummary, manifest: Manifest) -> String {
         let first = manifest.questions.first
         var columns = first?.options ?? []
         for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
         var out = "precinct,region,registered,ballots," + columns.joined(separator: ",") + "\n"
-        for p in summary.precincts {
+        for p in summary.precincts where p.ballotsMergedOut == nil {
             var cells = [String]()
             for q in manifest.questions {
                 cells += (p.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(String.init)

@@ -17,15 +17,21 @@ enum ResultPrinter {
                 "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + "ballots  turnout"
                 + q.options.map { "  " + $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
             out += header + "\n"
+            /// A scope's row; the ballots of merged aggregates reaching beyond it are counted in its
+            /// ballots and turnout, not in its shares (PROTOCOL.md 6.3).
             func line(_ s: ScopeResult, indent: String = "") -> String? {
-                guard let counts = s.questions.first(where: { $0.question == q.id })?.counts else { return nil }
-                let answered = counts.reduce(0, +)
                 let name = (indent + s.name).padding(toLength: 28, withPad: " ", startingAt: 0)
+                let merged = s.ballotsMergedOut.map { "  (\($0) ballots in aggregates merged beyond this scope)" } ?? ""
+                guard let counts = s.questions.first(where: { $0.question == q.id })?.counts else {
+                    guard s.ballotsMergedOut != nil else { return nil }
+                    return "  \(name)\(String(s.ballots).leftPad(7))  \(String(format: "%5.1f%%", s.turnout * 100))" + merged
+                }
+                let answered = counts.reduce(0, +)
                 let cells = counts.map { c in
                     (String(c).leftPad(7) + " " + percent(c, of: answered)).padding(toLength: 14, withPad: " ", startingAt: 0)
                 }
                 return "  \(name)\(String(s.ballots).leftPad(7))  \(String(format: "%5.1f%%", s.turnout * 100))"
-                    + cells.map { "  " + $0 }.joined()
+                    + cells.map { "  " + $0 }.joined() + merged
             }
             for r in summary.regions { if let l = line(r) { out += l + "\n" } }
             for c in summary.channels { if let l = line(c, indent: "channel: ") { out += l + "\n" } }

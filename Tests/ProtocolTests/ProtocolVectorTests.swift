@@ -29,7 +29,8 @@ struct ProtocolVectorTests {
             functions == [
                 "H", "schnorrProofChallenge", "schnorrSignatureChallenge", "chaumPedersenChallenge", "rangeChallenge", "manifestHash",
                 "entryHash", "contextHash", "coefficientContext", "trusteeCommitmentMessage", "keyShareMessage", "complaintMessage",
-                "credentialListMessage", "credentialAmendmentMessage", "credentialRevocationMessage", "credential", "selectionContext", "countContext", "ballotHash", "closeMessage", "tallyHash",
+                "credentialListMessage", "credentialAmendmentMessage", "credentialRevocationMessage", "credential", "selectionContext",
+                "countContext", "ballotHash", "closeMessage", "tallyHash",
                 "decryptionContext", "decryptionSharesMessage", "treeHeadMessage",
             ])
     }

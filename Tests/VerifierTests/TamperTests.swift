@@ -10,7 +10,7 @@ import Testing
 @Suite("Verifier rejects every tampered field")
 struct TamperTests {
     static let elementFields: Set<String> = [
-        "alpha", "beta", "credential", "credentials", "commitments", "jointKey", "verificationKeys", "share",
+        "alpha", "beta", "credential", "credentials", "commitments", "jointKey", "verificationKeys", "share", "revoked", "replacement",
     ]
     static let scalarFields: Set<String> = ["challenge", "challenges", "response", "responses", "nonce"]
     static let digestFields: Set<String> = ["prev", "manifestHash", "contextHash", "tallyHash"]
@@ -109,8 +109,8 @@ struct TamperTests {
         let kinds = Set(DemoRecord.lines.log.map { Surgery.object($0)["kind"] as! String })
         #expect(
             kinds == [
-                "manifest", "trusteeCommitment", "keyCeremony", "credentialList", "ballot", "spoiledBallot", "close", "tally",
-                "decryptionShares", "result",
+                "manifest", "trusteeCommitment", "keyCeremony", "credentialList", "credentialAmendment", "credentialRevocation", "ballot",
+                "spoiledBallot", "close", "tally", "decryptionShares", "result",
             ])
         #expect(report.statistics.spoiledBallots > 0)
         #expect(report.statistics.countedBallots < report.statistics.ballots, "some re-votes superseded earlier ballots")
@@ -157,7 +157,9 @@ struct TamperTests {
                 "entry \(index) \(kind) \(path): expected one of \(expected.map(\.rawValue).sorted()), got \(report.failures.prefix(4))")
             // The same change posted to the board (which sets seq, prev and the time itself) is refused.
             if !["seq", "prev", "at", "kind"].contains(firstKey) {
-                #expect(board.refuses(Surgery.line(mutated as! [String: Any]), at: index), "entry \(index) \(kind) \(path): the board accepts it")
+                #expect(
+                    board.refuses(Surgery.line(mutated as! [String: Any]), at: index),
+                    "entry \(index) \(kind) \(path): the board accepts it")
             }
             tested += 1
         }
