@@ -200,7 +200,8 @@ final class AcceptanceModel: @unchecked Sendable {
 
         // Credentials: each list twice at once; a list that repeats another precinct's credential is refused.
         let roll = VoterRoll(voters: (0..<12).map { VoterRoll.Voter(id: "v\($0)", precinct: "p\($0 % 3 + 1)") })
-        let (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
+        let (lists, firstIssued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)
+        var issued = firstIssued
         var clash = lists[2].credentials + [lists[0].credentials[0]]
         clash.sort { $0.hex < $1.hex }
         let clashing = CredentialList(
@@ -223,9 +224,36 @@ final class AcceptanceModel: @unchecked Sendable {
             await attempt { @Sendable () async throws(BoardError) in try await b.publish(id, .credentialList(lists[2])) }, "list p3")
         try await verifies("the credential lists")
 
+        // Roll changes: an amendment posted twice at once; one that repeats a listed credential refused.
+        let (amendments, added) = authority.amend(
+            adding: [VoterRoll.Voter(id: "late0", precinct: "p1"), VoterRoll.Voter(id: "late1", precinct: "p2")], manifest: manifest,
+            manifestHash: manifestHash)
+        issued += added
+        let amended = await concurrently(
+            amendments.flatMap { m in
+                [
+                    ("amend \(m.precinct)", { @Sendable () async throws(BoardError) in try await a.publish(id, .credentialAmendment(m)) }),
+                    (
+                        "amend \(m.precinct) again",
+                        { @Sendable () async throws(BoardError) in try await b.publish(id, .credentialAmendment(m)) }
+                    ),
+                ]
+            })
+        for i in amendments.indices { #expect(try amended[2 * i].get() == amended[2 * i + 1].get(), "a re-posted amendment is there once") }
+        let repeated = [issued[0].credential.publicKey]
+        let repeating = CredentialAmendment(
+            precinct: "p3", credentials: repeated,
+            signature: authority.signingKey.signature(
+                for: ProtocolHashes.credentialAmendmentMessage(manifestHash: manifestHash, precinct: "p3", credentials: repeated)))
+        expectRefusal(
+            await attempt { @Sendable () async throws(BoardError) in try await a.publish(id, .credentialAmendment(repeating)) },
+            [.invalidEntry], "an amendment listing a credential twice")
+        try await verifies("the amendments")
+
         // Voting: rounds of random operations from concurrent clients.
         clock.set(opens.addingTimeInterval(60))
         let encryptor = BallotEncryptor(context: context)
+        var revoked = Set<Int>()
         func ballot(_ v: Int, _ choice: Int) throws -> (EncryptedBallot, BallotSecrets) {
             try encryptor.encrypt(
                 precinct: issued[v].precinct, channel: .remote, credential: issued[v].credential, choices: ["ref": [choice]])
@@ -234,12 +262,42 @@ final class AcceptanceModel: @unchecked Sendable {
             var ops = [(name: String, op: @Sendable () async throws(BoardError) -> Int)]()
             var checks = [([Outcome]) -> Void]()
             // Distinct voters within a round: the log order of one voter's concurrent ballots is the race's.
-            for v in Array(0..<12).shuffled(using: &rng).prefix(4) {
+            for v in Array(issued.indices).filter({ !revoked.contains($0) }).shuffled(using: &rng).prefix(4) {
                 let choice = Int.random(in: 0..<2, using: &rng)
                 let (bal, secrets) = try ballot(v, choice)
                 let spoiled = SpoiledBallot(ballot: bal, reveals: secrets.reveals)
                 let s1 = server, s2 = server, base = ops.count
-                switch Int.random(in: 0..<7, using: &rng) {
+                // Every run revokes at least once: the first operation of the first round.
+                let pick = Int.random(in: 0..<8, using: &rng)
+                switch round == 0 && ops.isEmpty ? 7 : pick {
+                case 7:  // a revocation posted twice, racing a ballot of the revoked credential
+                    let (revocation, fresh) = authority.revoke(
+                        issued[v].credential.publicKey, voterId: issued[v].voterId, precinct: issued[v].precinct, manifest: manifest,
+                        manifestHash: manifestHash)
+                    issued.append(fresh)
+                    revoked.insert(v)
+                    intent[v] = nil
+                    ops += [
+                        (
+                            "revoke \(v)",
+                            { @Sendable () async throws(BoardError) in try await s1.publish(id, .credentialRevocation(revocation)) }
+                        ),
+                        (
+                            "revoke \(v) again",
+                            { @Sendable () async throws(BoardError) in try await s2.publish(id, .credentialRevocation(revocation)) }
+                        ),
+                        ("cast \(v) while revoked", { @Sendable () async throws(BoardError) in try await s1.cast(id, bal).index }),
+                    ]
+                    checks.append { r in
+                        self.expectSuccess(r[base], "a revocation")
+                        #expect((try? r[base].get()) == (try? r[base + 1].get()), "a re-posted revocation is there once")
+                        // The ballot lands before the revocation (then it never counts) or is refused.
+                        if case .success(let seq) = r[base + 2] {
+                            #expect(seq < (try? r[base].get()) ?? .max, "a ballot accepted after its credential's revocation")
+                        } else {
+                            self.expectRefusal(r[base + 2], [.revokedCredential], "a ballot of a revoked credential")
+                        }
+                    }
                 case 0, 1:  // a cast (or a re-vote), sent twice at once by a retrying client
                     intent[v] = choice
                     ops += [

@@ -49,7 +49,9 @@ struct BoardServiceTests {
         for (i, c) in commitments.enumerated() { _ = try await (i % 2 == 0 ? a : b).publish("board-test", .trusteeCommitment(c)) }
         // The same commitment again (a retry) gets its first index; another from that trustee is refused.
         #expect(try await a.publish("board-test", .trusteeCommitment(commitments[0])) == 1)
-        await #expect { _ = try await a.publish("board-test", .trusteeCommitment(try trustees[0].commit(manifest: manifest, manifestHash: hash))) } throws: {
+        await #expect {
+            _ = try await a.publish("board-test", .trusteeCommitment(try trustees[0].commit(manifest: manifest, manifestHash: hash)))
+        } throws: {
             ($0 as? BoardError)?.code == "conflictingEntry"
         }
         var shares = [Scalar]()
@@ -236,5 +238,95 @@ struct BoardServiceTests {
                 Array(#"{"at":"t","data":"#.utf8) + ballot + Array(#","extra":1,"kind":"ballot","prev":"\#(prev)","seq":7}"#.utf8),
                 ballotBytes: ballot, index: 7) == .lineHoldsAnotherBallot)
         #expect(BoardReceipt.ballotLineProblem(Array(" ".utf8) + line(), ballotBytes: ballot, index: 7) == .lineNotAtIndex)
+    }
+}
+
+@Suite("Board service: stationFinal inside one group commit")
+struct StationFinalBatchTests {
+    @Test("A credential's station and remote ballots sent at once: nothing is appended after the station ballot")
+    func racingFinal() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-final-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let store = try SQLiteBoardStore(path: dir.appendingPathComponent("board.sqlite").path)
+        let boardKey = Ed25519.SigningKey(), stationKey = Ed25519.SigningKey()
+        let opens = Date(timeIntervalSince1970: 1_900_000_000)
+        let clock = SimulatedClock(opens.addingTimeInterval(-3600))
+        let board = BoardService(store: store, boardKey: boardKey, clock: { clock.now })
+        let trustees = [Trustee(id: "t1")]
+        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
+        let q = Question(id: "ref", text: "Approve?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
+        let manifest = Manifest(
+            electionId: "final", title: "Final", questions: [q],
+            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p1", name: "P1", questions: ["ref"])])],
+            channels: [.station, .remote], window: VotingWindow(opens: opens, closes: opens.addingTimeInterval(86_400)),
+            trustees: [
+                TrusteeDescriptor(
+                    id: "t1", index: 1, signingKey: trustees[0].signingKey.publicKey, exchangeKey: trustees[0].exchangeKey.publicKey)
+            ],
+            threshold: 1, credentialAuthority: authority.signingKey.publicKey,
+            devices: [DeviceDescriptor(id: "s1", channel: .station, signingKey: stationKey.publicKey)], boardKey: boardKey.publicKey,
+            countingRule: .stationFinal)
+        let bytes = try RecordCoding.encode(manifest, pretty: true)
+        let hash = ProtocolHashes.manifestHash(bytes)
+        _ = try await board.createElection(manifestBytes: bytes)
+        let commitments = try trustees.map { try $0.commit(manifest: manifest, manifestHash: hash) }
+        _ = try await board.publish("final", .trusteeCommitment(commitments[0]))
+        let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: commitments.map(\.commitments))
+        _ = try await board.publish(
+            "final",
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
+        )
+        let (lists, issued) = authority.issue(
+            roll: VoterRoll(voters: (0..<16).map { .init(id: "v\($0)", precinct: "p1") }), manifest: manifest, manifestHash: hash)
+        _ = try await board.publish("final", .credentialList(lists[0]))
+        clock.set(opens.addingTimeInterval(60))
+        let encryptor = BallotEncryptor(context: context)
+        // Each voter sends a station ballot and then two remote ones, all at once: every group commit
+        // decides several of one credential's ballots against the same ledger.
+        var ballots = [(Int, Channel, EncryptedBallot)]()
+        for v in issued.indices {
+            ballots.append(
+                (
+                    v, .station,
+                    try encryptor.encrypt(
+                        precinct: "p1", channel: .station, credential: issued[v].credential, device: ("s1", stationKey),
+                        choices: ["ref": [1]]
+                    ).0
+                ))
+            for _ in 0..<2 {
+                ballots.append(
+                    (
+                        v, .remote,
+                        try encryptor.encrypt(precinct: "p1", channel: .remote, credential: issued[v].credential, choices: ["ref": [0]]).0
+                    ))
+            }
+        }
+        let outcomes = await withTaskGroup(of: (Int, Channel, Result<Int, BoardError>).self) { group in
+            for (v, ch, b) in ballots {
+                group.addTask {
+                    do throws(BoardError) { return (v, ch, .success(try await board.cast("final", b).index)) } catch {
+                        return (v, ch, .failure(error))
+                    }
+                }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        for v in issued.indices {
+            let mine = outcomes.filter { $0.0 == v }
+            let station = try #require(try mine.first { $0.1 == .station }?.2.get())
+            for (_, ch, r) in mine where ch == .remote {
+                switch r {
+                case .success(let seq): #expect(seq < station, "voter \(v): a remote ballot appended after the final station ballot")
+                case .failure(let e): #expect(e.code == "finalBallotCast", "voter \(v): \(e)")
+                }
+            }
+        }
+        #expect(outcomes.contains { if case .failure = $0.2 { true } else { false } }, "some remote ballot came after its station ballot")
+        let exported = try await board.export("final")
+        let record = LoadedRecord.parse(manifestBytes: exported.manifest, log: Array(exported.log.map { $0 + [10] }.joined()))
+        let report = RecordVerifier.verify(record, workers: 2)
+        #expect(report.ok, "\(report.failures.prefix(3))")
     }
 }

@@ -28,7 +28,10 @@ final class Fixture {
     static let yesNo = Question(id: "ref", text: "Yes or no?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
     static let pick = Question(id: "pick", text: "Pick up to two", options: ["a", "b", "c"], minSelections: 0, maxSelections: 2)
 
-    init(trustees n: Int = 3, threshold k: Int = 2, votersPerPrecinct: Int = 4, electionId: String = "test-election") throws {
+    init(
+        trustees n: Int = 3, threshold k: Int = 2, votersPerPrecinct: Int = 4, electionId: String = "test-election",
+        countingRule: CountingRule.Kind? = nil, minimumCell: Int? = nil
+    ) throws {
         dir = RecordDirectory(URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-test-\(UUID().uuidString)"))
         trustees = (1...n).map { Trustee(id: "t\($0)") }
         manifest = Manifest(
@@ -44,7 +47,7 @@ final class Fixture {
             },
             threshold: k, credentialAuthority: authority.signingKey.publicKey,
             devices: [DeviceDescriptor(id: "st1", channel: .station, signingKey: stationKey.publicKey)],
-            boardKey: boardKey.publicKey)
+            boardKey: boardKey.publicKey, countingRule: countingRule, minimumCell: minimumCell)
         manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         manifestHash = ProtocolHashes.manifestHash(manifestBytes)
         board = try FileBoard.create(at: dir, manifestBytes: manifestBytes, at: opens.addingTimeInterval(-3600), durable: false)
