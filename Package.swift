@@ -127,7 +127,7 @@ let package = Package(
             dependencies: [
                 "ElectionVerifier", "ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI",
                 "TestVectors", "TransparencyLog",
-            ], resources: [.copy("Golden")]
+            ], resources: [.copy("Golden"), .copy("Golden2")]
         ),
     ]
 )
