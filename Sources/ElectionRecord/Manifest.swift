@@ -14,13 +14,37 @@ public struct Question: Codable, Sendable, Equatable {
     public var options: [String]
     public var minSelections: Int
     public var maxSelections: Int
+    /// What it takes for the question's proposal to pass, when the law sets more than a plurality.
+    public var passing: PassingRule?
 
-    public init(id: String, text: String, options: [String], minSelections: Int, maxSelections: Int) {
+    public init(id: String, text: String, options: [String], minSelections: Int, maxSelections: Int, passing: PassingRule? = nil) {
         self.id = id
         self.text = text
         self.options = options
         self.minSelections = minSelections
         self.maxSelections = maxSelections
+        self.passing = passing
+    }
+}
+
+/// When a question's proposal passes: its option's share of the selections, and quorums of
+/// turnout and of the electorate (each in parts per million; absent means no such condition).
+/// Outcomes are read from the verified result; the verifier does not check them.
+public struct PassingRule: Codable, Sendable, Equatable {
+    /// The option that approves the proposal (for example "yes").
+    public var option: String
+    /// Its share of the question's selections must be at least this (500001: more than half).
+    public var minSharePPM: Int?
+    /// Counted ballots over voters must be at least this.
+    public var minTurnoutPPM: Int?
+    /// The option's votes over all voters must be at least this.
+    public var minElectoratePPM: Int?
+
+    public init(option: String, minSharePPM: Int? = nil, minTurnoutPPM: Int? = nil, minElectoratePPM: Int? = nil) {
+        self.option = option
+        self.minSharePPM = minSharePPM
+        self.minTurnoutPPM = minTurnoutPPM
+        self.minElectoratePPM = minElectoratePPM
     }
 }
 
@@ -160,6 +184,17 @@ public struct Manifest: Codable, Sendable, Equatable {
         return bytes.dropFirst().allSatisfy { allowed($0) || $0 == UInt8(ascii: "-") }
     }
 
+    /// A question's own problems beyond its options and selection bounds: its passing rule.
+    public static func problemsOf(question q: Question) -> [String] {
+        guard let p = q.passing else { return [] }
+        var out = [String]()
+        if !q.options.contains(p.option) { out.append("question \(q.id): passing option \(p.option) is not one of its options") }
+        for v in [p.minSharePPM, p.minTurnoutPPM, p.minElectoratePPM].compactMap({ $0 }) where v < 0 || v > 1_000_000 {
+            out.append("question \(q.id): a passing threshold of \(v) ppm is not in 0...1000000")
+        }
+        return out
+    }
+
     /// Structural problems, each a sentence; empty when the manifest is well-formed.
     public func problems() -> [String] {
         var out = [String]()
@@ -181,6 +216,7 @@ public struct Manifest: Codable, Sendable, Equatable {
             if q.minSelections < 0 || q.minSelections > q.maxSelections || q.maxSelections > q.options.count {
                 out.append("question \(q.id) needs 0 <= minSelections <= maxSelections <= options")
             }
+            out += Manifest.problemsOf(question: q)
         }
         if precincts.isEmpty { out.append("no precincts") }
         for p in precincts {

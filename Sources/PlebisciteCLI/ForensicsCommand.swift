@@ -26,14 +26,26 @@ enum ResultsCSV {
         return out
     }
 
+    /// The first question's option with the most votes in the total (the first of them on a tie):
+    /// the leader the forensics of a record test, as the official results name it.
+    static func leader(_ summary: ResultSummary, manifest: Manifest) -> String? {
+        guard let q = manifest.questions.first, let counts = summary.total.questions.first(where: { $0.question == q.id })?.counts,
+            let top = counts.max(), let i = counts.firstIndex(of: top)
+        else { return nil }
+        return q.options[i]
+    }
+
     /// Verifies a record and returns its precinct rows; refuses an invalid or undecrypted record.
-    static func fromRecord(_ path: String, workers: Int) throws -> [UInt8] {
+    static func fromRecord(_ path: String, workers: Int) throws -> [UInt8] { try fromRecordWithLeader(path, workers: workers).csv }
+
+    /// The precinct rows and the leader (see `leader`).
+    static func fromRecordWithLeader(_ path: String, workers: Int) throws -> (csv: [UInt8], leader: String?) {
         let dir = RecordDirectory(path: path)
         let report = RecordVerifier.verify(directory: dir, workers: workers)
         guard report.ok else { throw ValidationError("the record \(path) does not verify: run `plebiscite verify \(path)`") }
         guard let summary = report.result else { throw ValidationError("the record \(path) has no result yet (phase: \(report.phase))") }
         let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
-        return Array(csv(summary, manifest: manifest).utf8)
+        return (Array(csv(summary, manifest: manifest).utf8), leader(summary, manifest: manifest))
     }
 }
 
@@ -112,7 +124,10 @@ extension PlebisciteCommand {
             let table: StationTable
             do {
                 if isDirectory.boolValue {
-                    table = try StationTable.parse(try ResultsCSV.fromRecord(file, workers: workers.count), mapping: map)
+                    let (csv, leader) = try ResultsCSV.fromRecordWithLeader(file, workers: workers.count)
+                    // The winner of the first question leads, as in the official results (unless named).
+                    if let leader, preset == nil || preset == .plebiscite, mapping == nil, self.leader == nil { map.leader = leader }
+                    table = try StationTable.parse(csv, mapping: map)
                 } else {
                     table = try StationTable.load(path: file, mapping: map)
                 }

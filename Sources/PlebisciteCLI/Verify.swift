@@ -40,11 +40,26 @@ extension PlebisciteCommand {
 
     /// `plebiscite results RECORD`: print the verified results.
     struct Results: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Verify a record and print its results per region, channel and total.")
+        static let configuration = CommandConfiguration(
+            abstract: "Verify a record and publish its official results.",
+            discussion: """
+                Every question's outcome (majority, tie, or the manifest's passing rule), counts for every option and for
+                empty answers, per region, precinct and channel with turnout, merged cells marked, the verifier's verdict
+                and the record's final signed tree head. --format pdf prints the HTML with headless Chromium.
+                """)
+
+        enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, pdf, csv, json }
 
         @Argument(help: "The record directory, or a board's election URL.") var record: String
+        @Option(help: "text, html, pdf, csv or json.") var format = Format.text
+        @Option(help: "Write to this file (required for pdf; default: standard output).") var out: String?
         @Flag(help: "Print precinct rows as CSV (the input of `plebiscite forensics --preset plebiscite`).") var csv = false
         @OptionGroup var workers: WorkerOptions
+
+        func validate() throws {
+            if format == .pdf && out == nil { throw ValidationError("--format pdf needs --out FILE.pdf") }
+            if csv && format != .text { throw ValidationError("--csv is the forensics input; it does not go with --format") }
+        }
 
         func run() async throws {
             let loaded = try await loadRecord(record, exportTo: nil)
@@ -60,8 +75,27 @@ extension PlebisciteCommand {
             let manifest = try RecordCoding.decode(Manifest.self, from: loaded.manifestBytes)
             if csv {
                 print(ResultsCSV.csv(summary, manifest: manifest), terminator: "")
+                return
+            }
+            let results = try OfficialResults.build(record: loaded, manifest: manifest, report: report)
+            let text: String
+            switch format {
+            case .text: text = results.text
+            case .html: text = results.html
+            case .csv: text = results.csv
+            case .json: text = String(decoding: try RecordCoding.encode(results, pretty: true), as: UTF8.self) + "\n"
+            case .pdf:
+                try Chromium.printToPDF(html: results.html, to: out!)
+                print("Official results printed to \(out!).")
+                return
+            }
+            if let out {
+                do { try Data(text.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
+                    throw StepFailure("cannot write \(out): \(error.localizedDescription)")
+                }
+                print("Official results written to \(out).")
             } else {
-                print(ResultPrinter.results(summary, manifest: manifest))
+                print(text, terminator: "")
             }
         }
     }

@@ -190,3 +190,69 @@ struct OwnResultsForensicsTests {
         }
     }
 }
+
+@Suite("Official results of a record")
+struct OfficialResultsTests {
+    @Test("Outcomes, empty answers, merged cells, verdict and head in every format; forensics lead with the winner")
+    func formats() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-results-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        _ = try DemoScenario(voters: 300, seed: 6, workers: 2).run(at: RecordDirectory(dir))
+        let record = try LoadedRecord.load(RecordDirectory(dir))
+        let manifest = try RecordCoding.decode(Manifest.self, from: record.manifestBytes)
+        let report = RecordVerifier.verify(record, workers: 2)
+        let results = try OfficialResults.build(record: record, manifest: manifest, report: report)
+        #expect(results.questions.map(\.id) == ["amendment", "assembly"])
+        #expect(results.finalTreeHead?.size == record.entries.count && results.verdict.valid)
+        #expect(!results.mergedAggregates.isEmpty, "300 voters in 9 precincts leave small cells")
+        for q in results.questions {
+            let total = try #require(q.rows.first)
+            let counts = try #require(total.counts)
+            let top = try #require(counts.max())
+            #expect(Set(q.outcome.leaders) == Set(q.options.indices.filter { counts[$0] == top }.map { q.options[$0] }))
+            #expect(["majority", "plurality", "tie"].contains(q.outcome.kind))
+            for r in q.rows {
+                // Every ballot that carried the question is an option's or empty.
+                if let c = r.counts, let answered = r.answered, let empty = r.empty { #expect(c.reduce(0, +) + empty == answered) }
+                #expect((r.counts == nil) == (r.answered == nil))
+            }
+        }
+        // The assembly question allows no answer: some ballots leave it empty, and only Hill Country asks it.
+        let assembly = results.questions[1]
+        #expect(assembly.emptyCounted && (assembly.rows[0].empty ?? 0) > 0)
+        #expect(assembly.rows.filter { $0.scope == "region" }.map(\.id) == ["hills"])
+        #expect(results.text.contains(results.questions[0].outcome.statement) && results.text.contains("Final signed tree head"))
+        #expect(
+            results.csv.split(separator: "\n").first == "question,scope,id,name,voters,ballots,turnout_ppm,answered,option,votes,merged_out"
+        )
+        #expect(results.csv.contains(",(empty),"))
+        #expect(results.html.contains("<table>") && !results.html.contains("<script"))
+        // A passing rule the total does not meet.
+        var strict = manifest.questions[0]
+        strict.passing = PassingRule(option: "yes", minSharePPM: 900_000, minTurnoutPPM: 500_000)
+        let judged = OfficialResults.outcome(strict, total: results.questions[0].rows[0])
+        #expect(judged.kind == "rejected" && judged.statement.contains("90.00% needed"))
+        strict.passing = PassingRule(option: "yes", minSharePPM: 0)
+        #expect(OfficialResults.outcome(strict, total: results.questions[0].rows[0]).kind == "approved")
+        strict.passing = PassingRule(option: "maybe")
+        #expect(Manifest.problemsOf(question: strict).contains { $0.contains("not one of its options") })
+        // The forensics of the record lead with the winner of the first question.
+        let (_, leader) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2)
+        #expect(leader == results.questions[0].outcome.leaders.first)
+        // Through the command: JSON round-trips, PDF comes from Chromium when it is installed.
+        let json = dir.appendingPathComponent("results.json").path
+        var command = try #require(
+            try PlebisciteCommand.parseAsRoot(["results", dir.path, "--format", "json", "--out", json]) as? any AsyncParsableCommand)
+        try await command.run()
+        let decoded = try JSONDecoder().decode(OfficialResults.self, from: Data(contentsOf: URL(fileURLWithPath: json)))
+        #expect(decoded.questions.map(\.outcome.statement) == results.questions.map(\.outcome.statement))
+        #expect(throws: (any Error).self) { _ = try PlebisciteCommand.parseAsRoot(["results", dir.path, "--format", "pdf"]) }
+        if Chromium.path != nil {
+            let pdf = dir.appendingPathComponent("results.pdf").path
+            command = try #require(
+                try PlebisciteCommand.parseAsRoot(["results", dir.path, "--format", "pdf", "--out", pdf]) as? any AsyncParsableCommand)
+            try await command.run()
+            #expect(try Data(contentsOf: URL(fileURLWithPath: pdf)).prefix(4) == Data("%PDF".utf8))
+        }
+    }
+}
