@@ -23,6 +23,13 @@ let package = Package(
             pkgConfig: "libsodium",
             providers: [.apt(["libsodium-dev"])]
         ),
+        // QR codes for credential letters: libqrencode through pkg-config (the only other C).
+        .systemLibrary(
+            name: "CQRencode",
+            pkgConfig: "libqrencode",
+            providers: [.apt(["libqrencode-dev"])]
+        ),
+        .target(name: "QRCode", dependencies: ["CQRencode"]),
         // Group layer: ristretto255 Element and Scalar, plus libsodium's hash, random, box and sign.
         .target(name: "Ristretto", dependencies: ["CSodium"]),
         // Proofs, ElGamal, threshold sharing.
@@ -83,7 +90,7 @@ let package = Package(
             name: "PlebisciteCLI",
             dependencies: [
                 "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
-                "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
+                "QRCode", "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),

@@ -30,6 +30,11 @@ enum AuthorityFiles {
         try append(text, to: path)
     }
 
+    /// The register's path: as given, or register.csv beside the credentials file.
+    static func registerPath(_ given: String?, besides credentials: String) -> String {
+        given ?? URL(fileURLWithPath: credentials).deletingLastPathComponent().appendingPathComponent("register.csv").path
+    }
+
     static func register(_ path: String) throws -> CredentialRegister {
         guard FileManager.default.fileExists(atPath: path) else { return CredentialRegister() }
         guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw StepFailure("cannot read \(path) as UTF-8 text") }
@@ -69,7 +74,8 @@ extension PlebisciteCommand.AuthorityCommand {
         @OptionGroup var record: RecordOptions
         @Option(help: "The voters to add (CSV voter_id,precinct).") var roll: String
         @Option(help: "The secret credentials file to append to (CSV).") var credentialsOut = "credentials.csv"
-        @Option(help: "The authority's register (voter, precinct, public credential), appended to.") var register = "register.csv"
+        @Option(help: "The authority's register (voter, precinct, public credential), appended to (default: beside the credentials).")
+        var register: String?
         @Option(help: "Where to write the signed amendments (JSON, to publish).") var amendmentsOut = "amendments.json"
 
         func run() async throws {
@@ -80,6 +86,7 @@ extension PlebisciteCommand.AuthorityCommand {
             }
             let voters: VoterRoll
             do { voters = try VoterRoll(csv: text, manifest: state.manifest) } catch { throw StepFailure("\(roll): \(error)") }
+            let register = AuthorityFiles.registerPath(self.register, besides: credentialsOut)
             var known = try AuthorityFiles.register(register)
             if let twice = voters.voters.first(where: { known.latest(of: $0.id) != nil }) {
                 throw StepFailure("voter \(twice.id) already holds a credential (\(register)); revoke it instead to replace it")
@@ -107,13 +114,15 @@ extension PlebisciteCommand.AuthorityCommand {
         @OptionGroup var authorityKey: AuthorityKeyOptions
         @OptionGroup var record: RecordOptions
         @Option(help: "The voter's id on the roll.") var voter: String
-        @Option(help: "The authority's register, where the voter's credential is found.") var register = "register.csv"
+        @Option(help: "The authority's register, where the voter's credential is found (default: beside the credentials).")
+        var register: String?
         @Option(help: "The secret credentials file to append the replacement to (CSV).") var credentialsOut = "credentials.csv"
         @Option(help: "Where to write the signed revocation (JSON, to publish).") var revocationOut = "revocation.json"
 
         func run() async throws {
             let state = try await record.state()
             guard state.close == nil else { throw StepFailure("the election is closed: the roll can no longer change") }
+            let register = AuthorityFiles.registerPath(self.register, besides: credentialsOut)
             var known = try AuthorityFiles.register(register)
             guard let line = known.latest(of: voter) else { throw StepFailure("voter \(voter) is not in the register \(register)") }
             let registry = state.registry

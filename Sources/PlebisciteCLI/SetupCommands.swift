@@ -30,7 +30,7 @@ extension PlebisciteCommand {
         static let configuration = CommandConfiguration(
             commandName: "authority",
             abstract: "Credential authority: create its key, issue credentials from a voter roll, amend the roll, revoke and replace.",
-            subcommands: [Init.self, Issue.self, Amend.self, Revoke.self])
+            subcommands: [Init.self, Issue.self, Letters.self, Amend.self, Revoke.self])
 
         struct Init: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create the authority's signing key.")
@@ -58,8 +58,11 @@ extension PlebisciteCommand {
             @Option(help: "Voter roll CSV with header voter_id,precinct.") var roll: String
             @Option(help: "Where to write the secret credentials (CSV).") var credentialsOut = "credentials.csv"
             @Option(help: "Where to write the signed public lists (JSON, to publish).") var listsOut = "credential-lists.json"
-            @Option(help: "Where to write the authority's register: voter, precinct, public credential (private; for revocations).")
-            var register = "register.csv"
+            @Option(
+                help:
+                    "Where to write the authority's register: voter, precinct, public credential (private; for revocations; default: register.csv beside the credentials)."
+            )
+            var register: String?
             @Flag(help: "Overwrite an existing credentials file (its credentials are lost unless they were sent out).") var force = false
             @OptionGroup var passphrase: PassphraseOptions
 
@@ -89,7 +92,7 @@ extension PlebisciteCommand {
                 try Files.write(lists.map { EntryPayload.credentialList($0) }, to: listsOut)
                 var known = CredentialRegister()
                 known.add(issued)
-                try AuthorityFiles.writeRegister(known, to: register)
+                try AuthorityFiles.writeRegister(known, to: AuthorityFiles.registerPath(register, besides: credentialsOut))
                 print(
                     "Issued \(issued.count) credentials in \(lists.count) precincts: secrets in \(credentialsOut), public lists in \(listsOut)."
                 )

@@ -61,4 +61,38 @@ enum CLIRunner {
             $0.split(separator: ",").map(String.init)
         }
     }
+
+    /// Renders a PDF to PNG pages (pdftoppm) and decodes every QR code on them (zbarimg), in page order.
+    static func qrCodes(inPDF pdf: String, work: String) throws -> [String] {
+        try FileManager.default.createDirectory(atPath: work, withIntermediateDirectories: true)
+        _ = try tool("pdftoppm", ["-r", "150", "-png", pdf, "\(work)/page"])
+        let pages = try FileManager.default.contentsOfDirectory(atPath: work).filter { $0.hasSuffix(".png") }.sorted()
+        return try pages.flatMap { page in
+            try tool("zbarimg", ["--raw", "-q", "\(work)/\(page)"]).split(separator: "\n").map(String.init)
+        }
+    }
+
+    /// Runs a Debian tool (installed by scripts/install-deps --test) and returns its output.
+    static func tool(_ name: String, _ args: [String]) throws -> String {
+        guard let path = ["/usr/bin/\(name)", "/usr/local/bin/\(name)"].first(where: { FileManager.default.isExecutableFile(atPath: $0) })
+        else {
+            throw CocoaError(
+                .fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(name) is not installed: run scripts/install-deps --test"])
+        }
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: path)
+        p.arguments = args
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        guard p.terminationStatus == 0 else {
+            throw CocoaError(
+                .executableLoad,
+                userInfo: [NSLocalizedDescriptionKey: "\(name) \(args.joined(separator: " ")) exited with \(p.terminationStatus)"])
+        }
+        return String(decoding: data, as: UTF8.self)
+    }
 }

@@ -89,6 +89,34 @@ struct StepByStepTests {
                     "authority", "issue", "--key", "\(dir)/ca/authority.key.json", "--roll", "\(dir)/roll.csv", "--credentials-out",
                     "\(dir)/creds.csv", "--lists-out", "\(dir)/lists2.json",
                 ] + rec + p)?.contains("refusing to overwrite issued credentials") == true)
+        // Letters: one per voter, each QR code the booth link with that voter's credential in its fragment.
+        let booth = "https://vote.example/elections/cli-test/vote"
+        try await run(
+            [
+                "authority", "letters", "--credentials", "\(dir)/creds.csv", "--booth-url", booth, "--out", "\(dir)/letters.html", "--pdf",
+                "\(dir)/letters.pdf",
+            ] + rec)
+        let letters = try String(contentsOfFile: "\(dir)/letters.html", encoding: .utf8)
+        #expect(creds.allSatisfy { letters.contains($0[2]) })
+        #expect(letters.contains("Виборча дільниця") && letters.contains("Избирательный участок") && letters.contains("Precinct"))
+        let decoded = try CLIRunner.qrCodes(inPDF: "\(dir)/letters.pdf", work: "\(dir)/pages")
+        let byPrecinct = creds.sorted { ($0[1], $0[0]) < ($1[1], $1[0]) }
+        #expect(decoded == byPrecinct.map { "\(booth)#c=\($0[2])" }, "every letter's QR code, in precinct order, is its voter's link")
+        // No letters for an empty roll; the secrets destroyed only once the letters are written.
+        try "voter_id,precinct,credential\n".write(toFile: "\(dir)/none.csv", atomically: true, encoding: .utf8)
+        #expect(
+            await refusal(
+                ["authority", "letters", "--credentials", "\(dir)/none.csv", "--booth-url", booth, "--out", "\(dir)/l2.html"] + rec)?
+                .contains("no letters") == true)
+        try FileManager.default.copyItem(atPath: "\(dir)/creds.csv", toPath: "\(dir)/copy.csv")
+        try await run(
+            [
+                "authority", "letters", "--credentials", "\(dir)/copy.csv", "--booth-url", booth, "--out", "\(dir)/l3.html",
+                "--destroy-secrets",
+            ]
+                + rec)
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/copy.csv") && FileManager.default.fileExists(atPath: "\(dir)/l3.html"))
+
         // A credential of another election is on no list of this one, and says so.
         let stranger = VoterCredential.generate(electionId: "another-election").text
         #expect(
