@@ -117,6 +117,30 @@ struct StepByStepTests {
                 + rec)
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/copy.csv") && FileManager.default.fileExists(atPath: "\(dir)/l3.html"))
 
+        // Roll changes: a late voter added by amendment; v5's letter was taken, so v5 gets a fresh credential.
+        try "voter_id,precinct\nlate1,p1\n".write(toFile: "\(dir)/added.csv", atomically: true, encoding: .utf8)
+        let authorityKey = ["--key", "\(dir)/ca/authority.key.json", "--credentials-out", "\(dir)/creds.csv"]
+        try await run(
+            ["authority", "amend", "--roll", "\(dir)/added.csv", "--amendments-out", "\(dir)/amend.json"] + authorityKey + rec + p)
+        #expect(
+            await refusal(
+                ["authority", "amend", "--roll", "\(dir)/added.csv", "--amendments-out", "\(dir)/a2.json"] + authorityKey + rec + p)?
+                .contains("already holds a credential") == true)
+        try await run(["publish", "\(dir)/amend.json"] + rec)
+        try await run(["authority", "revoke", "--voter", "v5", "--revocation-out", "\(dir)/revoke.json"] + authorityKey + rec + p)
+        try await run(["publish", "\(dir)/revoke.json"] + rec)
+        #expect(
+            await refusal(["authority", "revoke", "--voter", "nobody", "--revocation-out", "\(dir)/r2.json"] + authorityKey + rec + p)?
+                .contains("not in the register") == true)
+        let rows = try String(contentsOfFile: "\(dir)/creds.csv", encoding: .utf8).split(separator: "\n").map {
+            $0.split(separator: ",").map(String.init)
+        }
+        let added = try #require(rows.first { $0[0] == "late1" }), fresh = try #require(rows.last { $0[0] == "v5" })
+        #expect(fresh[2] != creds[5][2])
+        #expect(
+            await refusal(["vote", "--credential", creds[5][2], "--precinct", "p2", "--answer", "ref=yes"] + rec + p)?.contains(
+                "revoked") == true)
+
         // A credential of another election is on no list of this one, and says so.
         let stranger = VoterCredential.generate(electionId: "another-election").text
         #expect(
@@ -134,6 +158,8 @@ struct StepByStepTests {
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/revote.json"))) as? [String: Any])
         #expect(revote["supersedes"] as? Int != nil, "the re-vote's receipt names the ballot it supersedes")
         try await vote(3, "0")
+        try await run(["vote", "--credential", added[2], "--precinct", "p1", "--answer", "ref=no"] + rec + p)
+        try await run(["vote", "--credential", fresh[2], "--precinct", "p2", "--answer", "ref=no"] + rec + p)
         // Refusals with clear messages, and nothing stored.
         let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl"))
         #expect(
@@ -175,9 +201,9 @@ struct StepByStepTests {
         #expect(report.ok, "\(report.failures)")
         #expect(report.statistics.spoiledBallots == 1)
         let total = try #require(report.result?.total)
-        #expect(total.ballots == 4)
-        #expect(total.questions.first?.counts == [2, 2])
-        #expect(total.credentials == 6)
+        #expect(total.ballots == 6)
+        #expect(total.questions.first?.counts == [2, 4])
+        #expect(total.credentials == 7, "six voters and one added; v5 counted once")
         #expect(await refusal(["results", "\(dir)/nothing-here"])?.contains("not a record") == true)
         #expect(await CLIRunner.exitStatus(["verify", "\(dir)/nothing-here"]) == 2, "verify exits 2 when the record cannot be read")
         #expect(await CLIRunner.exitStatus(["verify", "\(dir)/record"]) == 0)
