@@ -71,6 +71,9 @@ let package = Package(
                 .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
             ],
             resources: [.copy("openapi.yaml")]),
+        // A mobile device's durable outbox of ballots collected offline (SQLite), uploaded later.
+        .target(
+            name: "DeviceOutbox", dependencies: ["ElectionRecord", .product(name: "GRDB", package: "GRDB.swift")]),
         // The board's HTTP client, for voters, trustees, administrators, monitors and verifiers.
         .target(
             name: "BoardClient",
@@ -90,7 +93,7 @@ let package = Package(
             name: "PlebisciteCLI",
             dependencies: [
                 "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
-                "QRCode", "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
+                "QRCode", "DeviceOutbox", "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -126,8 +129,9 @@ let package = Package(
         .testTarget(
             name: "CLITests",
             dependencies: [
-                "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "BoardAPI", "BoardClient", "BoardServer", "BoardService",
-                "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "TransparencyLog", "Ristretto",
+                "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "ElectionProtocol", "BoardAPI", "BoardClient", "BoardServer",
+                "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "DeviceOutbox", "TransparencyLog", "Ristretto",
+                .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "VerifierTests",

@@ -124,6 +124,9 @@ enum Files {
         try Data(try RecordCoding.encode(value, pretty: true)).write(to: url, options: .atomic)
     }
 
+    /// An instant as the record writes it, YYYY-MM-DDTHH:MM:SSZ.
+    static func iso(_ date: Date) -> String { ISO8601DateFormatter().string(from: date) }
+
     /// "now" to the second, or an ISO 8601 instant given with --at.
     static func instant(_ text: String?) throws -> Date {
         guard let text else { return Date(timeIntervalSince1970: Date().timeIntervalSince1970.rounded(.down)) }

@@ -103,7 +103,8 @@ extension PlebisciteCommand {
     /// `plebiscite device init`: a polling-station or mobile device key.
     struct DeviceCommand: ParsableCommand {
         static let configuration = CommandConfiguration(
-            commandName: "device", abstract: "Voting devices: create a device signing key.", subcommands: [Init.self])
+            commandName: "device", abstract: "Voting devices: create a device key, collect ballots offline, upload them.",
+            subcommands: [Init.self, Collect.self, Upload.self])
 
         struct Init: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Create a device's signing key.")

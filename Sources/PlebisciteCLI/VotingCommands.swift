@@ -45,13 +45,7 @@ extension PlebisciteCommand {
 
         func run() async throws {
             // The device key first: its passphrase may be asked for, and the record's lock is not held meanwhile.
-            var device: (String, Ed25519.SigningKey)?
-            if let path = deviceKey {
-                let file = try KeyFile<SigningSecret, PublicIdentity>.load(path, kind: "device")
-                device = (
-                    file.id, try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: path).seed.bytes)
-                )
-            }
+            let device = try deviceKey.map { try BallotInput.deviceKey($0, passphrase: passphrase) }
             // On a record directory: its board, locked from here on, whose rules' state holds everything
             // a ballot needs without reading the log. On a board: the record up to the credential lists.
             let fileBoard = record.location == nil ? try record.fileBoard() : nil
@@ -65,37 +59,13 @@ extension PlebisciteCommand {
                 let state = try await record.setupState()
                 (manifest, context, registry) = (state.manifest, try state.context(), state.registry)
             }
-            let cred: VoterCredential
-            do { cred = try VoterCredential(text: credential, electionId: manifest.electionId) } catch {
-                throw ValidationError("credential: \(error)")
-            }
-            // A credential is only ever on one list: say which, or that it belongs to no list of this election.
-            if !registry.precinctOf.isEmpty {
-                guard let home = registry.precinctOf[cred.publicKey] else {
-                    throw StepFailure(
-                        "this credential is on no credential list of election \(manifest.electionId): is it from another election, or mistyped?"
-                    )
-                }
-                guard home == precinct else { throw StepFailure("this credential votes in precinct \(home), not \(precinct)") }
-            }
-            var choices = [String: [Int]]()
-            for a in answers {
-                let parts = a.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
-                guard parts.count == 2, let q = manifest.question(parts[0]) else {
-                    throw ValidationError(
-                        "'\(a)' is not QUESTION=OPTION with a question of this election (\(manifest.questions.map(\.id).joined(separator: ", ")))"
-                    )
-                }
-                choices[q.id] = try parts[1].split(separator: ",").map { o in
-                    if let i = q.options.firstIndex(of: String(o)) { return i }
-                    if let i = Int(o), i >= 0, i < q.options.count { return i }
-                    throw ValidationError("question \(q.id) has no option '\(o)' (options: \(q.options.joined(separator: ", ")))")
-                }
-            }
+            let cred = try BallotInput.credential(credential, precinct: precinct, manifest: manifest, registry: registry)
+            let choices = try BallotInput.choices(answers, manifest: manifest)
             let encryptor = BallotEncryptor(context: context)
             func encrypt() throws -> (EncryptedBallot, BallotSecrets) {
                 do {
-                    return try encryptor.encrypt(precinct: precinct, channel: channel, credential: cred, device: device, choices: choices)
+                    return try encryptor.encrypt(
+                        precinct: precinct, channel: channel, credential: cred, device: device.map { ($0.id, $0.key) }, choices: choices)
                 } catch {
                     throw StepFailure("\(error)")
                 }
