@@ -7,12 +7,7 @@ enum SVGPlot {
     static var plotW: Double { width - left - right }
     static var plotH: Double { height - top - bottom }
 
-    static func escape(_ s: String) -> String {
-        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-            of: ">", with: "&gt;"
-        )
-        .replacingOccurrences(of: "\"", with: "&quot;")
-    }
+    static func escape(_ s: String) -> String { HTML.escape(s) }
 
     static func f(_ x: Double) -> String { String(format: "%.1f", x) }
 
@@ -187,5 +182,16 @@ enum SVGPlot {
         return frame(
             title: "\(r.test): \(r.variable) (red: expected)", xLabel: "digit", yLabel: "share of counts", body: body, xTicks: ticks,
             yTicks: yTicks)
+    }
+}
+
+/// Text inside HTML and SVG: the reports, the official results, the credential letters.
+public enum HTML {
+    /// `s` with &, <, > and " escaped, safe in element content and quoted attributes.
+    public static func escape(_ s: String) -> String {
+        s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
+            of: ">", with: "&gt;"
+        )
+        .replacingOccurrences(of: "\"", with: "&quot;")
     }
 }

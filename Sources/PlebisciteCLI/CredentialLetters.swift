@@ -1,6 +1,7 @@
 import ArgumentParser
 import ElectionProtocol
 import ElectionRecord
+import Forensics
 import Foundation
 import QRCode
 import Ristretto
@@ -105,12 +106,7 @@ struct CredentialLetters {
 
     /// The letters as one print-ready HTML page (A4, one letter a page; no script, nothing loaded).
     func html() throws -> String {
-        func e(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-                of: ">", with: "&gt;"
-            )
-            .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let e = HTML.escape
         var body = ""
         for l in letters {
             let precinct = manifest.precinct(l.precinct).map { "\($0.name) (\($0.id))" } ?? l.precinct

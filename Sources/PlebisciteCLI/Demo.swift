@@ -47,6 +47,9 @@ extension PlebisciteCommand {
             )
             print("Small cells: \(outcome.mergedAggregates) decrypted aggregate(s) merge cells of fewer than 10 ballots.")
             print(
+                "Offline: the hills' mobile team collected \(outcome.offlineBallots) ballots without a network and uploaded its outbox \(outcome.offlineUploads) time(s)."
+            )
+            print(
                 "Decrypted by trustees \(outcome.result.trustees.map(String.init).joined(separator: " and ")); trustee \(outcome.absentTrustee) was absent."
             )
             print(ResultPrinter.results(outcome.result.summary, manifest: manifest))

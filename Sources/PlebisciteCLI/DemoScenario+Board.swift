@@ -37,19 +37,20 @@ extension DemoScenario {
         let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
         let client = BoardClient(board: board.url)
         do {
-            let outcome = try await drive()
+            let team = try OfflineTeam(directory: dir, manifest: manifest, manifestHash: context.manifestHash, opens: plan.opens)
+            let outcome = try await drive(team)
             await board.stop()
             let ballots = plan.actions.count { if case .cast = $0.step { true } else { false } }
             return plan.outcome(
                 directory: dir, result: outcome.result, report: outcome.report, matchesIntent: matchesIntent(plan, outcome.result),
-                ballotsCast: ballots - outcome.refused, refused: outcome.refused, timings: stopwatch.laps)
+                ballotsCast: ballots - outcome.refused, refused: outcome.refused, offline: team, timings: stopwatch.laps)
         } catch {
             await board.stop()
             throw error
         }
 
         /// Every step over HTTP.
-        func drive() async throws -> (result: ElectionResult, report: VerificationReport, refused: Int) {
+        func drive(_ team: OfflineTeam) async throws -> (result: ElectionResult, report: VerificationReport, refused: Int) {
             let created = try await client.createElection(manifestBytes: plan.manifestBytes, operatorToken: config.operatorToken)
             let admin = created.adminToken
             func tick() { clock.set(clock.now.addingTimeInterval(60)) }
@@ -96,8 +97,21 @@ extension DemoScenario {
                 batch.removeAll()
                 voters.removeAll()
             }
+            /// The offline team reaches a network: its outbox goes to the board, each receipt checked and kept.
+            func upload(at time: Date) async throws {
+                try await flush()
+                clock.set(time)
+                for (item, ballot) in try team.startUpload(at: time) {
+                    let receipt = try await client.castChecked(id, ballot, boardKey: manifest.boardKey, contextHash: context.contextHash)
+                    try team.outbox.markCast(item.number, seq: receipt.index, receipt: try RecordCoding.encode(receipt))
+                    bar.advance()
+                }
+            }
             for (a, sealed) in zip(plan.actions, plan.encrypted) {
+                if team.due(at: a.time) { try await upload(at: a.time) }
                 switch a.step {
+                case .cast where a.offline:
+                    try team.collect(sealed!.0, hash: sealed!.0.hash(contextHash: context.contextHash), at: a.time)
                 case .cast:
                     if voters.contains(a.voter) || batch.count >= 256 { try await flush() }
                     batch.append((a, sealed!.0))
@@ -117,7 +131,7 @@ extension DemoScenario {
                     _ = try await client.publish(id, .credentialRevocation(revocation), token: admin)
                 }
             }
-            try await flush()
+            try await upload(at: plan.closes.addingTimeInterval(-60))
             bar.finish()
             lap("casting through the board (receipts checked)")
 

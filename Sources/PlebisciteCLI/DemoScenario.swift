@@ -55,6 +55,9 @@ public struct DemoScenario: Sendable {
         public var refusedAsExpected: Int
         /// Decrypted aggregates that merge small cells.
         public var mergedAggregates: Int
+        /// Ballots collected offline by the hills' mobile device, and its uploads.
+        public var offlineBallots: Int
+        public var offlineUploads: Int
         public var absentTrustee: Int
         public var timings: [(String, Double)]
     }
@@ -76,6 +79,8 @@ public struct DemoScenario: Sendable {
         var choices: [String: [Int]]
         /// The board must refuse this ballot, with this code.
         var refusal: RefusalCode? = nil
+        /// Collected by the offline device: kept in its outbox, uploaded at its next upload.
+        var offline = false
 
         var spoil: Bool { if case .spoil = step { true } else { false } }
         var isBallot: Bool {
@@ -276,6 +281,10 @@ public struct DemoScenario: Sendable {
                 act(t, channel, device, choice, step: .spoil)
             }
             act(t + 120, channel, device, choice)
+            // The hills' mobile team has no network: its plain ballots wait in the device's outbox.
+            if channel == .mobile, region.id == "hills", actions.last!.isBallot, !actions.dropLast().contains(where: { $0.voter == v }) {
+                actions[actions.count - 1].offline = true
+            }
             intent[v] = ("\(voter.precinct)/\(channel.rawValue)", choice)
         }
         actions.sort { $0.time < $1.time }
@@ -378,8 +387,20 @@ public struct DemoScenario: Sendable {
             castBar.advance(by: batch.count)
             batch.removeAll()
         }
+        let team = try OfflineTeam(directory: dir, manifest: manifest, manifestHash: context.manifestHash, opens: plan.opens)
+        func upload(at time: Date) throws {
+            try flush()
+            for (item, ballot) in try team.startUpload(at: time) {
+                try team.outbox.markCast(item.number, seq: try board.cast(ballot, at: time).seq, receipt: [])
+                cast += 1
+            }
+        }
         for (a, sealed) in zip(actions, encrypted) {
+            if team.due(at: a.time) { try upload(at: a.time) }
             switch a.step {
+            case .cast where a.offline:
+                try team.collect(sealed!.0, hash: sealed!.0.hash(contextHash: context.contextHash), at: a.time)
+                castBar.advance()
             case .cast:
                 batch.append((a, sealed!.0))
                 if batch.count >= 512 { try flush() }
@@ -395,7 +416,7 @@ public struct DemoScenario: Sendable {
                 try board.submit(.credentialRevocation(revocation), at: a.time)
             }
         }
-        try flush()
+        try upload(at: closes.addingTimeInterval(-60))
         castBar.finish()
         lap("casting (board checks)")
 
@@ -420,7 +441,7 @@ public struct DemoScenario: Sendable {
         lap("verification")
         return plan.outcome(
             directory: dir, result: result, report: report, matchesIntent: matchesIntent(plan, result), ballotsCast: cast - refused,
-            refused: refused, timings: stopwatch.laps)
+            refused: refused, offline: team, timings: stopwatch.laps)
     }
 }
 
@@ -428,13 +449,13 @@ extension DemoScenario.Plan {
     /// What the run did and found, with the plan's figures.
     func outcome(
         directory: RecordDirectory, result: ElectionResult, report: VerificationReport, matchesIntent: Bool, ballotsCast: Int,
-        refused: Int, timings: [(String, Double)]
+        refused: Int, offline: OfflineTeam, timings: [(String, Double)]
     ) -> DemoScenario.Outcome {
         DemoScenario.Outcome(
             directory: directory, result: result, report: report, matchesIntent: matchesIntent, ballotsCast: ballotsCast,
             revotes: revotes, challenges: challenges, stationOverrides: stationOverrides, revocations: revocations,
             addedVoters: addedVoters, refusedAsExpected: refused, mergedAggregates: result.cells.count { $0.members != nil },
-            absentTrustee: absent, timings: timings)
+            offlineBallots: offline.collected, offlineUploads: offline.uploads, absentTrustee: absent, timings: timings)
     }
 }
 

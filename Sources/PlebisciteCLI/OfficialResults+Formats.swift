@@ -1,4 +1,5 @@
 import ElectionRecord
+import Forensics
 import Foundation
 
 extension OfficialResults {
@@ -85,12 +86,7 @@ extension OfficialResults {
 
     /// A print-ready page: no script, no external resource.
     var html: String {
-        func e(_ s: String) -> String {
-            s.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(
-                of: ">", with: "&gt;"
-            )
-            .replacingOccurrences(of: "\"", with: "&quot;")
-        }
+        let e = HTML.escape
         var body = "<h1>\(e(title))</h1>\n<p class=\"sub\">Official results of election <code>\(e(electionId))</code></p>\n"
         for q in questions {
             body +=
