@@ -10,6 +10,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/adam-fowler/compress-nio", from: "1.5.0"),
+        .package(url: "https://github.com/weichsel/ZIPFoundation", exact: "0.9.20"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
         .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -87,7 +88,8 @@ let package = Package(
         // Election forensics on precinct-level results: import, statistical tests, SVG/HTML report.
         // Optimised even in debug builds: the test suite reproduces published figures with 1,000 Monte Carlo draws.
         .target(
-            name: "Forensics", dependencies: [.product(name: "CompressNIO", package: "compress-nio")],
+            name: "Forensics",
+            dependencies: [.product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: [.unsafeFlags(["-O"])]),
         .target(
             name: "PlebisciteCLI",
@@ -125,7 +127,9 @@ let package = Package(
             dependencies: ["ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "TestVectors", "TransparencyLog"]),
         .testTarget(
             name: "ForensicsTests",
-            dependencies: ["Forensics", .product(name: "CompressNIO", package: "compress-nio")]),
+            dependencies: [
+                "Forensics", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ]),
         .testTarget(
             name: "CLITests",
             dependencies: [

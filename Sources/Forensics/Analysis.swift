@@ -40,6 +40,9 @@ public struct ForensicsReport: Codable, Sendable {
 
     public var source: String
     public var leader: String
+    /// The columns taken for each role: registered (V), ballots (the turnout numerator B),
+    /// counted (the share denominator C) and leader (L).
+    public var roles: [RoleColumns]
     public var dataRows: Int
     public var stations: Int
     public var excludedRows: Int
@@ -85,13 +88,18 @@ public enum ForensicsAnalysis {
         lap("Shpilkin estimate")
         var digits = [DigitTests.Result]()
         let leaderCounts = stations.map(\.leader), otherCounts = stations.map(\.others)
-        for (values, name) in [(leaderCounts, "leader votes"), (otherCounts, "other votes")] {
-            if let r = DigitTests.secondDigit(values, variable: name, seed: options.seed) {
+        let counted = stations.map(\.counted), shares = stations.map(\.share)
+        let nulls = [
+            DigitTests.BinomialNull(trials: counted, probabilities: shares),
+            DigitTests.BinomialNull(trials: counted, probabilities: shares.map { 1 - $0 }),
+        ]
+        for ((values, name), null) in zip([(leaderCounts, "leader votes"), (otherCounts, "other votes")], nulls) {
+            if let r = DigitTests.secondDigit(values, variable: name, seed: options.seed, null: null) {
                 digits.append(r)
             } else {
                 notes.append("second-digit test of \(name) needs at least 50 counts of 10 or more")
             }
-            if let r = DigitTests.lastDigit(values, variable: name, seed: options.seed) {
+            if let r = DigitTests.lastDigit(values, variable: name, seed: options.seed, null: null) {
                 digits.append(r)
             } else {
                 notes.append("last-digit test of \(name) needs at least 50 counts of 100 or more")
@@ -114,8 +122,9 @@ public enum ForensicsAnalysis {
                 let name = "\(column)=\(value)"
                 let f = Fingerprint.run(members)
                 let sh = ShpilkinEstimate.run(members, window: options.shpilkinWindow)
-                let d2 = DigitTests.secondDigit(members.map(\.leader), variable: "leader votes", seed: options.seed)
-                let dl = DigitTests.lastDigit(members.map(\.leader), variable: "leader votes", seed: options.seed)
+                let null = DigitTests.BinomialNull(trials: members.map(\.counted), probabilities: members.map(\.share))
+                let d2 = DigitTests.secondDigit(members.map(\.leader), variable: "leader votes", seed: options.seed, null: null)
+                let dl = DigitTests.lastDigit(members.map(\.leader), variable: "leader votes", seed: options.seed, null: null)
                 var stratumNotes = [String]()
                 if sh == nil { stratumNotes.append("Shpilkin: fewer than 200 stations") }
                 if d2 == nil { stratumNotes.append("2BL: fewer than 50 counts >= 10") }
@@ -131,7 +140,7 @@ public enum ForensicsAnalysis {
         }
         lap("strata")
         return ForensicsReport(
-            source: source, leader: table.leaderName, dataRows: table.dataRows, stations: stations.count,
+            source: source, leader: table.leaderName, roles: table.roles, dataRows: table.dataRows, stations: stations.count,
             excludedRows: table.excluded.count, excluded: Array(table.excluded.prefix(1000)), fingerprint: fingerprint,
             integerPercentages: integer, shpilkin: shpilkin, digits: digits, poll: poll, strata: strata, notes: notes,
             timings: timings, totalSeconds: timings.reduce(0) { $0 + $1.seconds })
@@ -143,10 +152,15 @@ extension ForensicsReport {
     public var summary: String {
         var s = "Election forensics: \(source)\n"
         s += "  \(dataRows) data rows -> \(stations) stations analysed, \(excludedRows) rows excluded; leader: \(leader)\n"
+        for r in roles {
+            let cols = r.columns.map { $0.replacingOccurrences(of: "\n", with: " ") }
+            s += "    \(r.role): \(cols.count > 1 ? "the sum of " : "")\(cols.joined(separator: " + "))\n"
+        }
         for e in excluded.prefix(5) { s += "    excluded line \(e.line): \(e.reason)\n" }
         if excludedRows > 5 { s += "    ... \(excludedRows - 5) more (see --json)\n" }
         s += String(
-            format: "  turnout %.2f%%, leader share %.2f%% of ballots\n\n", fingerprint.meanTurnout * 100, fingerprint.leaderShare * 100)
+            format: "  turnout %.2f%% (ballots over registered), leader share %.2f%% of counted ballots\n\n", fingerprint.meanTurnout * 100,
+            fingerprint.leaderShare * 100)
         s += "1. Turnout/share fingerprint (Klimek et al. 2012)\n   \(fingerprint.verdict)\n\n"
         let i = integerPercentages
         s += "2. Integer percentages (Kobak, Shpilkin & Pshenichnikov 2016), \(i.draws) binomial draws, seed \(i.seed)\n"

@@ -22,25 +22,65 @@ public enum DigitTests {
     /// Benford's law for the second digit: P(d) = sum over k = 1..9 of log10(1 + 1/(10k + d)).
     public static let secondDigitBenford: [Double] = (0...9).map { d in (1...9).reduce(0.0) { $0 + log10(1 + 1 / Double(10 * $1 + d)) } }
 
-    public static func secondDigit(_ values: [Int], variable: String, seed: UInt64) -> Result? {
-        let digits = values.filter { $0 >= 10 }.map { v -> Int in
-            var x = v
-            while x >= 100 { x /= 10 }
-            return x % 10
+    /// What honest counts of the same sizes would look like: each station's count drawn again
+    /// from its own binomial (n trials with probability p), `draws` times. Small counts do not
+    /// follow Benford or a uniform last digit; comparing with this null corrects for count size.
+    public struct BinomialNull: Sendable {
+        public var trials: [Int]
+        public var probabilities: [Double]
+        public var draws: Int
+
+        public init(trials: [Int], probabilities: [Double], draws: Int = 20) {
+            self.trials = trials
+            self.probabilities = probabilities
+            self.draws = draws
         }
+
+        /// The share of each digit among the simulated counts that pass `keep`.
+        func digitShares(seed: UInt64, keep: (Int) -> Bool, digit: (Int) -> Int) -> [Double]? {
+            var counts = [Int](repeating: 0, count: 10)
+            for d in 0..<draws {
+                var rng = Xoshiro256(seed: seed, stream: 0xD1_6170 + UInt64(d))
+                for (n, p) in zip(trials, probabilities) {
+                    let x = Binomial.sample(n: n, p: min(1, max(0, p)), using: &rng)
+                    if keep(x) { counts[digit(x)] += 1 }
+                }
+            }
+            let total = counts.reduce(0, +)
+            guard total > 0 else { return nil }
+            return counts.map { Double($0) / Double(total) }
+        }
+    }
+
+    static func second(_ v: Int) -> Int {
+        var x = v
+        while x >= 100 { x /= 10 }
+        return x % 10
+    }
+
+    /// The second-digit test of counts of 10 or more: against Benford, or against the binomial null when given.
+    public static func secondDigit(_ values: [Int], variable: String, seed: UInt64, null: BinomialNull? = nil) -> Result? {
+        let digits = values.filter { $0 >= 10 }.map(second)
+        let simulated = null?.digitShares(seed: seed, keep: { $0 >= 10 }, digit: second)
         return evaluate(
-            digits, expectedShares: secondDigitBenford, test: "second-digit Benford (2BL)", variable: variable, seed: seed,
-            assumptions:
-                "Counts of 10 or more spanning several orders of magnitude follow Benford's law in the second digit when they come from mixed honest processes (Mebane). Deviations are suggestive, not proof: 2BL can fail for honest data and pass for manipulated data."
+            digits, expectedShares: simulated ?? secondDigitBenford,
+            test: simulated == nil ? "second-digit Benford (2BL)" : "second digit against a binomial null", variable: variable, seed: seed,
+            assumptions: simulated == nil
+                ? "Counts of 10 or more spanning several orders of magnitude follow Benford's law in the second digit when they come from mixed honest processes (Mebane). Deviations are suggestive, not proof: 2BL can fail for honest data and pass for manipulated data."
+                : "Corrected for count size: the expected second digits are those of each station's count drawn again from its own binomial (\(null!.draws) draws), not Benford's law, which small counts do not follow. Deviations are suggestive, not proof."
         )
     }
 
-    public static func lastDigit(_ values: [Int], variable: String, seed: UInt64) -> Result? {
+    /// The last-digit test of counts of 100 or more: against uniform, or against the binomial null when given.
+    public static func lastDigit(_ values: [Int], variable: String, seed: UInt64, null: BinomialNull? = nil) -> Result? {
         let digits = values.filter { $0 >= 100 }.map { $0 % 10 }
+        let simulated = null?.digitShares(seed: seed, keep: { $0 >= 100 }, digit: { $0 % 10 })
         return evaluate(
-            digits, expectedShares: Array(repeating: 0.1, count: 10), test: "last-digit uniformity", variable: variable, seed: seed,
-            assumptions:
-                "For counts of 100 or more the last digit of honest counts is uniform; people inventing numbers favour some digits (Beber & Scacco 2012)."
+            digits, expectedShares: simulated ?? Array(repeating: 0.1, count: 10),
+            test: simulated == nil ? "last-digit uniformity" : "last digit against a binomial null", variable: variable, seed: seed,
+            assumptions: simulated == nil
+                ? "For counts of 100 or more the last digit of honest counts is uniform; people inventing numbers favour some digits (Beber & Scacco 2012)."
+                : "Corrected for count size: the expected last digits are those of each station's count drawn again from its own binomial (\(null!.draws) draws) rather than uniform; people inventing numbers favour some digits (Beber & Scacco 2012)."
         )
     }
 

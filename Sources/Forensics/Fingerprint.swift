@@ -27,7 +27,7 @@ public enum Fingerprint {
         var grid = [[Int]](repeating: [Int](repeating: 0, count: 101), count: 101)
         var th = [Int](repeating: 0, count: 1001), sh = [Int](repeating: 0, count: 1001)
         var wSum = 0.0, tSum = 0.0, sSum = 0.0, ttSum = 0.0, ssSum = 0.0, tsSum = 0.0
-        var ballots = 0, leader = 0, registered = 0, corner = 0
+        var ballots = 0, leader = 0, registered = 0, corner = 0, counted = 0
         for st in stations where st.ballots > 0 {
             let t = st.turnout, s = st.share
             grid[min(100, Int(t * 100))][min(100, Int(s * 100))] += 1
@@ -42,8 +42,9 @@ public enum Fingerprint {
             tsSum += w * t * s
             ballots += st.ballots
             leader += st.leader
+            counted += st.counted
             registered += st.registered
-            if 10 * st.ballots >= 9 * st.registered && 10 * st.leader >= 9 * st.ballots { corner += st.ballots }
+            if 10 * st.ballots >= 9 * st.registered && 10 * st.leader >= 9 * st.counted { corner += st.ballots }
         }
         let mt = tSum / max(wSum, 1), ms = sSum / max(wSum, 1)
         let cov = tsSum / max(wSum, 1) - mt * ms
@@ -68,7 +69,7 @@ public enum Fingerprint {
                 "In a fair election, turnout and leader share vary across stations around one centre, roughly independently; extra ballots for the leader move stations up and right together, towards 100% turnout and 100% share.",
             grid: grid, turnoutHistogram: th, shareHistogram: sh, stations: stations.count, ballots: ballots,
             meanTurnout: registered > 0 ? Double(ballots) / Double(registered) : 0,
-            leaderShare: ballots > 0 ? Double(leader) / Double(ballots) : 0, correlation: corr,
+            leaderShare: counted > 0 ? Double(leader) / Double(counted) : 0, correlation: corr,
             cornerFraction: cornerFraction, turnoutPeaks: peaks, verdict: verdict)
     }
 

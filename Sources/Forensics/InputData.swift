@@ -1,6 +1,7 @@
 import CompressNIO
 import Foundation
 import NIOCore
+import ZIPFoundation
 
 /// Why an input file cannot be analysed at all (row-level problems are reported, not thrown).
 public enum ForensicsInputError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -12,6 +13,11 @@ public enum ForensicsInputError: Error, Equatable, Sendable, CustomStringConvert
     case unknownPreset(String)
     case noUsableRows(excluded: Int)
     case badMapping(String)
+    /// A zip archive that does not hold exactly one CSV file (the names of those it holds).
+    case zipContents([String])
+    case corruptZip(String)
+    /// Roles no column could be given, and the header seen.
+    case unrecognized([String], available: [String])
 
     public var description: String {
         switch self {
@@ -20,15 +26,22 @@ public enum ForensicsInputError: Error, Equatable, Sendable, CustomStringConvert
         case .empty: "the file is empty or holds only a header"
         case .notUTF8(let line): "line \(line) is not UTF-8 text (convert the file to UTF-8)"
         case .missingColumns(let cols, let available):
-            "no column named \(cols.map { "'\($0)'" }.joined(separator: ", ")); the header has: \(available.prefix(20).joined(separator: " | "))"
+            "no column named \(cols.joined(separator: ", ")); the header has: \(available.prefix(20).joined(separator: " | "))"
         case .unknownPreset(let p): "unknown preset '\(p)' (known: \(Preset.allCases.map(\.rawValue).joined(separator: ", ")))"
         case .noUsableRows(let n): "no usable row: all \(n) data rows were excluded (see the reasons above)"
         case .badMapping(let m): "column mapping: \(m)"
+        case .zipContents(let names):
+            names.isEmpty
+                ? "the zip archive holds no .csv file"
+                : "the zip archive holds \(names.count) .csv files (\(names.prefix(5).joined(separator: ", "))): unpack the one to analyse"
+        case .corruptZip(let m): "the zip archive cannot be read: \(m)"
+        case .unrecognized(let roles, let available):
+            "no column could be given these roles: \(roles.joined(separator: "; ")); the header has: \(available.prefix(40).joined(separator: " | "))"
         }
     }
 }
 
-/// File bytes, gunzipped when they start with the gzip magic number.
+/// File bytes, gunzipped when they start with the gzip magic number, or the one CSV of a zip archive.
 enum InputBytes {
     static func read(path: String) throws(ForensicsInputError) -> [UInt8] {
         guard let data = FileManager.default.contents(atPath: path) else { throw .unreadable("no readable file at \(path)") }
@@ -36,6 +49,7 @@ enum InputBytes {
     }
 
     static func decode(_ bytes: [UInt8]) throws(ForensicsInputError) -> [UInt8] {
+        if bytes.starts(with: [0x50, 0x4B, 0x03, 0x04]) || bytes.starts(with: [0x50, 0x4B, 0x05, 0x06]) { return try unzip(bytes) }
         guard bytes.count >= 2, bytes[0] == 0x1f, bytes[1] == 0x8b else { return bytes }
         // The trailer's last 4 bytes hold the uncompressed size mod 2^32: a truncated or corrupt
         // stream that the decompressor does not reject still fails this check.
@@ -52,6 +66,20 @@ enum InputBytes {
         }
         guard UInt32(truncatingIfNeeded: out.count) == expected else { throw .corruptGzip }
         return out
+    }
+
+    /// The one `.csv` (or `.csv.gz`) file of a zip archive, its checksum checked (ZIPFoundation).
+    static func unzip(_ bytes: [UInt8]) throws(ForensicsInputError) -> [UInt8] {
+        let archive: Archive
+        do { archive = try Archive(data: Data(bytes), accessMode: .read) } catch { throw .corruptZip("\(error)") }
+        let csvs = archive.filter { e in
+            let name = e.path.lowercased()
+            return e.type == .file && !name.hasPrefix("__macosx/") && (name.hasSuffix(".csv") || name.hasSuffix(".csv.gz"))
+        }
+        guard csvs.count == 1, let entry = csvs.first else { throw .zipContents(csvs.map(\.path)) }
+        var out = [UInt8]()
+        do { _ = try archive.extract(entry) { chunk in out += chunk } } catch { throw .corruptZip("\(entry.path): \(error)") }
+        return entry.path.lowercased().hasSuffix(".gz") ? try decode(out) : out
     }
 }
 

@@ -41,14 +41,15 @@ public enum IntegerPercentTest {
         return 20 * min(r, den - r) <= den
     }
 
-    /// Stations the test applies to: B > 0, V >= 100, turnout <= 0.99, share <= 0.99.
+    /// Stations the test applies to (Kobak et al.): C > 0, V >= 100, turnout B/V <= 0.99, share L/C <= 0.99.
     static func eligible(_ s: Station) -> Bool {
-        s.ballots > 0 && s.registered >= 100 && 100 * s.ballots <= 99 * s.registered && 100 * s.leader <= 99 * s.ballots
+        s.counted > 0 && s.registered >= 100 && 100 * s.ballots <= 99 * s.registered && 100 * s.leader <= 99 * s.counted
     }
 
+    /// Turnout B/V or share L/C within 0.05 points of an integer percentage.
     @inline(__always)
-    static func isInteger(ballots b: Int, registered v: Int, leader l: Int) -> Bool {
-        nearInteger(b, v) || (b > 0 && nearInteger(l, b))
+    static func isInteger(ballots b: Int, registered v: Int, leader l: Int, counted c: Int) -> Bool {
+        nearInteger(b, v) || (c > 0 && nearInteger(l, c))
     }
 
     /// Runs the test with `draws` null draws on `workers` threads; `progress` is called after each draw.
@@ -57,7 +58,9 @@ public enum IntegerPercentTest {
     ) -> Result {
         let stations = table.stations.filter(eligible)
         let groups = StrataIndex(table: table, stations: stations)
-        let observedFlags = stations.map { isInteger(ballots: $0.ballots, registered: $0.registered, leader: $0.leader) }
+        let observedFlags = stations.map {
+            isInteger(ballots: $0.ballots, registered: $0.registered, leader: $0.leader, counted: $0.counted)
+        }
         let observed = observedFlags.filter { $0 }.count
         var observedByGroup = [Int](repeating: 0, count: groups.count)
         for (i, f) in observedFlags.enumerated() where f { for g in groups.of[i] { observedByGroup[g] += 1 } }
@@ -67,6 +70,8 @@ public enum IntegerPercentTest {
         let V = stations.map(\.registered)
         let t = stations.map(\.turnout)
         let s = stations.map(\.share)
+        // Counted ballots follow the drawn ballots in the station's own proportion.
+        let countedPerBallot = stations.map { $0.ballots > 0 ? Double($0.counted) / Double($0.ballots) : 1 }
         let groupOf = groups.of
         let counts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(draws, 1))
         let groupCounts = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(draws * groups.count, 1))
@@ -86,8 +91,9 @@ public enum IntegerPercentTest {
                 var total = 0
                 for i in 0..<n {
                     let b = Binomial.sample(n: V[i], p: t[i], using: &rng)
-                    let l = Binomial.sample(n: b, p: s[i], using: &rng)
-                    if isInteger(ballots: b, registered: V[i], leader: l) {
+                    let c = Int((Double(b) * countedPerBallot[i]).rounded())
+                    let l = Binomial.sample(n: c, p: s[i], using: &rng)
+                    if isInteger(ballots: b, registered: V[i], leader: l, counted: c) {
                         total += 1
                         for g in groupOf[i] { groupBox.buffer[d * gCount + g] += 1 }
                     }

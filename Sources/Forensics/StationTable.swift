@@ -7,25 +7,37 @@ public struct Station: Sendable, Equatable {
     public var id: String
     /// Registered voters V.
     public var registered: Int
-    /// Ballots cast (found in the boxes) B: the turnout numerator and the share denominator.
+    /// Ballots cast B (issued to voters, or found in the boxes): the turnout numerator.
     public var ballots: Int
+    /// Ballots counted C (valid plus invalid, or found in the boxes): the share denominator.
+    public var counted: Int
     /// Votes for the leader L.
     public var leader: Int
     /// Stratum values, one per stratum column (region, channel, day...).
     public var strata: [String]
 
-    public init(line: Int, id: String, registered: Int, ballots: Int, leader: Int, strata: [String] = []) {
+    public init(line: Int, id: String, registered: Int, ballots: Int, counted: Int? = nil, leader: Int, strata: [String] = []) {
         self.line = line
         self.id = id
         self.registered = registered
         self.ballots = ballots
+        self.counted = counted ?? ballots
         self.leader = leader
         self.strata = strata
     }
 
+    /// B / V.
     public var turnout: Double { registered > 0 ? Double(ballots) / Double(registered) : 0 }
-    public var share: Double { ballots > 0 ? Double(leader) / Double(ballots) : 0 }
-    public var others: Int { ballots - leader }
+    /// L / C.
+    public var share: Double { counted > 0 ? Double(leader) / Double(counted) : 0 }
+    /// C - L.
+    public var others: Int { counted - leader }
+}
+
+/// The columns a role was read from (added up when several).
+public struct RoleColumns: Sendable, Equatable, Codable {
+    public var role: String
+    public var columns: [String]
 }
 
 /// A row left out of the analysis and why.
@@ -34,11 +46,17 @@ public struct ExcludedRow: Sendable, Equatable, Codable {
     public var reason: String
 }
 
-/// Which columns hold what: for wide files (one row a station).
+/// Which columns hold what: for wide files (one row a station). A role is one column or the sum
+/// of several (in a mapping file, a string or an array of strings).
 public struct ColumnMapping: Sendable, Codable, Equatable {
-    public var registered: String
-    public var ballots: String
-    public var leader: String
+    public var registered: [String]
+    /// The turnout numerator (ballots issued or cast).
+    public var ballots: [String]
+    /// The share denominator (valid plus invalid ballots); the ballots when absent.
+    public var counted: [String]?
+    public var leader: [String]
+    /// Recognise the roles from the header by their meaning (`russianProtocol`), instead of by name.
+    public var recognize: String?
     public var id: [String]?
     public var strata: [String]?
     /// "," ";" or "\t"; guessed from the header when absent.
@@ -52,13 +70,15 @@ public struct ColumnMapping: Sendable, Codable, Equatable {
     public var statusOK: String?
 
     public init(
-        registered: String, ballots: String, leader: String, id: [String]? = nil, strata: [String]? = nil,
+        registered: [String], ballots: [String], counted: [String]? = nil, leader: [String], id: [String]? = nil, strata: [String]? = nil,
         delimiter: String? = nil, candidate: String? = nil, leaderName: String? = nil, statusColumn: String? = nil,
-        statusOK: String? = nil
+        statusOK: String? = nil, recognize: String? = nil
     ) {
         self.registered = registered
         self.ballots = ballots
+        self.counted = counted
         self.leader = leader
+        self.recognize = recognize
         self.id = id
         self.strata = strata
         self.delimiter = delimiter
@@ -66,6 +86,58 @@ public struct ColumnMapping: Sendable, Codable, Equatable {
         self.leaderName = leaderName
         self.statusColumn = statusColumn
         self.statusOK = statusOK
+    }
+
+    /// One column per role.
+    public init(
+        registered: String, ballots: String, leader: String, id: [String]? = nil, strata: [String]? = nil, delimiter: String? = nil,
+        candidate: String? = nil, leaderName: String? = nil, statusColumn: String? = nil, statusOK: String? = nil
+    ) {
+        self.init(
+            registered: [registered], ballots: [ballots], leader: [leader], id: id, strata: strata, delimiter: delimiter,
+            candidate: candidate, leaderName: leaderName, statusColumn: statusColumn, statusOK: statusOK)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case registered, ballots, counted, leader, recognize, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK
+    }
+
+    /// A role: a column's name, or the names of the columns to add up.
+    static func columns(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [String]? {
+        guard c.contains(key) else { return nil }
+        if let one = try? c.decode(String.self, forKey: key) { return [one] }
+        let many = try c.decode([String].self, forKey: key)
+        guard !many.isEmpty else {
+            throw DecodingError.dataCorruptedError(forKey: key, in: c, debugDescription: "\(key.stringValue) names no column")
+        }
+        return many
+    }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        let recognizing = try c.decodeIfPresent(String.self, forKey: .recognize)
+        recognize = recognizing
+        func required(_ key: CodingKeys) throws -> [String] {
+            if let v = try Self.columns(c, key) { return v }
+            if recognizing != nil { return [] }
+            throw DecodingError.keyNotFound(
+                key, .init(codingPath: [key], debugDescription: "the mapping names no \(key.stringValue) column"))
+        }
+        registered = try required(.registered)
+        ballots = try required(.ballots)
+        counted = try Self.columns(c, .counted)
+        leader = try Self.columns(c, .leader) ?? []
+        id = try c.decodeIfPresent([String].self, forKey: .id)
+        strata = try c.decodeIfPresent([String].self, forKey: .strata)
+        delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
+        candidate = try c.decodeIfPresent(String.self, forKey: .candidate)
+        leaderName = try c.decodeIfPresent(String.self, forKey: .leaderName)
+        statusColumn = try c.decodeIfPresent(String.self, forKey: .statusColumn)
+        statusOK = try c.decodeIfPresent(String.self, forKey: .statusOK)
+        if leader.isEmpty && recognizing == nil {
+            throw DecodingError.keyNotFound(
+                CodingKeys.leader, .init(codingPath: [], debugDescription: "the mapping names no leader column"))
+        }
     }
 }
 
@@ -81,10 +153,7 @@ public enum Preset: String, CaseIterable, Sendable {
     public var mapping: ColumnMapping {
         switch self {
         case .russia:
-            ColumnMapping(
-                registered: "Число участников голосования, включенных в список",
-                ballots: "Число бюллетеней, содержащихся в ящиках", leader: "ДА", id: ["region", "tik", "uik"],
-                strata: ["region"])
+            ColumnMapping(registered: [], ballots: [], leader: [], strata: ["region"], recognize: RussianProtocol.name)
         case .canada:
             ColumnMapping(
                 registered: "electors", ballots: "total_votes", leader: "votes", id: ["district_number", "poll_number"],
@@ -103,15 +172,19 @@ public struct StationTable: Sendable {
     public var strataNames: [String]
     public var leaderName: String
     public var dataRows: Int
+    /// Which columns were taken for each role.
+    public var roles: [RoleColumns]
 
     public init(
-        stations: [Station], excluded: [ExcludedRow] = [], strataNames: [String] = [], leaderName: String = "leader", dataRows: Int? = nil
+        stations: [Station], excluded: [ExcludedRow] = [], strataNames: [String] = [], leaderName: String = "leader", dataRows: Int? = nil,
+        roles: [RoleColumns] = []
     ) {
         self.stations = stations
         self.excluded = excluded
         self.strataNames = strataNames
         self.leaderName = leaderName
         self.dataRows = dataRows ?? stations.count
+        self.roles = roles
     }
 
     /// Reads a CSV (plain or gzip) with a mapping.
@@ -119,32 +192,47 @@ public struct StationTable: Sendable {
         try parse(InputBytes.read(path: path), mapping: mapping)
     }
 
-    public static func parse(_ raw: [UInt8], mapping: ColumnMapping) throws(ForensicsInputError) -> StationTable {
+    public static func parse(_ raw: [UInt8], mapping given: ColumnMapping) throws(ForensicsInputError) -> StationTable {
         let bytes = try InputBytes.decode(raw)
         var delimiter: UInt8?
-        if let d = mapping.delimiter {
+        if let d = given.delimiter {
             guard d.utf8.count == 1 || d == "\\t" else { throw .badMapping("the delimiter must be one character") }
             delimiter = d == "\\t" ? 9 : d.utf8.first
         }
         let table = try CSVTable.parse(bytes, delimiter: delimiter)
         guard !table.rows.isEmpty else { throw .empty }
+        var mapping = given
+        var candidates = [String]()
+        if given.recognize == RussianProtocol.name {
+            (mapping, candidates) = try RussianProtocol.recognize(table.header, mapping: given)
+        } else if let r = given.recognize {
+            throw .badMapping("unknown recognizer '\(r)' (known: \(RussianProtocol.name))")
+        }
         // Canada's province is derived from the district number (its first two digits).
         let derivedProvince = mapping.strata?.contains("province") == true && table.column("province") == nil
-        var wanted = [mapping.registered, mapping.ballots, mapping.leader] + (mapping.id ?? [])
-        wanted += (mapping.strata ?? []).filter { !($0 == "province" && derivedProvince) }
-        if let c = mapping.candidate { wanted.append(c) }
-        if let s = mapping.statusColumn { wanted.append(s) }
-        if derivedProvince { wanted.append("district_number") }
+        let roleColumns: [(role: String, names: [String])] = [
+            ("registered", mapping.registered), ("ballots", mapping.ballots), ("counted", mapping.counted ?? []),
+            ("leader", mapping.leader.isEmpty ? candidates : mapping.leader),
+        ]
+        var missing = [String]()
+        for (role, names) in roleColumns {
+            for n in names where table.column(n) == nil { missing.append("\(role): '\(n)'") }
+        }
+        var others = (mapping.id ?? []) + (mapping.strata ?? []).filter { !($0 == "province" && derivedProvince) }
+        if let c = mapping.candidate { others.append(c) }
+        if let s = mapping.statusColumn { others.append(s) }
+        if derivedProvince { others.append("district_number") }
         var seenNames = Set<String>()
-        let missing = wanted.filter { table.column($0) == nil && seenNames.insert($0).inserted }
+        for n in others where table.column(n) == nil && seenNames.insert(n).inserted { missing.append("'\(n)'") }
         guard missing.isEmpty else { throw .missingColumns(missing, available: table.header) }
         let col = { (name: String) in table.column(name)! }
-        let iV = col(mapping.registered), iB = col(mapping.ballots), iL = col(mapping.leader)
+        let iV = mapping.registered.map(col), iB = mapping.ballots.map(col), iC = (mapping.counted ?? mapping.ballots).map(col)
         let idCols = (mapping.id ?? []).map(col)
         let strataNames = mapping.strata ?? []
         var excluded = [ExcludedRow]()
 
-        func integer(_ row: [Substring], _ i: Int, _ name: String, line: Int) -> Int? {
+        func integer(_ row: [Substring], _ i: Int, line: Int) -> Int? {
+            let name = table.header[i]
             guard i < row.count else {
                 excluded.append(ExcludedRow(line: line, reason: "missing field '\(name)'"))
                 return nil
@@ -168,6 +256,15 @@ public struct StationTable: Sendable {
             }
             return v
         }
+        /// The sum of a role's columns in a row (nil, with the reason kept, if one is not a count).
+        func sum(_ row: [Substring], _ columns: [Int], line: Int) -> Int? {
+            var total = 0
+            for i in columns {
+                guard let v = integer(row, i, line: line) else { return nil }
+                total += v
+            }
+            return total
+        }
         func stratum(_ row: [Substring], _ name: String) -> String {
             if name == "province" && derivedProvince {
                 let d = table.column("district_number").flatMap { $0 < row.count ? String(row[$0].prefix(2)) : nil } ?? ""
@@ -178,10 +275,12 @@ public struct StationTable: Sendable {
         }
 
         var stations = [Station]()
-        var leaderName = mapping.leader
+        var leaderName = mapping.leader.joined(separator: " + ")
+        var leaderColumns = mapping.leader
         if let candidateColumn = mapping.candidate {
             // Long format: one row per (station, candidate); the station's ballots and electors repeat.
-            let iC = col(candidateColumn)
+            let iCand = col(candidateColumn)
+            let iL = col(mapping.leader[0])
             let iS = mapping.statusColumn.map(col)
             var usable = [(row: [Substring], line: Int)]()
             for (row, line) in zip(table.rows, table.lines) {
@@ -195,51 +294,65 @@ public struct StationTable: Sendable {
                 usable.append((row, line))
             }
             var totals = [String: Int]()
-            for (row, _) in usable where iC < row.count && iL < row.count {
-                totals[String(row[iC]), default: 0] += Int(row[iL].trimmingCharacters(in: .whitespaces)) ?? 0
+            for (row, _) in usable where iCand < row.count && iL < row.count {
+                totals[String(row[iCand]), default: 0] += Int(row[iL].trimmingCharacters(in: .whitespaces)) ?? 0
             }
             leaderName = mapping.leaderName ?? totals.max { $0.value < $1.value }?.key ?? ""
             var order = [String]()
-            var groups = [String: (registered: Int, ballots: Int, leader: Int, line: Int, strata: [String], bad: Bool)]()
+            var groups = [String: (registered: Int, ballots: Int, counted: Int, leader: Int, line: Int, strata: [String], bad: Bool)]()
             for (row, line) in usable {
                 let key = idCols.map { $0 < row.count ? String(row[$0]) : "" }.joined(separator: "/")
-                guard let v = integer(row, iV, mapping.registered, line: line), let b = integer(row, iB, mapping.ballots, line: line),
-                    let votes = integer(row, iL, mapping.leader, line: line)
+                guard let v = sum(row, iV, line: line), let b = sum(row, iB, line: line), let c = sum(row, iC, line: line),
+                    let votes = integer(row, iL, line: line)
                 else {
                     if groups[key] == nil { order.append(key) }
-                    groups[key, default: (0, 0, 0, line, [], false)].bad = true
+                    groups[key, default: (0, 0, 0, 0, line, [], false)].bad = true
                     continue
                 }
                 if groups[key] == nil {
                     order.append(key)
-                    groups[key] = (v, b, 0, line, strataNames.map { stratum(row, $0) }, false)
+                    groups[key] = (v, b, c, 0, line, strataNames.map { stratum(row, $0) }, false)
                 }
-                if iC < row.count, String(row[iC]) == leaderName { groups[key]!.leader += votes }
+                if iCand < row.count, String(row[iCand]) == leaderName { groups[key]!.leader += votes }
             }
             for key in order {
                 let g = groups[key]!
                 if g.bad { continue }
                 stations.append(
-                    Station(line: g.line, id: key, registered: g.registered, ballots: g.ballots, leader: g.leader, strata: g.strata))
+                    Station(
+                        line: g.line, id: key, registered: g.registered, ballots: g.ballots, counted: g.counted, leader: g.leader,
+                        strata: g.strata))
             }
         } else {
+            if mapping.leader.isEmpty {
+                // Recognised candidates: the leader is the one with the most votes over all rows, or the one named.
+                let chosen = try RussianProtocol.leader(among: candidates, named: mapping.leaderName, table: table)
+                leaderColumns = [chosen]
+                leaderName = chosen
+            }
+            let iL = leaderColumns.map(col)
             for (row, line) in zip(table.rows, table.lines) {
-                guard let v = integer(row, iV, mapping.registered, line: line), let b = integer(row, iB, mapping.ballots, line: line),
-                    let l = integer(row, iL, mapping.leader, line: line)
+                guard let v = sum(row, iV, line: line), let b = sum(row, iB, line: line), let c = sum(row, iC, line: line),
+                    let l = sum(row, iL, line: line)
                 else { continue }
                 let id = idCols.isEmpty ? "line \(line)" : idCols.map { $0 < row.count ? String(row[$0]) : "" }.joined(separator: "/")
                 stations.append(
-                    Station(line: line, id: id, registered: v, ballots: b, leader: l, strata: strataNames.map { stratum(row, $0) }))
+                    Station(
+                        line: line, id: id, registered: v, ballots: b, counted: c, leader: l, strata: strataNames.map { stratum(row, $0) }))
             }
         }
+        let roles = [
+            RoleColumns(role: "registered", columns: mapping.registered), RoleColumns(role: "ballots", columns: mapping.ballots),
+            RoleColumns(role: "counted", columns: mapping.counted ?? mapping.ballots), RoleColumns(role: "leader", columns: leaderColumns),
+        ]
         // Impossible values: reported and excluded.
         var kept = [Station]()
         kept.reserveCapacity(stations.count)
         for s in stations {
             if s.ballots > s.registered {
                 excluded.append(ExcludedRow(line: s.line, reason: "ballots \(s.ballots) exceed registered voters \(s.registered)"))
-            } else if s.leader > s.ballots {
-                excluded.append(ExcludedRow(line: s.line, reason: "leader votes \(s.leader) exceed ballots \(s.ballots)"))
+            } else if s.leader > s.counted {
+                excluded.append(ExcludedRow(line: s.line, reason: "leader votes \(s.leader) exceed counted ballots \(s.counted)"))
             } else if s.registered == 0 {
                 excluded.append(ExcludedRow(line: s.line, reason: "no registered voters"))
             } else {
@@ -249,7 +362,8 @@ public struct StationTable: Sendable {
         guard !kept.isEmpty else { throw .noUsableRows(excluded: table.rows.count) }
         excluded.sort { $0.line < $1.line }
         return StationTable(
-            stations: kept, excluded: excluded, strataNames: strataNames, leaderName: leaderName, dataRows: table.rows.count)
+            stations: kept, excluded: excluded, strataNames: strataNames, leaderName: leaderName, dataRows: table.rows.count,
+            roles: roles)
     }
 
     static let canadianProvinces: [String: String] = [

@@ -56,8 +56,9 @@ extension PlebisciteCommand {
             commandName: "forensics",
             abstract: "Test precinct-level results for the statistical fingerprints of falsification.",
             discussion: """
-                FILE is a CSV (plain or gzip) of one row per station, or a Plebiscite record directory.
-                Name its columns with --preset, --mapping FILE.json, or --registered/--ballots/--leader.
+                FILE is a CSV (plain, gzip, or the one CSV in a zip) of one row per station, or a Plebiscite record directory.
+                Name its columns with --preset (russia recognises any federal protocol's rows by meaning), --mapping FILE.json,
+                or --registered/--ballots/--counted/--leader (repeat a flag to add up columns).
                 Tests: turnout/share fingerprint, integer percentages with a binomial Monte Carlo null,
                 Shpilkin's anomalous-vote estimate, second- and last-digit tests, and (with --poll-share)
                 a comparison with an independent poll; each pooled and per stratum.
@@ -69,9 +70,13 @@ extension PlebisciteCommand {
             help:
                 "JSON column mapping file (keys: registered, ballots, leader, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK)."
         ) var mapping: String?
-        @Option(help: "Column of registered voters.") var registered: String?
-        @Option(help: "Column of ballots cast (turnout numerator, share denominator).") var ballots: String?
+        @Option(help: "Column of registered voters (repeat to add up several).") var registered: [String] = []
+        @Option(help: "Column of ballots cast or issued, the turnout numerator (repeat to add up several).") var ballots: [String] = []
+        @Option(help: "Column of ballots counted (valid plus invalid), the share denominator (repeat to add up; default: the ballots).")
+        var counted: [String] = []
         @Option(help: "Column of the leader's votes.") var leader: String?
+        @Option(help: "The leader, by its column's name (or a unique part of it): with the russia preset, instead of the national winner.")
+        var leaderName: String?
         @Option(help: "Comma-separated stratum columns (region, channel, day...).") var strata: String?
         @Option(help: "Field delimiter (default: guessed from the header).") var delimiter: String?
         @Flag(help: "Print every figure as JSON.") var json = false
@@ -93,20 +98,26 @@ extension PlebisciteCommand {
             if let n = pollSize, n < 1 { throw ValidationError("--poll-size must be positive") }
             if let m = pollMargin, !(m > 0 && m < 1) { throw ValidationError("--poll-margin must lie strictly between 0 and 1") }
             if pollDesignEffect < 1 { throw ValidationError("--poll-design-effect must be at least 1") }
-            let manual = [registered, ballots, leader].compactMap { $0 }.count
+            let manual = [!registered.isEmpty, !ballots.isEmpty, leader != nil].filter { $0 }.count
             if manual > 0 && manual < 3 { throw ValidationError("--registered, --ballots and --leader go together") }
+            if !counted.isEmpty && manual == 0 { throw ValidationError("--counted goes with --registered, --ballots and --leader") }
             if [preset != nil, mapping != nil, manual == 3].filter({ $0 }).count > 1 {
                 throw ValidationError("choose one of --preset, --mapping, or --registered/--ballots/--leader")
             }
         }
 
         func columnMapping(isRecord: Bool) throws -> ColumnMapping {
-            if let preset { return preset.mapping }
-            if let mapping { return try Files.read(ColumnMapping.self, mapping, what: "column mapping") }
-            if let registered, let ballots, let leader {
-                return ColumnMapping(
-                    registered: registered, ballots: ballots, leader: leader,
+            var chosen: ColumnMapping?
+            if let preset { chosen = preset.mapping }
+            if let mapping { chosen = try Files.read(ColumnMapping.self, mapping, what: "column mapping") }
+            if let leader, !registered.isEmpty, !ballots.isEmpty {
+                chosen = ColumnMapping(
+                    registered: registered, ballots: ballots, counted: counted.isEmpty ? nil : counted, leader: [leader],
                     strata: strata?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, delimiter: delimiter)
+            }
+            if var m = chosen {
+                if let leaderName { m.leaderName = leaderName }
+                return m
             }
             if isRecord { return Preset.plebiscite.mapping }
             throw ValidationError(
@@ -126,7 +137,7 @@ extension PlebisciteCommand {
                 if isDirectory.boolValue {
                     let (csv, leader) = try ResultsCSV.fromRecordWithLeader(file, workers: workers.count)
                     // The winner of the first question leads, as in the official results (unless named).
-                    if let leader, preset == nil || preset == .plebiscite, mapping == nil, self.leader == nil { map.leader = leader }
+                    if let leader, preset == nil || preset == .plebiscite, mapping == nil, self.leader == nil { map.leader = [leader] }
                     table = try StationTable.parse(csv, mapping: map)
                 } else {
                     table = try StationTable.load(path: file, mapping: map)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+import ZIPFoundation
 
 @testable import Forensics
 
@@ -23,12 +24,12 @@ struct InputTests {
             try parse("id;region;V;B;L\n1;a;100;50;20\n", ColumnMapping(registered: "V", ballots: "B", leader: "L", delimiter: ","))
         } throws: { e in
             guard case .missingColumns(let cols, let available)? = e as? ForensicsInputError else { return false }
-            return cols == ["V", "B", "L"] && available == ["id;region;V;B;L"]
+            return cols == ["registered: 'V'", "ballots: 'B'", "leader: 'L'"] && available == ["id;region;V;B;L"]
         }
         #expect { try parse("id,region,V,B,L\n1,a,100,50,20\n", ColumnMapping(registered: "voters", ballots: "B", leader: "L")) } throws: {
             e in
             guard case .missingColumns(let cols, _)? = e as? ForensicsInputError else { return false }
-            return cols == ["voters"]
+            return cols == ["registered: 'voters'"]
         }
         // The right delimiter is guessed from the header.
         #expect((try? parse("id;region;V;B;L\n1;a;100;50;20\n"))?.stations.count == 1)
@@ -61,7 +62,7 @@ struct InputTests {
         #expect(t.stations[1].strata == ["quoted, region"])
         let reasons = Dictionary(uniqueKeysWithValues: t.excluded.map { ($0.line, $0.reason) })
         #expect(reasons[3]?.contains("exceed registered") == true)
-        #expect(reasons[4]?.contains("leader votes 60 exceed ballots 50") == true)
+        #expect(reasons[4]?.contains("leader votes 60 exceed counted ballots 50") == true)
         #expect(reasons[5]?.contains("empty 'V'") == true)
         #expect(reasons[6]?.contains("negative") == true)
         #expect(reasons[7]?.contains("not a whole number") == true)
@@ -98,5 +99,42 @@ struct InputTests {
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         #expect(!json.contains("NaN") && !json.contains("nan"))
         #expect(!r.summary.contains("nan"))
+    }
+}
+
+@Suite("Zip archives read directly")
+struct ZipInputTests {
+    /// A zip archive (deflated) holding `files`, in memory.
+    static func zip(_ files: [(String, [UInt8])]) throws -> [UInt8] {
+        let archive = try Archive(data: Data(), accessMode: .create)
+        for (name, bytes) in files {
+            try archive.addEntry(with: name, type: .file, uncompressedSize: Int64(bytes.count), compressionMethod: .deflate) {
+                position, size in
+                Data(bytes[Int(position)..<Int(position) + size])
+            }
+        }
+        return Array(try #require(archive.data))
+    }
+
+    @Test("A national file zipped reads as the same stations as its .csv.gz; several, none or damaged say so")
+    func zipped() throws {
+        let gz = try Data(contentsOf: URL(fileURLWithPath: "\(SharedAnalyses.dataDir)/russia-2020-constitutional-vote.csv.gz"))
+        let csv = try InputBytes.decode(Array(gz))
+        let fromGz = try StationTable.parse(Array(gz), mapping: Preset.russia.mapping)
+        let fromZip = try StationTable.parse(try Self.zip([("data/russia-2020.csv", csv)]), mapping: Preset.russia.mapping)
+        #expect(fromZip.stations == fromGz.stations && fromZip.stations.count > 96_000)
+        // A gzipped CSV inside the archive is read too.
+        let nested = try StationTable.parse(try Self.zip([("russia-2020.csv.gz", Array(gz))]), mapping: Preset.russia.mapping)
+        #expect(nested.stations.count == fromGz.stations.count)
+        let small = Array("id,V,B,L\n1,100,50,20\n".utf8)
+        #expect(throws: ForensicsInputError.zipContents(["a.csv", "b.csv"])) {
+            _ = try InputBytes.decode(try Self.zip([("a.csv", small), ("b.csv", small), ("readme.txt", small)]))
+        }
+        #expect(throws: ForensicsInputError.zipContents([])) { _ = try InputBytes.decode(try Self.zip([("readme.txt", small)])) }
+        let whole = try Self.zip([("a.csv", Array(repeating: UInt8(ascii: "1"), count: 10_000))])
+        #expect { _ = try InputBytes.decode(Array(whole.prefix(whole.count / 2))) } throws: { e in
+            if case .corruptZip = e as? ForensicsInputError { return true }
+            return false
+        }
     }
 }

@@ -80,3 +80,95 @@ struct PublishedFiguresTests {
         #expect(abs(near.z) < 2)
     }
 }
+
+@Suite("The russia preset on federal elections it was not written for")
+struct RussianProtocolTests {
+    /// Kobak's integer-percentage excess as published, for each station file of the shared data.
+    static let published: [(file: String, leader: String, excess: Double)] = [
+        ("russia-2012-presidential.csv.gz", "Путин Владимир Владимирович", 1_160),
+        ("russia-2016-duma.csv.gz", "4. Всероссийская политическая партия \"ЕДИНАЯ РОССИЯ\"", 1_502),
+        ("russia-2021-duma.csv.gz", "5. Всероссийская политическая партия \"ЕДИНАЯ РОССИЯ\"", 1_310),
+    ]
+
+    @Test(
+        "Roles recognised by meaning; the integer-percentage excess within two null sd of the published figure",
+        arguments: RussianProtocolTests.published.indices)
+    func federal(_ i: Int) throws {
+        let (file, leader, excess) = Self.published[i]
+        let table = try StationTable.load(path: "\(SharedAnalyses.dataDir)/\(file)", mapping: Preset.russia.mapping)
+        #expect(table.leaderName == leader, "the national winner leads")
+        let roles = Dictionary(uniqueKeysWithValues: table.roles.map { ($0.role, $0.columns) })
+        #expect(roles["registered"]?.count == 1 && roles["registered"]?[0].contains("в список избирателей") == true)
+        #expect(
+            roles["ballots"]?.count == 3 && roles["ballots"]!.allSatisfy { $0.contains("выданных") },
+            "issued early, at and outside the station")
+        #expect(roles["counted"]?.count == 2 && roles["counted"]!.allSatisfy { $0.contains("действительных") }, "valid plus invalid")
+        #expect(table.stations.count > 95_000)
+        let r = IntegerPercentTest.run(table, draws: 1_000, seed: 1, workers: ProcessInfo.processInfo.activeProcessorCount)
+        #expect(r.nullSD > 100 && r.nullSD < 135, "null sd \(r.nullSD)")
+        #expect(abs(r.excess - excess) <= 2 * r.nullSD, "\(file): excess \(r.excess), published \(excess), null sd \(r.nullSD)")
+    }
+
+    @Test("Without the valid-ballot row (the 2020 vote), the ballots in the boxes serve both; a file with no roles says which")
+    func fallbacksAndRefusals() throws {
+        let header =
+            "region,tik,uik,\"Число участников голосования, включенных в список\",\"Число бюллетеней, содержащихся в ящиках\",Число недействительных бюллетеней,ДА,НЕТ\n"
+        let table = try StationTable.parse(
+            Array((header + "r,t,1,1000,600,5,400,195\nr,t,2,900,500,0,100,400\n").utf8), mapping: Preset.russia.mapping)
+        #expect(
+            table.roles.map(\.columns) == [
+                ["Число участников голосования, включенных в список"], ["Число бюллетеней, содержащихся в ящиках"],
+                ["Число бюллетеней, содержащихся в ящиках"], ["НЕТ"],
+            ])
+        #expect(table.leaderName == "НЕТ", "595 votes against 500: the national winner is НЕТ")
+        #expect { try StationTable.parse(Array("region,uik,a,b\nr,1,2,3\n".utf8), mapping: Preset.russia.mapping) } throws: { e in
+            guard case .unrecognized(let roles, let available) = e as? ForensicsInputError else { return false }
+            return roles.count == 3 && roles[0].contains("registered") && available == ["region", "uik", "a", "b"]
+        }
+        // A role given as a sum in a mapping file; a non-numeric column in the sum names the column and line.
+        let mapping = try JSONDecoder().decode(
+            ColumnMapping.self, from: Data(#"{"registered": "V", "ballots": ["B1", "B2"], "counted": ["C"], "leader": "L"}"#.utf8))
+        #expect(mapping.ballots == ["B1", "B2"] && mapping.counted == ["C"] && mapping.leader == ["L"])
+        let summed = try StationTable.parse(Array("V,B1,B2,C,L\n200,50,60,100,40\n200,x,60,100,40\n".utf8), mapping: mapping)
+        #expect(summed.stations.map(\.ballots) == [110] && summed.stations.map(\.counted) == [100])
+        #expect(summed.excluded.first?.reason == "'B1' is not a whole number: 'x'" && summed.excluded.first?.line == 3)
+        #expect(throws: (any Error).self) {
+            _ = try JSONDecoder().decode(ColumnMapping.self, from: Data(#"{"registered": "V", "ballots": [], "leader": "L"}"#.utf8))
+        }
+    }
+}
+
+@Suite("Digit tests that hold on honest data")
+struct DigitCorrectionTests {
+    @Test("Canada 2011: against each station's own binomial no digit test flags it, and the output says so; Benford and uniform did")
+    func canadaHonest() throws {
+        let report = try SharedAnalyses.canada
+        #expect(report.digits.count == 4)
+        for d in report.digits {
+            #expect(d.pValue > 0.01, "\(d.test) of \(d.variable): p = \(d.pValue)")
+            #expect(d.test.contains("binomial null") && d.assumptions.contains("Corrected for count size"))
+        }
+        #expect(report.summary.contains("against a binomial null"))
+        // The uncorrected tests on the same counts: small counts break Benford and the uniform last digit.
+        let table = try StationTable.load(path: "\(SharedAnalyses.dataDir)/canada-2011-federal.csv.gz", mapping: Preset.canada.mapping)
+        let leader = table.stations.map(\.leader), others = table.stations.map(\.others)
+        let uncorrected = [
+            DigitTests.secondDigit(leader, variable: "leader", seed: 1), DigitTests.lastDigit(leader, variable: "leader", seed: 1),
+            DigitTests.secondDigit(others, variable: "others", seed: 1), DigitTests.lastDigit(others, variable: "others", seed: 1),
+        ].compactMap { $0?.pValue }
+        #expect(uncorrected.min()! < 0.001, "the uncorrected tests flag honest Canada: \(uncorrected)")
+    }
+
+    @Test("The binomial null reproduces digits of honest counts and flags invented ones")
+    func nullOnSynthetic() {
+        var rng = Xoshiro256(seed: 9, stream: 1)
+        let n = (0..<4000).map { _ in 60 + Int(rng.next() % 900) }
+        let p = n.map { _ in 0.3 + Double(rng.next() % 400) / 1000 }
+        let honest = zip(n, p).map { Binomial.sample(n: $0, p: $1, using: &rng) }
+        let null = DigitTests.BinomialNull(trials: n, probabilities: p)
+        #expect((DigitTests.lastDigit(honest, variable: "x", seed: 2, null: null)?.pValue ?? 0) > 0.001)
+        // Invented: every count rounded to end in 0 or 5.
+        let invented = honest.map { $0 - $0 % 5 }
+        #expect((DigitTests.lastDigit(invented, variable: "x", seed: 2, null: null)?.pValue ?? 1) < 1e-10)
+    }
+}
