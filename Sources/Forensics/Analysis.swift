@@ -79,7 +79,7 @@ public enum ForensicsAnalysis {
         let integer = IntegerPercentTest.run(table, draws: options.draws, seed: options.seed, workers: options.workers, progress: progress)
         if integer.stationsTested < 100 {
             notes.append(
-                "integer-percentage test: only \(integer.stationsTested) stations qualify (B > 0, V >= 100, turnout and share <= 99%); its result is weak"
+                "integer-percentage test: only \(integer.stationsTested) stations qualify (C > 0, V >= 100, turnout and share <= 99%); its result is weak"
             )
         }
         lap("integer percentages (\(options.draws) draws)")
@@ -164,16 +164,18 @@ extension ForensicsReport {
         s += "1. Turnout/share fingerprint (Klimek et al. 2012)\n   \(fingerprint.verdict)\n\n"
         let i = integerPercentages
         s += "2. Integer percentages (Kobak, Shpilkin & Pshenichnikov 2016), \(i.draws) binomial draws, seed \(i.seed)\n"
-        s += String(
-            format: "   %d of %d stations at whole percentages; null mean %.1f, sd %.1f; excess %.0f, z = %.1f, empirical p = %.4f\n",
-            i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP)
+        if i.stationsTested >= IntegerPercentTest.minimumStations {
+            s += String(
+                format: "   %d of %d stations at whole percentages; null mean %.1f, sd %.1f; excess %.0f, z = %.1f, empirical p = %.4f\n",
+                i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP)
+        }
         s += "   \(i.verdict)\n\n"
         if let sh = shpilkin {
             s += "3. Shpilkin's anomalous-vote estimate\n   \(sh.verdict)\n\n"
         } else {
             s += "3. Shpilkin's anomalous-vote estimate: needs more data (at least 200 stations)\n\n"
         }
-        s += "4. Digit tests\n"
+        s += "4. Digit tests" + (digits.isEmpty ? ": needs more data (at least 50 counts of 10 or more, and of 100 or more)\n" : "\n")
         for d in digits { s += "   \(d.verdict)\n" }
         if let p = poll { s += "\n5. Comparison with an independent poll\n   \(p.verdict)\n" }
         if !strata.isEmpty {

@@ -23,11 +23,13 @@ extension ForensicsReport {
         h += SVGPlot.histogram(fingerprint.shareHistogram, title: "Leader share, ballots per 0.1%", xLabel: "leader share") + "</div>"
         let i = integerPercentages
         h += "<h2>2. Integer percentages (Kobak, Shpilkin &amp; Pshenichnikov, AoAS 2016)</h2><p class=\"verdict\">\(e(i.verdict))</p>"
-        h += String(
-            format:
-                "<p>%d of %d stations at whole percentages; null mean %.1f, standard deviation %.1f; excess %.0f; z = %.1f; empirical p = %.4f (%d draws, seed %llu).</p>",
-            i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP, i.draws, i.seed)
-        h += "<p class=\"assume\">\(e(i.assumptions)) \(e(i.parameters)).</p><div class=\"plots\">\(SVGPlot.nullDistribution(i))</div>"
+        if i.stationsTested >= IntegerPercentTest.minimumStations {
+            h += String(
+                format:
+                    "<p>%d of %d stations at whole percentages; null mean %.1f, standard deviation %.1f; excess %.0f; z = %.1f; empirical p = %.4f (%d draws, seed %llu).</p>",
+                i.observed, i.stationsTested, i.nullMean, i.nullSD, i.excess, i.z, i.empiricalP, i.draws, i.seed)
+            h += "<p class=\"assume\">\(e(i.assumptions)) \(e(i.parameters)).</p><div class=\"plots\">\(SVGPlot.nullDistribution(i))</div>"
+        }
         h += "<h2>3. Shpilkin's estimate of anomalous votes</h2>"
         if let sh = shpilkin {
             h +=
@@ -36,6 +38,7 @@ extension ForensicsReport {
             h += "<p class=\"verdict\">Needs more data: at least 200 stations with ballots.</p>"
         }
         h += "<h2>4. Digit tests</h2>"
+        if digits.isEmpty { h += "<p class=\"verdict\">Needs more data: at least 50 counts of 10 or more, and of 100 or more.</p>" }
         for d in digits { h += "<p class=\"verdict\">\(e(d.verdict))</p><p class=\"assume\">\(e(d.assumptions))</p>" }
         h += "<div class=\"plots\">" + digits.map(SVGPlot.digits).joined() + "</div>"
         if let p = poll {

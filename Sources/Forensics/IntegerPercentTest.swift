@@ -41,6 +41,9 @@ public enum IntegerPercentTest {
         return 20 * min(r, den - r) <= den
     }
 
+    /// Below this many qualifying stations the test says it needs more data instead of concluding.
+    public static let minimumStations = 100
+
     /// Stations the test applies to (Kobak et al.): C > 0, V >= 100, turnout B/V <= 0.99, share L/C <= 0.99.
     static func eligible(_ s: Station) -> Bool {
         s.counted > 0 && s.registered >= 100 && 100 * s.ballots <= 99 * s.registered && 100 * s.leader <= 99 * s.counted
@@ -117,16 +120,18 @@ public enum IntegerPercentTest {
                 empiricalP: Double(1 + c.filter { $0 >= Double(obs) }.count) / Double(draws + 1))
         }
         let verdict =
-            draws < 100
-            ? "too few draws (\(draws)) for a reliable p-value; use at least 1,000"
-            : p < 0.001 && z > 3
-                ? String(
-                    format: "significant excess of integer percentages: %.0f stations above the null (z = %.1f, p < %.4f)",
-                    Double(observed) - mean, z, max(p, 1.0 / Double(draws + 1)))
-                : String(format: "no significant excess of integer percentages (z = %.2f, empirical p = %.3f)", z, p)
+            n < minimumStations
+            ? "needs more data: \(n) stations qualify (C > 0, V >= 100, turnout and share <= 99%), at least \(minimumStations) are needed"
+            : draws < 100
+                ? "too few draws (\(draws)) for a reliable p-value; use at least 1,000"
+                : p < 0.001 && z > 3
+                    ? String(
+                        format: "significant excess of integer percentages: %.0f stations above the null (z = %.1f, p < %.4f)",
+                        Double(observed) - mean, z, max(p, 1.0 / Double(draws + 1)))
+                    : String(format: "no significant excess of integer percentages (z = %.2f, empirical p = %.3f)", z, p)
         return Result(
             assumptions:
-                "Without manipulation, a station's reported counts are binomial around its own turnout and leader share, so whole percentages are no more frequent than the binomial null predicts. Stations with B > 0, V >= 100, turnout <= 99% and share <= 99%. A station counts when its turnout or its share lies within 0.05 percentage points of an integer.",
+                "Without manipulation, a station's reported counts are binomial around its own turnout and leader share, so whole percentages are no more frequent than the binomial null predicts. Stations with C > 0, V >= 100, turnout B/V <= 99% and share L/C <= 99%. A station counts when its turnout or its share lies within 0.05 percentage points of an integer.",
             parameters: "draws \(draws), seed \(seed); null: B' ~ Binomial(V, B/V), L' ~ Binomial(B', L/B) per station and draw",
             stationsTested: n, observed: observed, nullMean: mean, nullSD: sd, excess: Double(observed) - mean, z: z,
             empiricalP: p, draws: draws, seed: seed, nullCounts: nullCounts, strata: strata, verdict: verdict)

@@ -42,9 +42,14 @@ enum ResultsCSV {
     static func fromRecordWithLeader(_ path: String, workers: Int) throws -> (csv: [UInt8], leader: String?) {
         let dir = RecordDirectory(path: path)
         let report = RecordVerifier.verify(directory: dir, workers: workers)
-        guard report.ok else { throw ValidationError("the record \(path) does not verify: run `plebiscite verify \(path)`") }
-        guard let summary = report.result else { throw ValidationError("the record \(path) has no result yet (phase: \(report.phase))") }
+        guard report.ok else { throw StepFailure("the record \(path) does not verify: run `plebiscite verify \(path)`") }
+        guard let summary = report.result else { throw StepFailure("the record \(path) has no result yet (phase: \(report.phase))") }
         let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
+        guard summary.precincts.contains(where: { $0.ballotsMergedOut == nil && $0.ballots > 0 }) else {
+            throw StepFailure(
+                "no precinct of \(path) has counts of its own: small cells were merged across precincts (minimumCell \(manifest.cellMinimum)), so there are no precinct-level figures to test"
+            )
+        }
         return (Array(csv(summary, manifest: manifest).utf8), leader(summary, manifest: manifest))
     }
 }

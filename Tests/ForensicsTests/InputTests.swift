@@ -95,7 +95,10 @@ struct InputTests {
         #expect(r.digits.isEmpty)
         #expect(r.notes.count >= 4)
         #expect(r.fingerprint.verdict.contains("too few stations"))
-        #expect(r.integerPercentages.verdict.contains("too few draws"))
+        #expect(r.integerPercentages.verdict.contains("needs more data: 1 stations qualify"))
+        // No conclusion where there is no data: no "no significant excess" and no empty heading.
+        #expect(!r.summary.contains("no significant") && !r.summary.contains("0 of 0 stations"))
+        #expect(r.summary.contains("4. Digit tests: needs more data") && r.html.contains("Needs more data: at least 50 counts"))
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         #expect(!json.contains("NaN") && !json.contains("nan"))
         #expect(!r.summary.contains("nan"))
