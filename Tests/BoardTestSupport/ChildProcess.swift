@@ -79,18 +79,25 @@ public final class ChildProcess: @unchecked Sendable {
         wait()
     }
 
-    /// Polls its output until a line starts with `prefix`; returns the rest of that line.
-    public func waitForLine(startingWith prefix: String, timeout: Double = 60) async throws(Failure) -> String {
+    /// Whether the process has ended (reaped).
+    public var hasEnded: Bool { reap() != nil }
+
+    /// Polls its output until a line starts with `prefix`; returns the rest of that line. The output
+    /// is read once more after the deadline: a test process busy with other suites may wake this
+    /// poll late, when the line has long been there (seen in CI: two servers "late" by the whole timeout).
+    public func waitForLine(startingWith prefix: String, timeout: Double = 120) async throws(Failure) -> String {
         let deadline = Date().addingTimeInterval(timeout)
+        func found() -> String? {
+            output.split(separator: "\n").first { $0.hasPrefix(prefix) }.map { String($0.dropFirst(prefix.count)) }
+        }
         while Date() < deadline {
-            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix(prefix) }) {
-                return String(line.dropFirst(prefix.count))
-            }
+            if let line = found() { return line }
             if reap() != nil {
                 throw Failure(command: "process \(pid)", output: "ended before printing \(prefix): \(output)")
             }
             try? await Task.sleep(nanoseconds: 50_000_000)
         }
+        if let line = found() { return line }
         throw Failure(command: "process \(pid)", output: "printed no \(prefix) within \(timeout) s: \(output)")
     }
 

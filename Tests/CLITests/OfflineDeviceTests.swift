@@ -34,6 +34,19 @@ struct OfflineDeviceTests {
         return (server, token)
     }
 
+    /// SIGKILLs `process` from a thread of its own as soon as `condition` holds (polled every
+    /// 2 ms), or when the process ends by itself; returns once it is gone.
+    static func kill(_ process: ChildProcess, once condition: @escaping @Sendable () -> Bool) async {
+        await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+            Thread.detachNewThread {
+                while !condition() && !process.hasEnded { usleep(2_000) }
+                process.kill(SIGKILL)
+                _ = process.wait()
+                done.resume()
+            }
+        }
+    }
+
     @Test("Kill the uploader, then the board, mid-upload: each ballot lands once; refusals are kept in the outbox")
     func uploadThroughKills() async throws {
         let passphrase = try CLIRunner.workspace(dir)
@@ -116,26 +129,21 @@ struct OfflineDeviceTests {
                 ] + passphrase)?.contains("on no credential list") == true)
         #expect(try box.counts() == [.pending: 120])
 
-        // 1. The uploader is killed once 20 ballots are on the board.
+        // 1. The uploader is killed once its outbox holds 20 receipts. The watch runs on a thread of
+        // its own, so a test process busy with other suites cannot make it late.
         let uploader = try ChildProcess(
             [BoardCrashTests.executable, "device", "upload", "--record", "\(url)/elections/offline", "--outbox", outbox],
             outputPath: "\(dir)/upload-1.log")
         func onBoard() async throws -> Int { (try? await client.treeHead("offline").size).map { $0 - setupSize } ?? 0 }
-        while try await onBoard() < 20 {
-            try await Task.sleep(nanoseconds: 20_000_000)
-            #expect(Date().timeIntervalSince(opens) < 600, "the upload did not start: \(uploader.output)")
-        }
-        uploader.kill(SIGKILL)
-        _ = uploader.wait()
+        await Self.kill(uploader, once: { ((try? box.counts()[.cast]) ?? 0) >= 20 })
         let afterKill = try await onBoard()
-        #expect(afterKill < 120, "the uploader was killed mid-upload (it had sent \(afterKill))")
+        #expect(afterKill >= 20 && afterKill < 120, "the uploader was killed mid-upload (it had sent \(afterKill))")
 
-        // 2. Upload again in this process; the board is killed once 30 more are on it.
+        // 2. Upload again in this process; the board is killed once 30 more receipts are kept.
+        let castBefore = try box.counts()[.cast] ?? 0
         let args = ["device", "upload", "--record", "\(url)/elections/offline", "--outbox", outbox, "--timeout", "2"]
         let second = Task { await CLIRunner.refusal(args) }
-        while try await onBoard() < afterKill + 30 { try await Task.sleep(nanoseconds: 10_000_000) }
-        server.kill(SIGKILL)
-        _ = server.wait()
+        await Self.kill(server, once: { ((try? box.counts()[.cast]) ?? 0) >= castBefore + 30 })
         let stopped = await second.value
         #expect(stopped?.contains("still wait") == true, "the upload says ballots still wait: \(stopped ?? "finished")")
         #expect(try box.counts()[.pending] ?? 0 > 0)
