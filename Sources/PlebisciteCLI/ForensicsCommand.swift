@@ -39,18 +39,54 @@ enum ResultsCSV {
     static func fromRecord(_ path: String, workers: Int) throws -> [UInt8] { try fromRecordWithLeader(path, workers: workers).csv }
 
     /// The precinct rows and the leader (see `leader`).
-    static func fromRecordWithLeader(_ path: String, workers: Int) throws -> (csv: [UInt8], leader: String?) {
+    static func fromRecordWithLeader(_ path: String, workers: Int, byChannel: Bool = false) throws -> (csv: [UInt8], leader: String?) {
         let dir = RecordDirectory(path: path)
-        let report = RecordVerifier.verify(directory: dir, workers: workers)
+        let record = try LoadedRecord.load(dir)
+        let report = RecordVerifier.verify(record, workers: workers)
         guard report.ok else { throw StepFailure("the record \(path) does not verify: run `plebiscite verify \(path)`") }
         guard let summary = report.result else { throw StepFailure("the record \(path) has no result yet (phase: \(report.phase))") }
-        let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
+        let manifest = try RecordCoding.decode(Manifest.self, from: record.manifestBytes)
+        if byChannel {
+            let result = record.entries.reversed().lazy.compactMap { e -> ElectionResult? in
+                if case .result(let r) = e.entry.payload { r } else { nil }
+            }.first
+            let rows = result.map { channelCSV($0, summary: summary, manifest: manifest) } ?? ""
+            guard rows.split(separator: "\n").count > 1 else {
+                throw StepFailure(
+                    "no (precinct, channel) cell of \(path) has counts of its own: every one was merged (minimumCell \(manifest.cellMinimum))"
+                )
+            }
+            return (Array(rows.utf8), leader(summary, manifest: manifest))
+        }
         guard summary.precincts.contains(where: { $0.ballotsMergedOut == nil && $0.ballots > 0 }) else {
             throw StepFailure(
                 "no precinct of \(path) has counts of its own: small cells were merged across precincts (minimumCell \(manifest.cellMinimum)), so there are no precinct-level figures to test"
             )
         }
         return (Array(csv(summary, manifest: manifest).utf8), leader(summary, manifest: manifest))
+    }
+
+    /// One row per (precinct, channel) cell whose counts are its own (not merged), with its channel:
+    /// the channels of one election compared as strata. A cell's turnout is its ballots over the
+    /// precinct's voters (the share of the roll that voted through that channel).
+    static func channelCSV(_ result: ElectionResult, summary: ResultSummary, manifest: Manifest) -> String {
+        let first = manifest.questions.first
+        var columns = first?.options ?? []
+        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
+        var out = "precinct,region,channel,registered,ballots," + columns.joined(separator: ",") + "\n"
+        let voters = Dictionary(uniqueKeysWithValues: summary.precincts.map { ($0.id, $0.credentials) })
+        for cell in result.cells where cell.members == nil {
+            var counts = [String]()
+            for q in manifest.questions {
+                counts += (cell.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(
+                    String.init)
+            }
+            let region = manifest.region(ofPrecinct: cell.precinct)?.id ?? ""
+            out +=
+                "\(cell.precinct),\(region),\(cell.channel.rawValue),\(voters[cell.precinct] ?? 0),\(cell.ballots),"
+                + counts.joined(separator: ",") + "\n"
+        }
+        return out
     }
 }
 
@@ -84,6 +120,8 @@ extension PlebisciteCommand {
         var leaderName: String?
         @Option(help: "Comma-separated stratum columns (region, channel, day...).") var strata: String?
         @Option(help: "Field delimiter (default: guessed from the header).") var delimiter: String?
+        @Flag(help: "For a Plebiscite record: one unit per (precinct, channel) cell, with channel as a stratum (station, mobile, remote).")
+        var byChannel = false
         @Flag(help: "Print every figure as JSON.") var json = false
         @Option(help: "Write an HTML report with the plots.") var report: String?
         @Option(help: "Seed of the Monte Carlo draws.") var seed: UInt64 = 1
@@ -95,6 +133,9 @@ extension PlebisciteCommand {
         @OptionGroup var workers: WorkerOptions
 
         func validate() throws {
+            if byChannel && (preset != nil && preset != .plebiscite || mapping != nil) {
+                throw ValidationError("--by-channel goes with a Plebiscite record (its own columns)")
+            }
             if draws < 1 || draws > 1_000_000 { throw ValidationError("--draws must be between 1 and 1,000,000") }
             if let p = pollShare, !(p > 0 && p < 1) { throw ValidationError("--poll-share must lie strictly between 0 and 1") }
             if pollShare != nil && pollSize == nil && pollMargin == nil {
@@ -140,7 +181,11 @@ extension PlebisciteCommand {
             let table: StationTable
             do {
                 if isDirectory.boolValue {
-                    let (csv, leader) = try ResultsCSV.fromRecordWithLeader(file, workers: workers.count)
+                    let (csv, leader) = try ResultsCSV.fromRecordWithLeader(file, workers: workers.count, byChannel: byChannel)
+                    if byChannel, preset == nil, mapping == nil {
+                        map.id = ["precinct", "channel"]
+                        map.strata = ["region", "channel"]
+                    }
                     // The winner of the first question leads, as in the official results (unless named).
                     if let leader, preset == nil || preset == .plebiscite, mapping == nil, self.leader == nil { map.leader = [leader] }
                     table = try StationTable.parse(csv, mapping: map)

@@ -293,6 +293,21 @@ struct OfficialResultsTests {
         // The forensics of the record lead with the winner of the first question.
         let (_, leader) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2)
         #expect(leader == results.questions[0].outcome.leaders.first)
+        // Per channel: one unit per unmerged (precinct, channel) cell, the channel a stratum.
+        let (cells, _) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2, byChannel: true)
+        let rows = String(decoding: cells, as: UTF8.self).split(separator: "\n")
+        #expect(rows.first == "precinct,region,channel,registered,ballots,yes,no,blank,assembly:yes,assembly:no")
+        let single = try #require(record.entries.compactMap { if case .result(let r) = $0.entry.payload { r } else { nil } }.first)
+            .cells.filter { $0.members == nil }
+        #expect(
+            rows.count == 1 + single.count
+                && rows.dropFirst().allSatisfy { ["station", "mobile", "remote"].contains(String($0.split(separator: ",")[2])) })
+        let report2 = dir.appendingPathComponent("channels.html").path
+        try await CLIRunner.run(["forensics", dir.path, "--by-channel", "--draws", "50", "--report", report2])
+        #expect(try String(contentsOfFile: report2, encoding: .utf8).contains("channel=station"))
+        #expect(throws: (any Error).self) {
+            _ = try PlebisciteCommand.parseAsRoot(["forensics", dir.path, "--by-channel", "--preset", "russia"])
+        }
         // Through the command: JSON round-trips, PDF comes from Chromium when it is installed.
         let json = dir.appendingPathComponent("results.json").path
         var command = try #require(
