@@ -25,10 +25,14 @@ public enum DigitTests {
     /// What honest counts of the same sizes would look like: each station's count drawn again
     /// from its own binomial (n trials with probability p), `draws` times. Small counts do not
     /// follow Benford or a uniform last digit; comparing with this null corrects for count size.
-    public struct BinomialNull: Sendable {
-        public var trials: [Int]
-        public var probabilities: [Double]
-        public var draws: Int
+    /// One simulation serves both digit tests of a variable (the same draws, as before); draws run
+    /// on all cores, each from its own random stream, so results do not depend on the thread count.
+    public final class BinomialNull: @unchecked Sendable {
+        public let trials: [Int]
+        public let probabilities: [Double]
+        public let draws: Int
+        private let lock = NSLock()
+        private var cache: [UInt64: [Int]] = [:]
 
         public init(trials: [Int], probabilities: [Double], draws: Int = 20) {
             self.trials = trials
@@ -36,19 +40,37 @@ public enum DigitTests {
             self.draws = draws
         }
 
-        /// The share of each digit among the simulated counts that pass `keep`.
-        func digitShares(seed: UInt64, keep: (Int) -> Bool, digit: (Int) -> Int) -> [Double]? {
-            var counts = [Int](repeating: 0, count: 10)
-            for d in 0..<draws {
+        /// Digit counts over every draw: [0..<10] second digits of draws >= 10, [10..<20] last digits of draws >= 100.
+        private func histogram(seed: UInt64) -> [Int] {
+            lock.lock()
+            defer { lock.unlock() }
+            if let h = cache[seed] { return h }
+            let perDraw = UnsafeMutableBufferPointer<Int>.allocate(capacity: max(1, draws * 20))
+            perDraw.initialize(repeating: 0)
+            defer { perDraw.deallocate() }
+            let box = SendableBuffer(perDraw)
+            let trials = self.trials, probabilities = self.probabilities
+            DispatchQueue.concurrentPerform(iterations: draws) { d in
                 var rng = Xoshiro256(seed: seed, stream: 0xD1_6170 + UInt64(d))
+                let base = d * 20
                 for (n, p) in zip(trials, probabilities) {
                     let x = Binomial.sample(n: n, p: min(1, max(0, p)), using: &rng)
-                    if keep(x) { counts[digit(x)] += 1 }
+                    if x >= 10 { box.buffer[base + DigitTests.second(x)] += 1 }
+                    if x >= 100 { box.buffer[base + 10 + x % 10] += 1 }
                 }
             }
-            let total = counts.reduce(0, +)
+            var h = [Int](repeating: 0, count: 20)
+            for d in 0..<draws { for k in 0..<20 { h[k] += perDraw[d * 20 + k] } }
+            cache[seed] = h
+            return h
+        }
+
+        /// The share of each second digit (`last` false) or last digit among the simulated counts.
+        func digitShares(seed: UInt64, last: Bool) -> [Double]? {
+            let h = Array(histogram(seed: seed)[(last ? 10 : 0)..<(last ? 20 : 10)])
+            let total = h.reduce(0, +)
             guard total > 0 else { return nil }
-            return counts.map { Double($0) / Double(total) }
+            return h.map { Double($0) / Double(total) }
         }
     }
 
@@ -61,7 +83,7 @@ public enum DigitTests {
     /// The second-digit test of counts of 10 or more: against Benford, or against the binomial null when given.
     public static func secondDigit(_ values: [Int], variable: String, seed: UInt64, null: BinomialNull? = nil) -> Result? {
         let digits = values.filter { $0 >= 10 }.map(second)
-        let simulated = null?.digitShares(seed: seed, keep: { $0 >= 10 }, digit: second)
+        let simulated = null?.digitShares(seed: seed, last: false)
         return evaluate(
             digits, expectedShares: simulated ?? secondDigitBenford,
             test: simulated == nil ? "second-digit Benford (2BL)" : "second digit against a binomial null", variable: variable, seed: seed,
@@ -74,7 +96,7 @@ public enum DigitTests {
     /// The last-digit test of counts of 100 or more: against uniform, or against the binomial null when given.
     public static func lastDigit(_ values: [Int], variable: String, seed: UInt64, null: BinomialNull? = nil) -> Result? {
         let digits = values.filter { $0 >= 100 }.map { $0 % 10 }
-        let simulated = null?.digitShares(seed: seed, keep: { $0 >= 100 }, digit: { $0 % 10 })
+        let simulated = null?.digitShares(seed: seed, last: true)
         return evaluate(
             digits, expectedShares: simulated ?? Array(repeating: 0.1, count: 10),
             test: simulated == nil ? "last-digit uniformity" : "last digit against a binomial null", variable: variable, seed: seed,
