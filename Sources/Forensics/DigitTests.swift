@@ -118,11 +118,20 @@ public enum DigitTests {
         let p = Distributions.chiSquareUpperTail(chi, df: 9)
         let mean = Double(digits.reduce(0, +)) / n
         let expectedMean = expectedShares.enumerated().reduce(0.0) { $0 + Double($1.offset) * $1.element }
+        // Bootstrap: resampling n digits with replacement is a multinomial draw over the observed
+        // digit counts, taken here as ten conditional binomials (O(10) per resample, not O(n)).
         var rng = Xoshiro256(seed: seed, stream: 0xD161)
         var means = [Double]()
         for _ in 0..<1000 {
-            var sum = 0
-            for _ in 0..<digits.count { sum += digits[Int(rng.next() % UInt64(digits.count))] }
+            var left = digits.count, leftShare = 1.0, sum = 0
+            for k in 0..<9 where left > 0 {
+                let share = Double(observed[k]) / n
+                let c = leftShare > 0 ? Binomial.sample(n: left, p: min(1, share / leftShare), using: &rng) : 0
+                sum += k * c
+                left -= c
+                leftShare -= share
+            }
+            sum += 9 * left
             means.append(Double(sum) / n)
         }
         means.sort()

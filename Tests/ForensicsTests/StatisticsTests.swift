@@ -89,4 +89,17 @@ struct StatisticsTests {
         let fives = (0..<500).map { 105 + 10 * $0 }
         #expect((DigitTests.lastDigit(fives, variable: "x", seed: 1)?.pValue ?? 1) < 1e-10)
     }
+
+    @Test("The mean digit's bootstrap interval: about +-1.96 standard errors around the mean")
+    func bootstrapInterval() throws {
+        // 10,000 uniform last digits: sd 2.87, standard error 0.0287, so a 95% interval about 0.11 wide.
+        let uniform = (0..<10_000).map { 100 + $0 }
+        let r = try #require(DigitTests.lastDigit(uniform, variable: "x", seed: 3))
+        let (lo, hi) = (r.meanInterval95[0], r.meanInterval95[1])
+        #expect(lo < r.mean && r.mean < hi)
+        #expect(hi - lo > 0.09 && hi - lo < 0.14, "width \(hi - lo)")
+        // All fives: no spread at all.
+        let fives = try #require(DigitTests.lastDigit((0..<500).map { 105 + 10 * $0 }, variable: "x", seed: 3))
+        #expect(fives.meanInterval95 == [5, 5])
+    }
 }
