@@ -108,13 +108,14 @@ public final class Outbox: @unchecked Sendable {
                             status TEXT NOT NULL CHECK (status IN ('pending', 'cast', 'refused')),
                             seq INTEGER, receipt BLOB, refusal_code TEXT, refusal_message TEXT);
                         """)
-                if let row = try Row.fetchOne(db, sql: "SELECT election, manifest_hash, device FROM outbox_owner") {
-                    let election: String = row["election"], hash: String = row["manifest_hash"], device: String = row["device"]
-                    guard election == owner.electionId else {
-                        throw OutboxError.otherElection(found: election, expected: owner.electionId)
+                if let found = try Self.storedOwner(db) {
+                    guard found.electionId == owner.electionId else {
+                        throw OutboxError.otherElection(found: found.electionId, expected: owner.electionId)
                     }
-                    guard device == owner.deviceId else { throw OutboxError.otherDevice(found: device, expected: owner.deviceId) }
-                    guard hash == owner.manifestHash.hex else { throw OutboxError.otherManifest(electionId: election) }
+                    guard found.deviceId == owner.deviceId else {
+                        throw OutboxError.otherDevice(found: found.deviceId, expected: owner.deviceId)
+                    }
+                    guard found.manifestHash == owner.manifestHash else { throw OutboxError.otherManifest(electionId: found.electionId) }
                 } else {
                     try db.execute(
                         sql: "INSERT INTO outbox_owner (id, election, manifest_hash, device) VALUES (1, ?, ?, ?)",
@@ -139,19 +140,23 @@ public final class Outbox: @unchecked Sendable {
                 }())
             return try q.read { db in
                 guard try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table'").contains("outbox_owner"),
-                    let row = try Row.fetchOne(db, sql: "SELECT election, manifest_hash, device FROM outbox_owner")
+                    let found = try storedOwner(db)
                 else { throw OutboxError.notAnOutbox("\(path) has no owner") }
-                let hash: String = row["manifest_hash"]
-                guard let digest = try? Digest(hex: hash) else {
-                    throw OutboxError.corrupted("its manifest hash \(hash.prefix(80)) is not hex")
-                }
-                return Owner(electionId: row["election"], manifestHash: digest, deviceId: row["device"])
+                return found
             }
         } catch let e as OutboxError { throw e } catch let e as DatabaseError
             where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB
         {
             throw .corrupted("\(e.message ?? "\(e)")")
         } catch { throw .io("\(error)") }
+    }
+
+    /// The owner row of an open outbox, if it has one.
+    private static func storedOwner(_ db: Database) throws -> Owner? {
+        guard let row = try Row.fetchOne(db, sql: "SELECT election, manifest_hash, device FROM outbox_owner") else { return nil }
+        let hash: String = row["manifest_hash"]
+        guard let digest = try? Digest(hex: hash) else { throw OutboxError.corrupted("its manifest hash \(hash.prefix(80)) is not hex") }
+        return Owner(electionId: row["election"], manifestHash: digest, deviceId: row["device"])
     }
 
     private func run<T>(_ body: () throws -> T) throws(OutboxError) -> T {

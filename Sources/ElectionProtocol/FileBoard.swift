@@ -95,15 +95,12 @@ public final class FileBoard {
         var end: UInt64 = 0
         for e in record.entries {
             end += UInt64(e.line.count + 1)
-            var hash: Digest?
-            if let (ballot, isSpoiled) = Self.ballot(of: e.entry.payload), let context = l.context {
-                hash = ballot.hash(contextHash: context.contextHash)
-                l.fold(e, ballotHash: hash)
-                fresh.append(
-                    try Self.indexed(
-                        e, ballot, spoiled: isSpoiled, hash: hash!, logEnd: end, final: l.finalBallots[ballot.credential] == e.entry.seq))
-            } else {
-                l.fold(e, ballotHash: hash)
+            let ballot = Self.ballot(of: e.entry.payload)
+            let hash = l.context.flatMap { c in ballot.map { $0.0.hash(contextHash: c.contextHash) } }
+            l.fold(e, ballotHash: hash)
+            if let (b, isSpoiled) = ballot, let hash {
+                let final = l.finalBallots[b.credential] == e.entry.seq
+                fresh.append(try Self.indexed(e, b, spoiled: isSpoiled, hash: hash, logEnd: end, final: final))
             }
         }
         ledger = l

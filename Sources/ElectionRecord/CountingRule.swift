@@ -29,8 +29,12 @@ public enum CountingRule {
     /// The tally of a closed log's accepted ballots: the counted ones summed per cell, small cells
     /// merged (PROTOCOL.md 6.3). What the tally entry must equal (checks 8.2, 9.1, 9.2).
     public static func tally(manifest: Manifest, ballots: [Cast], revoked: Set<Element>, workers: Int = 1) -> EncryptedTally {
-        mergingSmallCells(
-            aggregate(manifest: manifest, counted: counted(ballots, revoked: revoked).map(\.ballot), workers: workers), manifest: manifest)
+        tally(manifest: manifest, counted: counted(ballots, revoked: revoked), workers: workers)
+    }
+
+    /// The same, from ballots already counted (`counted`), for a caller that needs them too.
+    public static func tally(manifest: Manifest, counted: [Cast], workers: Int = 1) -> EncryptedTally {
+        mergingSmallCells(aggregate(manifest: manifest, counted: counted.map(\.ballot), workers: workers), manifest: manifest)
     }
 
     /// Sums the counted ballots per (precinct, channel) cell, per question and option.

@@ -73,7 +73,12 @@ public enum ProtocolHashes {
 
     /// What the credential authority signs for a precinct's list.
     public static func credentialListMessage(manifestHash: Digest, precinct: String, credentials: [Element]) -> [UInt8] {
-        Digest.of("credential-list") { t in
+        signedCredentials("credential-list", manifestHash: manifestHash, precinct: precinct, credentials: credentials)
+    }
+
+    /// H32(tag, manifest hash, precinct id, [credentials]): the layout a list and an amendment share.
+    private static func signedCredentials(_ tag: String, manifestHash: Digest, precinct: String, credentials: [Element]) -> [UInt8] {
+        Digest.of(tag) { t in
             t.append(manifestHash)
             t.append(precinct)
             t.append(credentials)
@@ -82,11 +87,7 @@ public enum ProtocolHashes {
 
     /// What the credential authority signs to add credentials to a precinct's list.
     public static func credentialAmendmentMessage(manifestHash: Digest, precinct: String, credentials: [Element]) -> [UInt8] {
-        Digest.of("credential-amendment") { t in
-            t.append(manifestHash)
-            t.append(precinct)
-            t.append(credentials)
-        }.bytes
+        signedCredentials("credential-amendment", manifestHash: manifestHash, precinct: precinct, credentials: credentials)
     }
 
     /// What the credential authority signs to revoke a credential and list its replacement.

@@ -208,10 +208,10 @@ public final class RecordVerifier {
         withLedger { l in
             var recount: EncryptedTally?
             if case .tally = e.entry.payload, l.close != nil {
-                let revoked = l.registry.revoked
-                countedBallots = CountingRule.counted(ballots, revoked: revoked).count
-                supersededBallots = ballots.count - countedBallots
-                recount = CountingRule.tally(manifest: l.manifest, ballots: ballots, revoked: revoked, workers: workers)
+                let counted = CountingRule.counted(ballots, revoked: l.registry.revoked)
+                countedBallots = counted.count
+                supersededBallots = ballots.count - counted.count
+                recount = CountingRule.tally(manifest: l.manifest, counted: counted, workers: workers)
             }
             decide(e, l.precheck(e.entry.payload, recount: recount, workers: workers), ledger: &l)
         }

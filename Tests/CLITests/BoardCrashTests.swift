@@ -29,6 +29,20 @@ struct BoardCrashTests {
         return here.appendingPathComponent("plebiscite").path
     }
 
+    /// `plebiscite serve` on loopback over DIR/board.sqlite (its key and token secret beside it),
+    /// once it listens; returns the process and the operator token. Started again on the same
+    /// files after a kill, it is the same board.
+    static func serve(in dir: String, run: Int, port: Int, passphrase: [String]) async throws -> (ChildProcess, String) {
+        let server = try ChildProcess(
+            [
+                executable, "serve", "--database", "\(dir)/board.sqlite", "--port", "\(port)", "--board-key", "\(dir)/board.key.json",
+                "--token-secret", "\(dir)/secret", "--log-level", "error",
+            ] + passphrase, outputPath: "\(dir)/serve-\(run).log")
+        let token = try await server.waitForLine(startingWith: "Operator token (create elections with it): ")
+        _ = try await server.waitForLine(startingWith: "Listening on ")
+        return (server, token)
+    }
+
     @Test("SIGKILL mid-load: every receipted ballot stays at its index, earlier heads stay prefixes, the record verifies")
     func killedMidLoad() async throws {
         let passphrase = try CLIRunner.workspace(dir)
@@ -36,14 +50,7 @@ struct BoardCrashTests {
         #expect(FileManager.default.isExecutableFile(atPath: Self.executable), "build plebiscite first (swift build)")
         let port = ChildProcess.freePort()
         func serve(_ run: Int) async throws -> (ChildProcess, String) {
-            let server = try ChildProcess(
-                [
-                    Self.executable, "serve", "--database", "\(dir)/board.sqlite", "--port", "\(port)", "--board-key",
-                    "\(dir)/board.key.json", "--token-secret", "\(dir)/secret", "--log-level", "error",
-                ] + passphrase, outputPath: "\(dir)/serve-\(run).log")
-            let token = try await server.waitForLine(startingWith: "Operator token (create elections with it): ")
-            _ = try await server.waitForLine(startingWith: "Listening on ")
-            return (server, token)
+            try await Self.serve(in: dir, run: run, port: port, passphrase: passphrase)
         }
 
         var (server, operatorToken) = try await serve(1)

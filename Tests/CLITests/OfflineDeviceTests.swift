@@ -22,18 +22,6 @@ import Testing
 struct OfflineDeviceTests {
     let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-device-\(UUID().uuidString)").path
 
-    /// `plebiscite serve` on loopback over one SQLite file, killed and started again on it.
-    func serve(_ run: Int, port: Int, passphrase: [String]) async throws -> (ChildProcess, String) {
-        let server = try ChildProcess(
-            [
-                BoardCrashTests.executable, "serve", "--database", "\(dir)/board.sqlite", "--port", "\(port)", "--board-key",
-                "\(dir)/board.key.json", "--token-secret", "\(dir)/secret", "--log-level", "error",
-            ] + passphrase, outputPath: "\(dir)/serve-\(run).log")
-        let token = try await server.waitForLine(startingWith: "Operator token (create elections with it): ")
-        _ = try await server.waitForLine(startingWith: "Listening on ")
-        return (server, token)
-    }
-
     /// SIGKILLs `process` from a thread of its own as soon as `condition` holds (polled every
     /// 2 ms), or when the process ends by itself; returns once it is gone.
     static func kill(_ process: ChildProcess, once condition: @escaping @Sendable () -> Bool) async {
@@ -57,7 +45,7 @@ struct OfflineDeviceTests {
             "\(dir)/dev/mob1.key.json", passphrase: try PassphraseOptions.parse(passphrase))
 
         let port = ChildProcess.freePort()
-        var (server, operatorToken) = try await serve(1, port: port, passphrase: passphrase)
+        var (server, operatorToken) = try await BoardCrashTests.serve(in: dir, run: 1, port: port, passphrase: passphrase)
         defer { server.kill(SIGKILL) }
         let url = "http://127.0.0.1:\(port)"
         let client = BoardClient(board: url, timeout: .seconds(20))
@@ -149,7 +137,7 @@ struct OfflineDeviceTests {
         #expect(try box.counts()[.pending] ?? 0 > 0)
 
         // 3. The board comes back on the same file; the upload finishes.
-        (server, operatorToken) = try await serve(2, port: port, passphrase: passphrase)
+        (server, operatorToken) = try await BoardCrashTests.serve(in: dir, run: 2, port: port, passphrase: passphrase)
         var done = false
         for _ in 0..<20 where !done {
             done = await CLIRunner.refusal(["device", "upload", "--record", "\(url)/elections/offline", "--outbox", outbox]) == nil
