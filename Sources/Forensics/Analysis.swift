@@ -10,6 +10,8 @@ public struct ForensicsOptions: Sendable {
     public var pollMargin: Double?
     public var pollDesignEffect = 1.0
     public var shpilkinWindow = 0.05
+    /// Bootstrap replicates of the Klimek model fit (0: the point estimate alone).
+    public var modelReplicates = 100
 
     public init() {}
 }
@@ -49,6 +51,8 @@ public struct ForensicsReport: Codable, Sendable {
     /// The first 1,000 excluded rows with their line and reason.
     public var excluded: [ExcludedRow]
     public var fingerprint: Fingerprint.Result
+    /// The Klimek model fitted to the share histogram; nil with fewer than `KlimekModel.minimumStations`.
+    public var model: KlimekModel.Result?
     public var integerPercentages: IntegerPercentTest.Result
     public var shpilkin: ShpilkinEstimate.Result?
     public var digits: [DigitTests.Result]
@@ -76,6 +80,13 @@ public enum ForensicsAnalysis {
         let stations = table.stations
         let fingerprint = Fingerprint.run(stations)
         lap("fingerprint")
+        let model = KlimekModel.run(stations, bootstrap: options.modelReplicates, seed: options.seed, workers: options.workers)
+        if model == nil {
+            notes.append(
+                "Klimek model fit: needs at least \(KlimekModel.minimumStations) stations with ballots and a share distribution on both sides of its mode"
+            )
+        }
+        lap("Klimek model (\(options.modelReplicates) replicates)")
         let integer = IntegerPercentTest.run(table, draws: options.draws, seed: options.seed, workers: options.workers, progress: progress)
         if integer.stationsTested < 100 {
             notes.append(
@@ -142,7 +153,7 @@ public enum ForensicsAnalysis {
         return ForensicsReport(
             source: source, leader: table.leaderName, roles: table.roles, dataRows: table.dataRows, stations: stations.count,
             excludedRows: table.excluded.count, excluded: Array(table.excluded.prefix(1000)), fingerprint: fingerprint,
-            integerPercentages: integer, shpilkin: shpilkin, digits: digits, poll: poll, strata: strata, notes: notes,
+            model: model, integerPercentages: integer, shpilkin: shpilkin, digits: digits, poll: poll, strata: strata, notes: notes,
             timings: timings, totalSeconds: timings.reduce(0) { $0 + $1.seconds })
     }
 }
@@ -161,7 +172,12 @@ extension ForensicsReport {
         s += String(
             format: "  turnout %.2f%% (ballots over registered), leader share %.2f%% of counted ballots\n\n", fingerprint.meanTurnout * 100,
             fingerprint.leaderShare * 100)
-        s += "1. Turnout/share fingerprint (Klimek et al. 2012)\n   \(fingerprint.verdict)\n\n"
+        s += "1. Turnout/share fingerprint (Klimek et al. 2012)\n   \(fingerprint.verdict)\n"
+        if let m = model {
+            s += "   \(m.verdict)\n\n"
+        } else {
+            s += "   model fit: needs more data (at least \(KlimekModel.minimumStations) stations)\n\n"
+        }
         let i = integerPercentages
         s += "2. Integer percentages (Kobak, Shpilkin & Pshenichnikov 2016), \(i.draws) binomial draws, seed \(i.seed)\n"
         if i.stationsTested >= IntegerPercentTest.minimumStations {

@@ -21,6 +21,19 @@ extension ForensicsReport {
         h += "<div class=\"plots\">" + SVGPlot.heatmap(fingerprint.grid, title: "Fingerprint: stations by turnout and share")
         h += SVGPlot.histogram(fingerprint.turnoutHistogram, title: "Turnout, ballots per 0.1%", xLabel: "turnout")
         h += SVGPlot.histogram(fingerprint.shareHistogram, title: "Leader share, ballots per 0.1%", xLabel: "leader share") + "</div>"
+        if let m = model {
+            h +=
+                "<h3>The model fitted</h3><p class=\"verdict\">\(e(m.verdict))</p><p class=\"assume\">\(e(m.assumptions)) \(e(m.method))</p>"
+            h += String(
+                format:
+                    "<p>Fair stations: turnout %.1f%% (sd %.1f), share %.1f%% (sd %.1f); incremental stuffing spread theta %.3f.</p>",
+                m.fair.turnout * 100, m.fair.turnoutSD * 100, m.fair.share * 100, m.fair.shareSD * 100, m.fair.theta)
+            h += "<div class=\"plots\">" + SVGPlot.heatmap(fingerprint.grid, title: "Observed fingerprint")
+            h += SVGPlot.heatmap(m.modelGrid, title: "The model at the fitted parameters")
+            h += SVGPlot.heatmap(m.fairGrid, title: "The model without stuffing (f_i = f_e = 0)") + "</div>"
+        } else {
+            h += "<p class=\"verdict\">Model fit: needs more data (at least \(KlimekModel.minimumStations) stations).</p>"
+        }
         let i = integerPercentages
         h += "<h2>2. Integer percentages (Kobak, Shpilkin &amp; Pshenichnikov, AoAS 2016)</h2><p class=\"verdict\">\(e(i.verdict))</p>"
         if i.stationsTested >= IntegerPercentTest.minimumStations {

@@ -126,6 +126,7 @@ extension PlebisciteCommand {
         @Option(help: "Write an HTML report with the plots.") var report: String?
         @Option(help: "Seed of the Monte Carlo draws.") var seed: UInt64 = 1
         @Option(help: "Monte Carlo draws for the integer-percentage null.") var draws = 1000
+        @Option(help: "Bootstrap replicates of the Klimek model fit (0: the point estimate only).") var modelReplicates = 100
         @Option(help: "An independent poll's share for the leader (0 to 1).") var pollShare: Double?
         @Option(help: "The poll's sample size.") var pollSize: Int?
         @Option(help: "The poll's 95% margin of error (0 to 1), when the size is unknown.") var pollMargin: Double?
@@ -137,6 +138,9 @@ extension PlebisciteCommand {
                 throw ValidationError("--by-channel goes with a Plebiscite record (its own columns)")
             }
             if draws < 1 || draws > 1_000_000 { throw ValidationError("--draws must be between 1 and 1,000,000") }
+            if modelReplicates < 0 || modelReplicates > 100_000 {
+                throw ValidationError("--model-replicates must be between 0 and 100,000")
+            }
             if let p = pollShare, !(p > 0 && p < 1) { throw ValidationError("--poll-share must lie strictly between 0 and 1") }
             if pollShare != nil && pollSize == nil && pollMargin == nil {
                 throw ValidationError("--poll-share needs --poll-size or --poll-margin")
@@ -195,6 +199,7 @@ extension PlebisciteCommand {
             } catch let e as ForensicsInputError { throw ValidationError("\(file): \(e)") }
             var options = ForensicsOptions()
             options.draws = draws
+            options.modelReplicates = modelReplicates
             options.seed = seed
             options.workers = workers.count
             options.pollShare = pollShare

@@ -68,6 +68,10 @@ struct PublishedFiguresTests {
         #expect(abs(r.fingerprint.correlation) < 0.3)
         #expect(r.excluded.allSatisfy { !$0.reason.isEmpty })
         #expect(r.strata.count == 13, "one stratum per province and territory")
+        // The Klimek model needs no stuffing for Canada.
+        let model = try #require(try SharedAnalyses.canada.model)
+        #expect(model.fit.incremental <= 0.05 && model.fit.extreme == 0, "\(model.verdict)")
+        #expect(!model.atGridEdge.contains("alpha"), "alpha plays no part without stuffing")
     }
 
     @Test("The poll comparison puts a 78% reported share far outside a 20% poll of 1,600")
@@ -107,6 +111,16 @@ struct RussianProtocolTests {
         let r = IntegerPercentTest.run(table, draws: 1_000, seed: 1, workers: ProcessInfo.processInfo.activeProcessorCount)
         #expect(r.nullSD > 100 && r.nullSD < 135, "null sd \(r.nullSD)")
         #expect(abs(r.excess - excess) <= 2 * r.nullSD, "\(file): excess \(r.excess), published \(excess), null sd \(r.nullSD)")
+        // The Klimek model needs stuffing to explain every one of these files: a large f_i whose whole
+        // interval is far from 0, and a distance to the observed histogram far below the fair model's.
+        let model = try #require(KlimekModel.run(table.stations, bootstrap: 50, seed: 1, workers: 2))
+        #expect(model.incrementalInterval.low > 0.3 && model.fit.incremental < 0.65, "\(file): \(model.verdict)")
+        #expect(model.distance < model.fairDistance / 2, "\(file): \(model.verdict)")
+        if i == 0 {
+            // 2012: Klimek et al. report f_i about 0.39 and f_e about 0.021; the fit here finds f_i within
+            // 0.1 of theirs and more extreme stuffing (about 7% of stations lie above 90% turnout and 90% share).
+            #expect(abs(model.fit.incremental - 0.39) <= 0.1 && model.extremeInterval.low >= 0.021, "\(model.verdict)")
+        }
     }
 
     @Test("Without the valid-ballot row (the 2020 vote), the ballots in the boxes serve both; a file with no roles says which")
