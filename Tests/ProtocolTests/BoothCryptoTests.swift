@@ -1,4 +1,5 @@
 import ElectionRecord
+import ElectionRules
 import Foundation
 import PlebisciteCrypto
 import Ristretto
@@ -15,6 +16,7 @@ struct BoothCryptoTests {
 
     struct Made: Decodable {
         var ballot: String?
+        var spoiled: String?
         var hash: String?
         var trackingCode: String?
         var publicKey: String?
@@ -80,10 +82,28 @@ struct BoothCryptoTests {
         }
         let placement = try f.board.submit(.ballot(ballot), at: f.opens.addingTimeInterval(60))
         #expect(placement.appended)
+        #expect(made.spoiled != nil, "the page also writes the challenge form")
         // One changed response and the ballot fails its proof check.
         var bad = ballot
         bad.answers[1].selections[0].proof.responses[0] = bad.answers[1].selections[0].proof.responses[0] + Scalar(UInt64(1))
         #expect(!bad.check(in: f.context, credentials: f.registry).isEmpty)
+    }
+
+    @Test("A ballot challenged in the page is published as a spoiled ballot the board accepts, and can then never be cast")
+    func pageChallenge() throws {
+        let f = try Fixture()
+        try f.setUp()
+        let credential = f.credentials["p1"]![2]
+        let made = try Self.makeBallot(f, precinct: "p1", credential: credential.text, choices: ["ref": [1]])
+        let spoiled = try RecordCoding.decodeStrict(SpoiledBallot.self, from: Array(try #require(made.spoiled).utf8))
+        #expect(spoiled.reveals.map { $0.map(\.value) } == [[0, 1]])
+        #expect(try f.board.submit(.spoiledBallot(spoiled), at: f.opens.addingTimeInterval(60)).appended)
+        do {
+            _ = try f.board.submit(.ballot(spoiled.ballot), at: f.opens.addingTimeInterval(61))
+            Issue.record("a spoiled ballot must never be cast")
+        } catch {
+            #expect((error as? Refusal)?.code == .spoiledBallot, "\(error)")
+        }
     }
 
     @Test("Each page ballot is fresh, and a mistyped credential is refused by its checksum in the page")

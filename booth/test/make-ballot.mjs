@@ -1,10 +1,10 @@
 // Encrypts a ballot with the booth's code, for the Swift cross-check (ProtocolTests/BoothCryptoTests):
-// node booth/test/make-ballot.mjs WASM INPUT.json prints { ballot, hash, trackingCode, publicKey, reveals }
+// node booth/test/make-ballot.mjs WASM INPUT.json prints { ballot, spoiled, hash, trackingCode, publicKey, reveals }
 // or, for a refused credential, { error: code }.
 import { readFileSync } from "node:fs";
 import { webcrypto } from "node:crypto";
 import { loadSodium, hex } from "../web/sodium.js";
-import { parseCredential, encryptBallot, ballotJSON, trackingCode, CredentialError } from "../web/ballot.js";
+import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, CredentialError } from "../web/ballot.js";
 
 const [wasmPath, inputPath] = process.argv.slice(2);
 const na = await loadSodium(readFileSync(wasmPath), webcrypto);
@@ -20,6 +20,7 @@ const election = { ...input, contextHash: hex.decode(input.contextHash), jointKe
 const { ballot, hash, reveals } = encryptBallot(na, election, credential, input.choices);
 console.log(JSON.stringify({
   ballot: ballotJSON(ballot, hex.encode),
+  spoiled: spoiledBallotJSON(ballot, reveals, hex.encode),
   hash: hex.encode(hash),
   trackingCode: trackingCode(hash),
   publicKey: hex.encode(credential.publicKey),

@@ -166,3 +166,8 @@ export function trackingCode(hash) {
   for (let i = 15; i >= 0; i--) s += ALPHABET[Number((bits >> BigInt(5 * i)) & 31n)];
   return s.match(/.{4}/g).join("-");
 }
+
+/** A challenged ballot as published (PROTOCOL.md 6.2, Benaloh): the ballot and every option's value and nonce. */
+export function spoiledBallotJSON(ballot, reveals, hexEncode) {
+  return ballotJSON({ ballot, reveals: reveals.map((q) => q.map((s) => ({ nonce: s.nonce, value: s.value }))) }, hexEncode);
+}
