@@ -26,6 +26,8 @@ public struct BoardServerConfiguration: Sendable {
     public var bodyTimeout: Duration = .seconds(30)
     /// Per-client rate limit: burst size and sustained requests per second (nil: none).
     public var rateLimit: (burst: Int, perSecond: Double)? = (burst: 2_000, perSecond: 1_000)
+    /// The booth's files, served under /booth/ (nil: this board serves no booth).
+    public var booth: BoothAssets?
 
     public init(tokenSecret: [UInt8], operatorToken: String) {
         self.tokenSecret = tokenSecret
@@ -194,6 +196,7 @@ public func buildRouter(
         let text = Bundle.module.url(forResource: "openapi", withExtension: "yaml").flatMap { try? Data(contentsOf: $0) } ?? Data()
         return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: Array(text))))
     }
+    addBoothRoutes(to: router, booth: config.booth)
     router.post("/elections") { request, _ in
         try authorize(request, accept: [config.operatorToken], what: "creating an election")
         let bytes = try await jsonBody(request)

@@ -28,6 +28,8 @@ extension PlebisciteCommand {
         @Option(help: "File with the token secret (created if missing).") var tokenSecret = "board-secret"
         @Option(help: "Largest request body in bytes.") var bodyLimit = 1 << 20
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
+        @Option(help: "Directory of the booth's files (.build/booth/site after scripts/build-booth-wasm), served under /booth/.")
+        var booth: String?
         @OptionGroup var passphrase: PassphraseOptions
 
         func validate() throws {
@@ -48,10 +50,16 @@ extension PlebisciteCommand {
             config.host = host
             config.port = port
             config.bodyLimit = bodyLimit
+            if let booth {
+                do { config.booth = try BoothAssets(directory: booth) } catch { throw ValidationError("--booth \(booth): \(error)") }
+            }
             let service = BoardService(store: store, boardKey: key)
             Terminal.line("Plebiscite board (store: \(database))")
             Terminal.line("Board public key (the manifest's boardKey): \(key.publicKey.hex)")
             Terminal.line("Operator token (create elections with it): \(config.operatorToken)")
+            if let assets = config.booth {
+                Terminal.line("Booth hash (the manifest's boothHash; listed at /booth/hash): \(assets.hash)")
+            }
             var logger = Logger(label: "plebiscite.board")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
             let host = host
