@@ -1,3 +1,5 @@
+import ElectionRecord
+import Foundation
 import Ristretto
 import TransparencyLog
 
@@ -51,4 +53,44 @@ public struct BoardInfo: Codable, Sendable {
 public struct TreeHeadsResponse: Codable, Sendable {
     public var treeHeads: [SignedTreeHead]
     public init(treeHeads: [SignedTreeHead]) { self.treeHeads = treeHeads }
+}
+
+/// What the booth needs to encrypt a ballot for one credential: the public values of the election
+/// and the ballot of the credential's precinct (GET /elections/ID/booth?credential=HEX).
+public struct BoothBallot: Codable, Sendable, Equatable {
+    public struct QuestionStyle: Codable, Sendable, Equatable {
+        public var id: String
+        public var text: String
+        public var options: [String]
+        public var minSelections: Int
+        public var maxSelections: Int
+
+        public init(_ q: Question) {
+            (id, text, options, minSelections, maxSelections) = (q.id, q.text, q.options, q.minSelections, q.maxSelections)
+        }
+    }
+
+    public var electionId: String
+    public var title: String
+    public var contextHash: Digest
+    public var jointKey: Element
+    public var opens: Date
+    public var closes: Date
+    public var precinct: String
+    public var precinctName: String
+    /// The precinct's questions in ballot order.
+    public var questions: [QuestionStyle]
+
+    public init(context: ElectionContext, precinct: Precinct) {
+        let m = context.manifest
+        electionId = m.electionId
+        title = m.title
+        contextHash = context.contextHash
+        jointKey = context.jointKey
+        opens = m.window.opens
+        closes = m.window.closes
+        self.precinct = precinct.id
+        precinctName = precinct.name
+        questions = precinct.questions.compactMap { m.question($0).map(QuestionStyle.init) }
+    }
 }

@@ -211,6 +211,22 @@ public func buildRouter(
         let manifest = try await call { () async throws(BoardError) in try await service.manifest(id) }
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: manifest)))
     }
+    router.get("/elections/:id/booth") { request, context in
+        let id = try context.parameters.require("id")
+        guard let text = request.uri.queryParameters.get("credential"), text == text.lowercased(),
+            let credential = try? Element(hex: text, allowIdentity: false)
+        else {
+            throw fail(.malformed, "credential must be the 64 lowercase hex digits of the credential's public key")
+        }
+        let (electionContext, registry) = try await call { () async throws(BoardError) in try await service.context(id) }
+        guard let precinctId = registry.precinctOf[credential], let precinct = electionContext.manifest.precinct(precinctId) else {
+            throw fail(.invalidCredential, "this credential is on no list of election \(id): check the letter, or ask the commission")
+        }
+        if registry.revoked.contains(credential) {
+            throw fail(.revokedCredential, "this credential was revoked; its replacement was handed to the voter in person")
+        }
+        return jsonResponse(BoothBallot(context: electionContext, precinct: precinct))
+    }
     router.post("/elections/:id/entries") { request, context in
         let id = try context.parameters.require("id")
         // Who is asking, before the body is read: the administrator, or trustee i for its own entries.

@@ -109,6 +109,33 @@ struct BoardRouterTests {
                 body: try Self.json(EntryPayload.credentialList(lists[0]))
             ) { #expect($0.status == .created) }
 
+            // The booth's view of a credential: its precinct's ballot and the public values, or a typed refusal.
+            let credentialHex = issued[0].credential.publicKey.hex
+            try await client.execute(uri: "/elections/http-test/booth?credential=\(credentialHex)", method: .get) { r in
+                #expect(r.status == .ok)
+                let got = try RecordCoding.decodeStrict(BoothBallot.self, from: Array(buffer: r.body))
+                #expect(got.electionId == "http-test" && got.precinct == "p" && got.precinctName == "P")
+                #expect(got.questions == [BoothBallot.QuestionStyle(manifest.questions[0])])
+                #expect(abs(got.closes.timeIntervalSince(manifest.window.closes)) < 1)
+                #expect(got.questions.map(\.id) == ["ref"] && got.jointKey == context.jointKey && got.contextHash == context.contextHash)
+            }
+            for (query, status, code) in [
+                ("credential=\(Element.random().hex)", HTTPResponse.Status.unprocessableContent, "invalidCredential"),
+                ("credential=\(credentialHex.uppercased())", .badRequest, "malformed"),
+                ("credential=\(String(repeating: "0", count: 64))", .badRequest, "malformed"),
+                ("", .badRequest, "malformed"),
+            ] {
+                try await client.execute(uri: "/elections/http-test/booth?\(query)", method: .get) { r in
+                    #expect(r.status == status, "\(query)")
+                    let got = try Self.code(r)
+                    #expect(got == code, "\(query)")
+                }
+            }
+            try await client.execute(uri: "/elections/nowhere/booth?credential=\(credentialHex)", method: .get) { r in
+                let got = try Self.code(r)
+                #expect(got == "unknownElection")
+            }
+
             // A ballot: receipt verifies; the same ballot again gives the same receipt index.
             let ballot = try BallotEncryptor(context: context).encrypt(
                 precinct: "p", channel: .remote, credential: issued[0].credential, choices: ["ref": [0]]
