@@ -118,7 +118,7 @@ let package = Package(
             name: "BoardServerTests",
             dependencies: [
                 "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
-                "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "TestVectors", "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),

@@ -3,6 +3,7 @@ import ElectionRules
 import Foundation
 import PlebisciteCrypto
 import Ristretto
+import TestVectors
 import Testing
 
 @testable import ElectionProtocol
@@ -11,9 +12,6 @@ import Testing
 /// implementation: a ballot the page encrypts must be the ballot Plebiscite accepts.
 @Suite("Booth cryptography in WebAssembly, cross-checked")
 struct BoothCryptoTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-    static let wasm = root.appendingPathComponent(".build/booth/sodium.wasm").path
-
     struct Made: Decodable {
         var ballot: String?
         var spoiled: String?
@@ -30,9 +28,6 @@ struct BoothCryptoTests {
 
     /// Runs booth/test/make-ballot.mjs in node on the election's inputs.
     static func makeBallot(_ f: Fixture, precinct: String, credential: String, choices: [String: [Int]]) throws -> Made {
-        guard FileManager.default.fileExists(atPath: wasm) else {
-            throw CocoaError(.fileNoSuchFile, userInfo: [NSLocalizedDescriptionKey: "\(wasm) is missing: run scripts/build-booth-wasm"])
-        }
         let questions = f.manifest.precinct(precinct)!.questions.map { id in
             let q = f.manifest.question(id)!
             return ["id": id, "options": q.options.count, "minSelections": q.minSelections, "maxSelections": q.maxSelections]
@@ -42,18 +37,7 @@ struct BoothCryptoTests {
             "electionId": f.manifest.electionId, "contextHash": f.context.contextHash.hex, "jointKey": f.context.jointKey.hex,
             "precinct": precinct, "questions": questions, "credential": credential, "choices": choices,
         ]
-        let path = NSTemporaryDirectory() + "booth-input-\(UUID().uuidString).json"
-        try JSONSerialization.data(withJSONObject: input).write(to: URL(fileURLWithPath: path))
-        defer { try? FileManager.default.removeItem(atPath: path) }
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        p.arguments = ["node", root.appendingPathComponent("booth/test/make-ballot.mjs").path, wasm, path]
-        let out = Pipe()
-        p.standardOutput = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0, "node exited \(p.terminationStatus)")
+        let data = try BoothScript.run("make-ballot.mjs", input: input)
         return try JSONDecoder().decode(Made.self, from: data)
     }
 
