@@ -74,6 +74,8 @@ public struct BoothBallot: Codable, Sendable, Equatable {
     public var title: String
     public var contextHash: Digest
     public var jointKey: Element
+    /// The board's tree-head key, against which the booth checks the receipt at once.
+    public var boardKey: Ed25519.PublicKey
     public var opens: Date
     public var closes: Date
     public var precinct: String
@@ -87,6 +89,7 @@ public struct BoothBallot: Codable, Sendable, Equatable {
         title = m.title
         contextHash = context.contextHash
         jointKey = context.jointKey
+        boardKey = m.boardKey
         opens = m.window.opens
         closes = m.window.closes
         self.precinct = precinct.id

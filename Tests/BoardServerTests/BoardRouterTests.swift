@@ -118,6 +118,7 @@ struct BoardRouterTests {
                 #expect(got.questions == [BoothBallot.QuestionStyle(manifest.questions[0])])
                 #expect(abs(got.closes.timeIntervalSince(manifest.window.closes)) < 1)
                 #expect(got.questions.map(\.id) == ["ref"] && got.jointKey == context.jointKey && got.contextHash == context.contextHash)
+                #expect(got.boardKey == boardKey.publicKey)
             }
             for (query, status, code) in [
                 ("credential=\(Element.random().hex)", HTTPResponse.Status.unprocessableContent, "invalidCredential"),
