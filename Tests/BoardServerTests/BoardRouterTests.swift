@@ -28,6 +28,20 @@ struct BoardRouterTests {
         return (service, { try? FileManager.default.removeItem(at: dir) })
     }
 
+    /// A yes/no remote referendum with one trustee and one precinct "p", open from an hour ago to an hour from now.
+    static func remoteReferendum(_ id: String, trustee: Trustee, authority: CredentialAuthority, boardKey: Ed25519.SigningKey) -> Manifest {
+        let now = Date()
+        return Manifest(
+            electionId: id, title: "HTTP",
+            questions: [Question(id: "ref", text: "?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)],
+            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p", name: "P", questions: ["ref"])])], channels: [.remote],
+            window: VotingWindow(opens: now.addingTimeInterval(-3600), closes: now.addingTimeInterval(3600)),
+            trustees: [
+                TrusteeDescriptor(id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
+            ],
+            threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
+    }
+
     @Test("Create, set up, cast with receipt, hostile requests refused with codes and nothing stored")
     func api() async throws {
         let boardKey = Ed25519.SigningKey()
@@ -40,16 +54,7 @@ struct BoardRouterTests {
 
         let trustee = Trustee(id: "t1")
         let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
-        let now = Date()
-        let manifest = Manifest(
-            electionId: "http-test", title: "HTTP",
-            questions: [Question(id: "ref", text: "?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)],
-            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p", name: "P", questions: ["ref"])])], channels: [.remote],
-            window: VotingWindow(opens: now.addingTimeInterval(-3600), closes: now.addingTimeInterval(3600)),
-            trustees: [
-                TrusteeDescriptor(id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
-            ],
-            threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
+        let manifest = Self.remoteReferendum("http-test", trustee: trustee, authority: authority, boardKey: boardKey)
         let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         let hash = ProtocolHashes.manifestHash(manifestBytes)
         let jsonType: HTTPFields = [.contentType: "application/json"]

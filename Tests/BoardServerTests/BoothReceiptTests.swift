@@ -22,16 +22,7 @@ struct BoothReceiptTests {
         defer { cleanup() }
         let trustee = Trustee(id: "t1")
         let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
-        let now = Date()
-        let manifest = Manifest(
-            electionId: "receipts", title: "Receipts",
-            questions: [Question(id: "ref", text: "?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)],
-            regions: [Region(id: "r", name: "R", precincts: [Precinct(id: "p", name: "P", questions: ["ref"])])], channels: [.remote],
-            window: VotingWindow(opens: now.addingTimeInterval(-3600), closes: now.addingTimeInterval(3600)),
-            trustees: [
-                TrusteeDescriptor(id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
-            ],
-            threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
+        let manifest = BoardRouterTests.remoteReferendum("receipts", trustee: trustee, authority: authority, boardKey: boardKey)
         let bytes = try RecordCoding.encode(manifest, pretty: true)
         let hash = ProtocolHashes.manifestHash(bytes)
         _ = try await service.createElection(manifestBytes: bytes)
