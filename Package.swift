@@ -104,7 +104,10 @@ let package = Package(
         .target(name: "TestVectors", path: "Tests/TestVectors", resources: [.copy("Vectors")]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         // What the board tests share: real PostgreSQL servers and child processes.
-        .target(name: "BoardTestSupport", dependencies: ["BoardStoragePostgres"], path: "Tests/BoardTestSupport"),
+        .target(
+            name: "BoardTestSupport",
+            dependencies: ["BoardStoragePostgres", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            path: "Tests/BoardTestSupport"),
         .testTarget(
             name: "BoardStorageTests",
             dependencies: ["BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "ElectionRecord", "TransparencyLog", "Ristretto"]),
@@ -118,7 +121,7 @@ let package = Package(
             name: "BoardServerTests",
             dependencies: [
                 "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
-                "TestVectors", "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "BoardTestSupport", "TestVectors", "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),

@@ -15,7 +15,7 @@ struct BoothListing: Codable, Sendable {
     var files: [File]
 }
 
-/// GET /booth/hash and GET /booth/FILE: the booth's files exactly as loaded at start.
+/// GET /booth/hash, GET /booth/FILE (the booth's files exactly as loaded at start) and GET /elections/ID/vote (the voting page).
 func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?) {
     @Sendable func assets() throws -> BoothAssets {
         guard let booth else { throw fail(.notFound, "this board serves no booth (start plebiscite serve with --booth DIR)") }
@@ -29,6 +29,16 @@ func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?)
                 files: booth.assets.keys.sorted().map {
                     BoothListing.File(name: $0, sha256: booth.assets[$0]!.sha256, bytes: booth.assets[$0]!.bytes.count)
                 }))
+    }
+    router.get("/elections/:id/vote") { _, _ in
+        guard let page = try assets().assets["vote.html"] else { throw fail(.notFound, "the booth has no vote.html") }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: page.contentType, .cacheControl: "no-cache", .contentSecurityPolicy: BoothAssets.contentSecurityPolicy,
+                .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
+            ],
+            body: .init(byteBuffer: ByteBuffer(bytes: page.bytes)))
     }
     router.get("/booth/:file") { _, context in
         let name = context.parameters.get("file") ?? ""

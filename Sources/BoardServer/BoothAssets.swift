@@ -29,7 +29,12 @@ public struct BoothAssets: Sendable {
     }
 
     /// The files every booth needs.
-    public static let required = ["sodium.wasm", "sodium.js", "ballot.js"]
+    public static let required = ["sodium.wasm", "sodium.js", "ballot.js", "receipt.js", "booth.js", "booth.css", "vote.html"]
+
+    /// Every page of the booth: scripts and styles from this board only, WebAssembly compiled from
+    /// those scripts, requests to this board only, no frames, no forms posted elsewhere.
+    public static let contentSecurityPolicy =
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; connect-src 'self'; img-src 'self' data: blob:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
     static let types = [
         "wasm": "application/wasm", "js": "text/javascript; charset=utf-8", "css": "text/css; charset=utf-8",
         "html": "text/html; charset=utf-8",

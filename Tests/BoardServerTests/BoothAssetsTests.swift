@@ -18,7 +18,10 @@ struct BoothAssetsTests {
         return dir
     }
 
-    static let files = ["sodium.wasm": "\0asm-module", "sodium.js": "export const a = 1;", "ballot.js": "export const b = 2;"]
+    static let files = [
+        "sodium.wasm": "\0asm-module", "sodium.js": "export const a = 1;", "ballot.js": "export const b = 2;", "receipt.js": "//",
+        "booth.js": "//", "booth.css": "body{}", "vote.html": "<!DOCTYPE html><title>vote</title>",
+    ]
 
     @Test("Files are served as loaded with their type, and the booth hash is SHA-256 over the NAME SP SHA256 LF listing")
     func served() async throws {
@@ -45,8 +48,14 @@ struct BoothAssetsTests {
             try await client.execute(uri: "/booth/hash", method: .get) { r in
                 let got = try JSONDecoder().decode(BoothListing.self, from: Data(buffer: r.body))
                 #expect(got.boothHash == booth.hash)
-                #expect(got.files.map(\.name) == ["ballot.js", "sodium.js", "sodium.wasm"])
+                #expect(got.files.map(\.name) == Self.files.keys.sorted())
                 #expect(got.files.allSatisfy { $0.sha256 == booth.assets[$0.name]!.sha256 })
+            }
+            try await client.execute(uri: "/elections/any/vote", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(String(buffer: r.body) == Self.files["vote.html"])
+                #expect(r.headers[.contentSecurityPolicy] == BoothAssets.contentSecurityPolicy)
+                #expect(r.headers[.contentType] == "text/html; charset=utf-8")
             }
             for uri in ["/booth/other.js", "/booth/..%2Fboard.sqlite", "/booth/%2E%2E"] {
                 try await client.execute(uri: uri, method: .get) { r in

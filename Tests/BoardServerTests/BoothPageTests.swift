@@ -1,0 +1,105 @@
+import BoardAPI
+import BoardService
+import BoardTestSupport
+import ElectionRecord
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import Ristretto
+import TestVectors
+import Testing
+
+@testable import BoardServer
+@testable import ElectionProtocol
+
+/// The voting page in headless Chromium (chromedriver), against a live board.
+@Suite("The booth in a real browser")
+struct BoothPageTests {
+    /// A booth directory: the page's files from booth/web and the built WebAssembly module.
+    static func boothDirectory() throws -> String {
+        let dir = NSTemporaryDirectory() + "booth-site-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let web = BoothScript.root.appendingPathComponent("booth/web").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: web) {
+            try FileManager.default.copyItem(atPath: web + "/" + name, toPath: dir + "/" + name)
+        }
+        try FileManager.default.copyItem(atPath: BoothScript.wasm, toPath: dir + "/sodium.wasm")
+        return dir
+    }
+
+    @Test(
+        "A voter opens the letter's link, chooses, reviews, challenges, casts; the page checks the receipt and the board holds both ballots"
+    )
+    func voteChallengeCast() async throws {
+        let boardKey = Ed25519.SigningKey()
+        let (service, cleanup) = try BoardRouterTests.freshService("page", key: boardKey)
+        defer { cleanup() }
+        let site = try Self.boothDirectory()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let trustee = Trustee(id: "t1")
+        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
+        let manifest = BoardRouterTests.remoteReferendum("page-test", trustee: trustee, authority: authority, boardKey: boardKey)
+        let bytes = try RecordCoding.encode(manifest, pretty: true)
+        let hash = ProtocolHashes.manifestHash(bytes)
+        _ = try await service.createElection(manifestBytes: bytes)
+        let commitment = try trustee.commit(manifest: manifest, manifestHash: hash)
+        _ = try await service.publish("page-test", .trusteeCommitment(commitment))
+        let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: [commitment.commitments])
+        _ = try await service.publish(
+            "page-test",
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
+        )
+        let (lists, issued) = authority.issue(
+            roll: VoterRoll(voters: (0..<3).map { .init(id: "v\($0)", precinct: "p") }), manifest: manifest, manifestHash: hash)
+        _ = try await service.publish("page-test", .credentialList(lists[0]))
+
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.booth = try BoothAssets(directory: site)
+        try await buildApplication(service: service, configuration: config).test(.live) { client in
+            let port = try #require(client.port)
+            let browser = try await WebDriver()
+            defer { Task { await browser.close() } }
+            let credential = issued[1].credential.text
+            try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote#c=\(credential)")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            #expect(try await browser.script("return location.hash") as? String == "", "the credential leaves the address bar")
+            #expect(try await browser.text("#credential-help") == "The checksum is correct.")
+            try await browser.click("#continue")
+            try await browser.wait("!document.getElementById('step-ballot').hidden")
+            // "no" is option 1 of the yes/no question.
+            try await browser.click("input[name='ref'][value='1']")
+            try await browser.click("#review")
+            try await browser.wait("document.getElementById('tracking').textContent.length === 19")
+            let first = try await browser.text("#tracking")
+            try await browser.click("#challenge")
+            try await browser.wait("document.getElementById('challenge-result').textContent.length > 0")
+            #expect(try await browser.text("#challenge-result").contains("encrypted exactly your choices"))
+            let second = try await browser.text("#tracking")
+            #expect(second != first, "a challenged encryption is never cast: the page encrypts afresh")
+            try await browser.click("#cast")
+            try await browser.wait("!document.getElementById('step-done').hidden")
+            #expect(try await browser.text("#final-tracking") == second)
+            #expect(try await browser.text("#receipt-status") == "The receipt checks: the board signed a tree that holds your ballot.")
+            let png = try await browser.screenshot()
+            #expect(png.count > 5_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a rendered page, not a blank one")
+            // A mistyped credential is caught in the page, before anything is sent.
+            try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            var typo = Array(issued[2].credential.text)
+            typo[0] = typo[0] == "0" ? "1" : "0"
+            try await browser.type("#credential", String(typo))
+            #expect(try await browser.text("#credential-help").contains("checksum does not match"))
+        }
+        // The board holds the challenged ballot as spoiled and the cast one as a ballot.
+        let record = try await service.export("page-test")
+        let kinds = try record.log.map { try RecordCoding.decode(LogEntry.self, from: $0).payload }
+        let spoiled = kinds.compactMap { if case .spoiledBallot(let s) = $0 { s } else { nil } }
+        let ballots = kinds.compactMap { if case .ballot(let b) = $0 { b } else { nil } }
+        #expect(spoiled.count == 1 && ballots.count == 1)
+        #expect(spoiled.first?.ballot.credential == issued[1].credential.publicKey)
+        #expect(spoiled.first?.revealedChoices == [[1]])
+        #expect(ballots.first.map { ProtocolHashes.trackingCode($0.hash(contextHash: context.contextHash)) } != nil)
+    }
+}

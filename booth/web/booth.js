@@ -1,0 +1,185 @@
+// The voting page: credential, ballot, review with the tracking code, Benaloh challenge, cast with
+// the receipt checked at once. Every secret stays in this page's memory: the credential arrives
+// typed or in the URL fragment (never sent), nonces are published only for a challenged ballot.
+
+import { loadSodium, hex } from "./sodium.js";
+import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, encrypt, CredentialError } from "./ballot.js";
+import { receiptProblem } from "./receipt.js";
+
+const $ = (id) => document.getElementById(id);
+const electionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
+const base = `/elections/${encodeURIComponent(electionId)}`;
+const state = { na: null, credential: null, info: null, pending: null };
+
+const messages = {
+  invalidCredential: "This credential is on no list of this election: check your letter, or ask the election commission.",
+  revokedCredential: "This credential was revoked. Use the replacement you were given in person, or ask the commission.",
+  electionClosed: "Voting has closed: no ballot can be cast any more.",
+  outsideWindow: "Voting is not open at this time: see the dates on your letter.",
+  notOpenYet: "Voting has not opened yet: see the dates on your letter.",
+  finalBallotCast: "You already voted at a polling station; that ballot is final.",
+  wrongPhase: "This election is not ready for voting yet.",
+  unknownElection: "This board holds no such election: check the address on your letter.",
+};
+
+function show(step) { for (const s of ["credential", "ballot", "review", "done"]) $(`step-${s}`).hidden = s !== step; }
+function fail(message) { $("error").textContent = message; }
+
+/** A request to the board; refusals become errors in the voter's words. */
+async function api(path, options) {
+  let response;
+  try { response = await fetch(path, options); } catch { throw new Error("The board cannot be reached: check your connection and try again."); }
+  const body = await response.text();
+  if (!response.ok) {
+    let e = null;
+    try { e = JSON.parse(body); } catch { /* not JSON */ }
+    throw new Error(messages[e?.code] ?? (e?.message ? `The board refused: ${e.message}` : `The board answered ${response.status}.`));
+  }
+  return JSON.parse(body);
+}
+
+function checkTyped() {
+  const text = $("credential").value, help = $("credential-help");
+  const count = text.replace(/[-\s]/g, "").length;
+  help.className = "";
+  if (count < 22) { help.textContent = `${count} of 22 characters.`; return null; }
+  try {
+    const c = parseCredential(state.na, text, electionId);
+    help.textContent = "The checksum is correct.";
+    help.className = "good";
+    return c;
+  } catch (e) {
+    help.textContent = e instanceof CredentialError ? e.message : "This is not a credential.";
+    help.className = "bad";
+    return null;
+  }
+}
+
+async function start() {
+  fail("");
+  const credential = checkTyped();
+  if (!credential) { fail("Type the credential from your letter: the checksum must be correct."); return; }
+  try {
+    state.info = await api(`${base}/booth?credential=${hex.encode(credential.publicKey)}`);
+  } catch (e) { fail(e.message); return; }
+  state.credential = credential;
+  $("credential").value = "";
+  $("title").textContent = state.info.title;
+  $("precinct").textContent = `Precinct: ${state.info.precinctName}`;
+  const form = $("ballot");
+  form.replaceChildren();
+  for (const q of state.info.questions) {
+    const set = document.createElement("fieldset"), legend = document.createElement("legend");
+    legend.textContent = q.maxSelections === 1 && q.minSelections === 1 ? q.text : `${q.text} (choose ${q.minSelections} to ${q.maxSelections})`;
+    set.append(legend);
+    q.options.forEach((text, i) => {
+      const label = document.createElement("label"), input = document.createElement("input");
+      input.type = q.maxSelections === 1 && q.minSelections === 1 ? "radio" : "checkbox";
+      input.name = q.id;
+      input.value = String(i);
+      label.append(input, document.createTextNode(text));
+      set.append(label);
+    });
+    form.append(set);
+  }
+  show("ballot");
+  form.querySelector("input")?.focus();
+}
+
+function choices() {
+  const out = {};
+  for (const q of state.info.questions) {
+    out[q.id] = [...document.querySelectorAll(`input[name="${CSS.escape(q.id)}"]:checked`)].map((i) => Number(i.value));
+    const n = out[q.id].length;
+    if (n < q.minSelections || n > q.maxSelections) throw new Error(`"${q.text}": choose ${q.minSelections === q.maxSelections ? q.minSelections : `${q.minSelections} to ${q.maxSelections}`}.`);
+  }
+  return out;
+}
+
+/** Encrypts the current choices afresh and shows the new tracking code. */
+function prepare(picked) {
+  const info = state.info;
+  const election = {
+    electionId: info.electionId, contextHash: hex.decode(info.contextHash), jointKey: hex.decode(info.jointKey), precinct: info.precinct,
+    questions: info.questions.map((q) => ({ id: q.id, options: q.options.length, minSelections: q.minSelections, maxSelections: q.maxSelections })),
+  };
+  const made = encryptBallot(state.na, election, state.credential, picked);
+  state.pending = { ...made, picked, json: ballotJSON(made.ballot, hex.encode) };
+  $("tracking").textContent = trackingCode(made.hash);
+}
+
+function review() {
+  fail("");
+  let picked;
+  try { picked = choices(); } catch (e) { fail(e.message); return; }
+  const summary = $("summary");
+  summary.replaceChildren(...state.info.questions.map((q) => {
+    const li = document.createElement("li");
+    const names = picked[q.id].map((i) => q.options[i]);
+    li.textContent = `${q.text}: ${names.length ? names.join(", ") : "(none)"}`;
+    return li;
+  }));
+  $("challenge-result").textContent = "";
+  prepare(picked);
+  show("review");
+  $("cast").focus();
+}
+
+/** Benaloh: publish the nonces of this encryption, show that it held the choices, encrypt afresh. */
+async function challenge() {
+  fail("");
+  const { ballot, reveals, picked } = state.pending;
+  try {
+    await api(`${base}/spoiled`, { method: "POST", headers: { "Content-Type": "application/json" }, body: spoiledBallotJSON(ballot, reveals, hex.encode) });
+  } catch (e) { fail(e.message); return; }
+  const key = hex.decode(state.info.jointKey);
+  const honest = ballot.answers.every((a, qi) => a.selections.every((s, i) => {
+    const r = reveals[qi][i], again = encrypt(state.na, r.value, r.nonce, key);
+    return hex.encode(again.alpha) === hex.encode(s.ciphertext.alpha) && hex.encode(again.beta) === hex.encode(s.ciphertext.beta)
+      && r.value === (picked[state.info.questions[qi].id].includes(i) ? 1 : 0);
+  }));
+  $("challenge-result").textContent = honest
+    ? `Challenged ballot ${$("tracking").textContent} is published: it encrypted exactly your choices. A new encryption is ready.`
+    : "WARNING: the challenged ballot did not encrypt your choices. Do not vote on this device; tell an observer.";
+  if (honest) prepare(picked);
+}
+
+async function cast() {
+  fail("");
+  const pending = state.pending;
+  let receipt;
+  try {
+    receipt = await api(`${base}/ballots`, { method: "POST", headers: { "Content-Type": "application/json" }, body: pending.json });
+  } catch (e) { fail(e.message); return; }
+  const problem = receiptProblem(state.na, receipt, { boardKey: hex.decode(state.info.boardKey), ballotHash: pending.hash, ballotJSON: pending.json });
+  state.pending = null;
+  $("final-tracking").textContent = receipt.trackingCode;
+  $("receipt-status").textContent = problem
+    ? `WARNING: the board's receipt does not check (${problem}). Save it and tell an observer.`
+    : "The receipt checks: the board signed a tree that holds your ballot.";
+  $("receipt-link").href = URL.createObjectURL(new Blob([JSON.stringify(receipt)], { type: "application/json" }));
+  show("done");
+}
+
+async function main() {
+  try {
+    const bytes = await (await fetch("/booth/sodium.wasm")).arrayBuffer();
+    state.na = await loadSodium(bytes, globalThis.crypto);
+  } catch { fail("The booth could not start its cryptography: reload the page."); return; }
+  // A credential in the fragment (from the letter's QR code) never reaches the server; drop it from the address.
+  if (location.hash.startsWith("#c=")) {
+    $("credential").value = decodeURIComponent(location.hash.slice(3));
+    history.replaceState(null, "", location.pathname);
+  }
+  $("credential").addEventListener("input", checkTyped);
+  $("credential").addEventListener("keydown", (e) => { if (e.key === "Enter") start(); });
+  $("continue").addEventListener("click", start);
+  $("review").addEventListener("click", review);
+  $("change").addEventListener("click", () => show("ballot"));
+  $("challenge").addEventListener("click", challenge);
+  $("cast").addEventListener("click", cast);
+  checkTyped();
+  document.body.dataset.ready = "true";
+}
+
+main();
