@@ -27,8 +27,14 @@ struct BoothPageTests {
         return dir
     }
 
+    static func registry(_ lists: [CredentialList]) -> CredentialRegistry {
+        var r = CredentialRegistry()
+        for l in lists { r.add(l) }
+        return r
+    }
+
     @Test(
-        "A voter opens the letter's link, chooses, reviews, challenges, casts; the page checks the receipt and the board holds both ballots"
+        "A voter opens the letter's link, chooses, reviews, challenges, casts; another votes by keyboard alone; every control is named; the receipts check and the board holds the ballots"
     )
     func voteChallengeCast() async throws {
         let boardKey = Ed25519.SigningKey()
@@ -66,24 +72,49 @@ struct BoothPageTests {
             try await browser.wait("document.body.dataset.ready === 'true'")
             #expect(try await browser.script("return location.hash") as? String == "", "the credential leaves the address bar")
             #expect(try await browser.text("#credential-help") == "The checksum is correct.")
+            // Every control has an accessible name (WCAG 4.1.2), with the names the issue fixes.
+            let first = try await browser.accessibilityTree()
+            #expect(first.contains { $0.role == "textbox" && $0.name == "Credential" }, "\(first)")
+            #expect(first.contains { $0.role == "button" && $0.name == "Continue" })
             try await browser.click("#continue")
             try await browser.wait("!document.getElementById('step-ballot').hidden")
+            let ballotTree = try await browser.accessibilityTree()
+            #expect(
+                ballotTree.contains { $0.role == "radio" && $0.name == "yes" }
+                    && ballotTree.contains { $0.role == "radio" && $0.name == "no" })
+            #expect(ballotTree.contains { $0.role == "button" && $0.name == "Review" })
+            let controls = ["textbox", "radio", "checkbox", "button", "link", "combobox"]
+            #expect(ballotTree.filter { controls.contains($0.role) }.allSatisfy { !$0.name.isEmpty }, "an unnamed control: \(ballotTree)")
             // "no" is option 1 of the yes/no question.
             try await browser.click("input[name='ref'][value='1']")
             try await browser.click("#review")
             try await browser.wait("document.getElementById('tracking').textContent.length === 19")
-            let first = try await browser.text("#tracking")
+            let reviewTree = try await browser.accessibilityTree()
+            #expect(["Challenge", "Cast"].allSatisfy { name in reviewTree.contains { $0.role == "button" && $0.name == name } })
+            #expect(reviewTree.contains { $0.role == "status" }, "the tracking code is in a status element")
+            let firstCode = try await browser.text("#tracking")
             try await browser.click("#challenge")
             try await browser.wait("document.getElementById('challenge-result').textContent.length > 0")
             #expect(try await browser.text("#challenge-result").contains("encrypted exactly your choices"))
             let second = try await browser.text("#tracking")
-            #expect(second != first, "a challenged encryption is never cast: the page encrypts afresh")
+            #expect(second != firstCode, "a challenged encryption is never cast: the page encrypts afresh")
             try await browser.click("#cast")
             try await browser.wait("!document.getElementById('step-done').hidden")
             #expect(try await browser.text("#final-tracking") == second)
             #expect(try await browser.text("#receipt-status") == "The receipt checks: the board signed a tree that holds your ballot.")
             let png = try await browser.screenshot()
             #expect(png.count > 5_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a rendered page, not a blank one")
+            // Keyboard only: Tab to the credential, type it, Enter; arrow to "no", Tab to Review, Enter; Enter casts.
+            try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            try await browser.press([WebDriver.Key.tab] + issued[0].credential.text.map(String.init) + [WebDriver.Key.enter])
+            try await browser.wait("!document.getElementById('step-ballot').hidden")
+            try await browser.press([WebDriver.Key.arrowDown, WebDriver.Key.tab, WebDriver.Key.enter])
+            try await browser.wait("!document.getElementById('step-review').hidden")
+            #expect(try await browser.script("return document.activeElement.id") as? String == "cast", "focus moves to Cast")
+            try await browser.press([WebDriver.Key.enter])
+            try await browser.wait("!document.getElementById('step-done').hidden")
+            #expect(try await browser.text("#receipt-status").hasPrefix("The receipt checks"))
             // A mistyped credential is caught in the page, before anything is sent.
             try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote")
             try await browser.wait("document.body.dataset.ready === 'true'")
@@ -97,9 +128,10 @@ struct BoothPageTests {
         let kinds = try record.log.map { try RecordCoding.decode(LogEntry.self, from: $0).payload }
         let spoiled = kinds.compactMap { if case .spoiledBallot(let s) = $0 { s } else { nil } }
         let ballots = kinds.compactMap { if case .ballot(let b) = $0 { b } else { nil } }
-        #expect(spoiled.count == 1 && ballots.count == 1)
+        #expect(spoiled.count == 1 && ballots.count == 2)
+        #expect(ballots.map(\.credential) == [issued[1].credential.publicKey, issued[0].credential.publicKey])
         #expect(spoiled.first?.ballot.credential == issued[1].credential.publicKey)
         #expect(spoiled.first?.revealedChoices == [[1]])
-        #expect(ballots.first.map { ProtocolHashes.trackingCode($0.hash(contextHash: context.contextHash)) } != nil)
+        #expect(ballots.allSatisfy { $0.check(in: context, credentials: Self.registry(lists)).isEmpty })
     }
 }

@@ -89,6 +89,17 @@ public final class WebDriver: @unchecked Sendable {
         (try await call("GET", "/element/\(try await element(css))/text") as? String) ?? ""
     }
 
+    /// WebDriver key codes for the keys the tests press.
+    public enum Key {
+        public static let tab = "\u{E004}", enter = "\u{E007}", space = "\u{E00D}", arrowDown = "\u{E015}"
+    }
+
+    /// Presses keys one after another on the keyboard (each a character or a `Key`), as a person would.
+    public func press(_ keys: [String]) async throws {
+        let actions = keys.flatMap { [["type": "keyDown", "value": $0], ["type": "keyUp", "value": $0]] }
+        try await call("POST", "/actions", ["actions": [["type": "key", "id": "keyboard", "actions": actions]]])
+    }
+
     /// Runs a script in the page and returns its value.
     public func script(_ source: String) async throws -> Any? { try await call("POST", "/execute/sync", ["script": source, "args": []]) }
 
@@ -103,6 +114,19 @@ public final class WebDriver: @unchecked Sendable {
             description:
                 "timed out waiting for \(condition); error shown: \((try? await script("return document.getElementById('error')?.textContent")) ?? "")"
         )
+    }
+
+    /// The page's accessibility tree as Chromium computes it (DevTools Accessibility.getFullAXTree):
+    /// (role, name) of every node that is not ignored.
+    public func accessibilityTree() async throws -> [(role: String, name: String)] {
+        let v = try await call("POST", "/goog/cdp/execute", ["cmd": "Accessibility.getFullAXTree", "params": [:] as [String: Any]])
+        let nodes = ((v as? [String: Any])?["nodes"] as? [[String: Any]]) ?? []
+        return nodes.compactMap { node in
+            guard node["ignored"] as? Bool != true else { return nil }
+            let role = ((node["role"] as? [String: Any])?["value"] as? String) ?? ""
+            let name = ((node["name"] as? [String: Any])?["value"] as? String) ?? ""
+            return (role, name)
+        }
     }
 
     /// A PNG screenshot of the window.
