@@ -232,6 +232,20 @@ extension BoardClient {
         }
     }
 
+    /// What became of a ballot (by hash or tracking code), checked: the answer's head signature and
+    /// proofs, the line's ballot hash, the evidence for `superseded` or `revoked`, and, given the
+    /// voter's receipt, that the board still holds the receipt's line and head (consistency proof).
+    public func track(
+        _ id: String, _ reference: BallotReference, receipt: BoardReceipt? = nil, boardKey: Ed25519.PublicKey
+    ) async throws(BoardClientError) -> BallotTrack {
+        let query = receipt.map { "?since=\($0.treeHead.size)" } ?? ""
+        let answer = try await call(BallotTrack.self, .GET, Self.path(id) + "/ballots/\(reference)" + query)
+        if let p = answer.problem(boardKey: boardKey, asked: reference, receipt: receipt) {
+            throw .untrustworthy("the board's answer on ballot \(reference) fails its check: \(p.rawValue)")
+        }
+        return answer
+    }
+
     /// Publishes a challenged ballot with its reveal.
     public func spoil(_ id: String, _ spoiled: SpoiledBallot) async throws(BoardClientError) -> Int {
         try await call(IndexResponse.self, .POST, Self.path(id) + "/spoiled", body: try Self.encode(spoiled)).index

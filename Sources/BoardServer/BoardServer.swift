@@ -62,7 +62,7 @@ extension BoardErrorCode {
         case .requestTimeout: .requestTimeout
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
-        case .notFound, .unknownElection: .notFound
+        case .notFound, .unknownElection, .unknownBallot: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .rateLimited: .tooManyRequests
         case .storageUnavailable: .serviceUnavailable
@@ -266,6 +266,19 @@ public func buildRouter(
             context.logger.notice("ballot refused", metadata: ["election": "\(id)", "code": "\(e.error.code)"])
             throw e
         }
+    }
+    router.get("/elections/:id/ballots/:ballot") { request, context in
+        let id = try context.parameters.require("id")
+        let text = try context.parameters.require("ballot")
+        guard let reference = BallotReference(text) else {
+            throw fail(.malformed, "name the ballot by its tracking code (16 characters, as on the receipt) or its 64-digit hash")
+        }
+        var since: Int?
+        if let value = request.uri.queryParameters.get("since") {
+            guard let n = Int(value), n >= 0 else { throw fail(.malformed, "since must be the size of the receipt's tree head") }
+            since = n
+        }
+        return jsonResponse(try await call { () async throws(BoardError) in try await service.track(id, reference, since: since) })
     }
     router.post("/elections/:id/spoiled") { request, context in
         let id = try context.parameters.require("id")

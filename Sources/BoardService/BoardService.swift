@@ -28,6 +28,9 @@ public actor BoardService {
     struct ElectionCache {
         var ledger: RecordLedger
         var tree: MerkleTree
+        /// Each credential's latest cast ballot (where it is), for telling a tracked ballot that
+        /// counts from one superseded. Memory: one entry per voter who cast.
+        var latestBallot: [Element: Int] = [:]
 
         var manifest: Manifest { ledger.manifest }
         var lastHash: Digest { ledger.lastHash }
@@ -36,6 +39,7 @@ public actor BoardService {
         mutating func absorb(_ e: RecordedEntry) {
             tree.append(leafHash: MerkleHash.leaf(e.line))
             ledger.fold(e)
+            if case .ballot(let b) = e.entry.payload { latestBallot[b.credential] = e.entry.seq }
         }
     }
 
@@ -380,6 +384,66 @@ public actor BoardService {
     }
 
     // MARK: - Tree heads, proofs, entries
+
+    /// What became of a ballot named by its hash or tracking code (PROTOCOL.md 6.2): its line, the
+    /// status, proofs to a freshly signed head and, given `since` (the size of the head in the
+    /// voter's receipt), a consistency proof from it. A tracking code that names several ballots
+    /// (80 bits: it does not happen by chance) is refused as ambiguous.
+    public func track(_ id: String, _ reference: BallotReference, since: Int? = nil) async throws(BoardError) -> BallotTrack {
+        let cache = try await synced(id)
+        guard let contextHash = cache.ledger.context?.contextHash else {
+            throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)")
+        }
+        let found: [(seq: Int, ballotHash: Digest)]
+        do { found = try await store.ballots(electionId: id, hashPrefix: reference.prefix, limit: 2) } catch { throw .storage("\(error)") }
+        let size = cache.tree.size
+        guard let (seq, hash) = found.first, seq < size else {
+            throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)")
+        }
+        guard found.count == 1 else { throw .malformed("tracking code \(reference) names several ballots: give the whole ballot hash") }
+        if let since, !(0...size).contains(since) {
+            throw .malformed("since=\(since): the log has \(size) entries, and a receipt's head cannot be larger")
+        }
+        let head = SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+        let line = try await storedLine(id, seq)
+        let status: BallotTrack.Status
+        var laterSeq: Int?
+        switch try Self.decodeStored(LogEntry.self, line).payload {
+        case .spoiledBallot: status = .spoiled
+        case .ballot(let b):
+            if let r = cache.ledger.revocations[b.credential], r.seq < size {
+                (status, laterSeq) = (.revoked, r.seq)
+            } else if let latest = cache.latestBallot[b.credential], latest > seq {
+                (status, laterSeq) = (.superseded, latest)
+            } else {
+                status = .counts
+            }
+        default: throw .storage("entry \(seq) is stored under a ballot hash but holds no ballot")
+        }
+        let tree = cache.tree
+        func proof(_ index: Int) async throws(BoardError) -> [String] {
+            try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
+                try tree.inclusionProof(index: index, size: head.size, leaves: leaves)
+            }.map(Hex.encode)
+        }
+        var later: BallotTrack.Evidence?
+        if let laterSeq {
+            later = BallotTrack.Evidence(
+                index: laterSeq, line: String(decoding: try await storedLine(id, laterSeq), as: UTF8.self),
+                inclusionProof: try await proof(laterSeq))
+        }
+        let consistency: [String]?
+        if let since {
+            consistency = try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
+                try tree.consistencyProof(from: since, to: head.size, leaves: leaves)
+            }.map(Hex.encode)
+        } else {
+            consistency = nil
+        }
+        return BallotTrack(
+            ballotHash: hash, contextHash: contextHash, index: seq, line: String(decoding: line, as: UTF8.self), status: status,
+            treeHead: head, inclusionProof: try await proof(seq), since: since, consistencyProof: consistency, later: later)
+    }
 
     /// Signs the current tree head and stores it.
     public func signTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {

@@ -94,6 +94,11 @@ public protocol BoardStore: Sendable {
     func lines(electionId: String, range: Range<Int>) async throws(BoardStoreError) -> [[UInt8]]
     /// The sequence number of a ballot already stored under this ballot hash, if any.
     func sequence(electionId: String, ballotHash: Digest) async throws(BoardStoreError) -> Int?
+    /// The ballots (cast or spoiled) whose hash starts with `prefix` (1 to 32 bytes), in log
+    /// order, at most `limit`: a tracking code names a hash prefix. Uses the ballot hash index.
+    func ballots(electionId: String, hashPrefix prefix: [UInt8], limit: Int) async throws(BoardStoreError) -> [(
+        seq: Int, ballotHash: Digest
+    )]
     /// Stores a signed tree head.
     func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError)
     /// Every signed tree head, in the order they were signed.
@@ -101,6 +106,17 @@ public protocol BoardStore: Sendable {
 }
 
 extension BoardStore {
+    /// The bounds of the hashes that start with `prefix`: [prefix + zeros, upper), upper nil when
+    /// the prefix is all 0xFF (no hash is above it). Stores compare hashes bytewise.
+    public static func hashRange(_ prefix: [UInt8]) -> (lower: [UInt8], upper: [UInt8]?) {
+        let lower = prefix + [UInt8](repeating: 0, count: 32 - prefix.count)
+        var upper = prefix
+        while let last = upper.last, last == 0xFF { upper.removeLast() }
+        guard !upper.isEmpty else { return (lower, nil) }
+        upper[upper.count - 1] += 1
+        return (lower, upper)
+    }
+
     /// Appends the line that `makeLine` builds from the current tail; returns its sequence number.
     public func append(electionId: String, _ makeLine: @escaping @Sendable (LogTail) throws -> StoredLine) async throws -> Int {
         try await appendBatch(electionId: electionId) { [try makeLine($0)] }

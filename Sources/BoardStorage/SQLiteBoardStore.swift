@@ -140,6 +140,24 @@ public final class SQLiteBoardStore: BoardStore {
         }
     }
 
+    public func ballots(electionId: String, hashPrefix prefix: [UInt8], limit: Int) async throws(BoardStoreError) -> [(
+        seq: Int, ballotHash: Digest
+    )] {
+        let (lower, upper) = Self.hashRange(prefix)
+        return try run {
+            try pool.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: "SELECT seq, ballot_hash FROM entries WHERE election = ? AND ballot_hash >= ?"
+                        + (upper == nil ? "" : " AND ballot_hash < ?") + " ORDER BY seq LIMIT ?",
+                    arguments: StatementArguments([electionId, Data(lower)] + (upper.map { [Data($0)] } ?? []) + [limit])
+                ).compactMap { row in
+                    (try? Digest(bytes: Array(row["ballot_hash"] as Data))).map { (seq: row["seq"], ballotHash: $0) }
+                }
+            }
+        }
+    }
+
     public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) {
         try run {
             try pool.write { db in

@@ -291,6 +291,26 @@ public final class PostgresBoardStore: BoardStore {
         }
     }
 
+    public func ballots(electionId: String, hashPrefix prefix: [UInt8], limit: Int) async throws(BoardStoreError) -> [(
+        seq: Int, ballotHash: Digest
+    )] {
+        let (lower, upper) = Self.hashRange(prefix)
+        // With no upper bound, every hash is below 33 bytes of 0xFF.
+        let above = ByteBuffer(bytes: upper ?? [UInt8](repeating: 0xFF, count: 33))
+        return try await run { [self] in
+            var out = [(seq: Int, ballotHash: Digest)]()
+            for try await (seq, hash) in try await client.query(
+                """
+                SELECT seq, ballot_hash FROM entries WHERE election = \(electionId) AND ballot_hash >= \(ByteBuffer(bytes: lower))
+                AND ballot_hash < \(above) ORDER BY seq LIMIT \(limit)
+                """, logger: logger
+            ).decode((Int64, ByteBuffer).self) {
+                if let digest = try? Digest(bytes: Array(buffer: hash)) { out.append((Int(seq), digest)) }
+            }
+            return out
+        }
+    }
+
     public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) {
         let logger = self.logger
         try await run { [self] in

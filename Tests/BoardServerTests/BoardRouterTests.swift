@@ -42,6 +42,39 @@ struct BoardRouterTests {
             threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey.publicKey)
     }
 
+    /// An open remote referendum set up on `service` (one trustee, `voters` credentials in precinct
+    /// "p"): what a test needs to cast, spoil and revoke on it.
+    struct OpenReferendum {
+        var manifest: Manifest
+        var manifestHash: Digest
+        var context: ElectionContext
+        var authority: CredentialAuthority
+        var issued: [CredentialAuthority.Issued]
+    }
+
+    static func openReferendum(_ id: String, on service: BoardService, boardKey: Ed25519.SigningKey, voters: Int) async throws
+        -> OpenReferendum
+    {
+        let trustee = Trustee(id: "t1")
+        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
+        let manifest = remoteReferendum(id, trustee: trustee, authority: authority, boardKey: boardKey)
+        let bytes = try RecordCoding.encode(manifest, pretty: true)
+        let hash = ProtocolHashes.manifestHash(bytes)
+        _ = try await service.createElection(manifestBytes: bytes)
+        let commitment = try trustee.commit(manifest: manifest, manifestHash: hash)
+        _ = try await service.publish(id, .trusteeCommitment(commitment))
+        let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: [commitment.commitments])
+        _ = try await service.publish(
+            id,
+            .keyCeremony(
+                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
+        )
+        let (lists, issued) = authority.issue(
+            roll: VoterRoll(voters: (0..<voters).map { .init(id: "v\($0)", precinct: "p") }), manifest: manifest, manifestHash: hash)
+        _ = try await service.publish(id, .credentialList(lists[0]))
+        return OpenReferendum(manifest: manifest, manifestHash: hash, context: context, authority: authority, issued: issued)
+    }
+
     @Test("Create, set up, cast with receipt, hostile requests refused with codes and nothing stored")
     func api() async throws {
         let boardKey = Ed25519.SigningKey()

@@ -20,23 +20,8 @@ struct BoothReceiptTests {
         let boardKey = Ed25519.SigningKey()
         let (service, cleanup) = try BoardRouterTests.freshService("receipt", key: boardKey)
         defer { cleanup() }
-        let trustee = Trustee(id: "t1")
-        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
-        let manifest = BoardRouterTests.remoteReferendum("receipts", trustee: trustee, authority: authority, boardKey: boardKey)
-        let bytes = try RecordCoding.encode(manifest, pretty: true)
-        let hash = ProtocolHashes.manifestHash(bytes)
-        _ = try await service.createElection(manifestBytes: bytes)
-        let commitment = try trustee.commit(manifest: manifest, manifestHash: hash)
-        _ = try await service.publish("receipts", .trusteeCommitment(commitment))
-        let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: [commitment.commitments])
-        _ = try await service.publish(
-            "receipts",
-            .keyCeremony(
-                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
-        )
-        let (lists, issued) = authority.issue(
-            roll: VoterRoll(voters: (0..<5).map { .init(id: "v\($0)", precinct: "p") }), manifest: manifest, manifestHash: hash)
-        _ = try await service.publish("receipts", .credentialList(lists[0]))
+        let election = try await BoardRouterTests.openReferendum("receipts", on: service, boardKey: boardKey, voters: 5)
+        let (context, issued) = (election.context, election.issued)
         var cast = [(EncryptedBallot, BoardReceipt)]()
         for v in 0..<5 {
             let b = try BallotEncryptor(context: context).encrypt(

@@ -124,6 +124,26 @@ enum BoardStoreConformance {
         let batchLines = try await again.lines(electionId: batchId, range: 0..<5)
         try checkChain(batchLines)
         #expect(try await again.tail(electionId: batchId).count == 5)
+
+        // Tracking codes name hash prefixes: found through the index, bytewise, up to the all-0xFF edge.
+        let prefixId = "prefix-\(UUID().uuidString.prefix(8))"
+        try await store.createElection(id: prefixId, manifest: [])
+        let hashes = try [[0x12, 0x34, 0x00], [0x12, 0x34, 0xFF], [0x12, 0x35, 0x00], [0xFF, 0xFF, 0xFF], [0x12, 0x33, 0xFF]].map {
+            try Digest(bytes: $0 + Array(repeating: 0x5A, count: 29))
+        }
+        for (i, h) in hashes.enumerated() {
+            _ = try await store.append(electionId: prefixId) { tail in StoredLine(line: try line(tail, note: "h\(i)"), ballotHash: h) }
+        }
+        func found(_ prefix: [UInt8], limit: Int = 10) async throws -> [Int] {
+            try await again.ballots(electionId: prefixId, hashPrefix: prefix, limit: limit).map(\.seq)
+        }
+        #expect(try await found([0x12, 0x34]) == [0, 1])
+        #expect(try await found([0x12, 0x34], limit: 1) == [0])
+        #expect(try await found([0x12]) == [0, 1, 2, 4])
+        #expect(try await found([0xFF, 0xFF]) == [3])
+        #expect(try await found(hashes[2].bytes) == [2])
+        #expect(try await found([0x12, 0x36]) == [])
+        #expect(try await again.ballots(electionId: prefixId, hashPrefix: [0x12, 0x35], limit: 5).map(\.ballotHash) == [hashes[2]])
     }
 }
 

@@ -101,9 +101,22 @@ struct BoardReferendumTests {
         clock.set(now.addingTimeInterval(120))
         try await vote(0, "yes", extra: ["--receipt-out", "\(dir)/receipt.json"])
         try await vote(1, "no", extra: ["--challenge"])
-        try await vote(2, "yes")
+        try await vote(2, "yes", extra: ["--receipt-out", "\(dir)/replaced.json"])
         try await vote(2, "no")  // re-vote: this one counts
         try await vote(3, "0")
+        // Receipts checked later against the board: voter 0's ballot counts, voter 2's first was replaced.
+        try await run(["receipt", "check", "\(dir)/receipt.json", "--record", url, "--out", "\(dir)/track0.json"])
+        try await run(["receipt", "check", "\(dir)/replaced.json", "--record", url, "--out", "\(dir)/track2.json"])
+        let tracked = try ["track0", "track2"].map {
+            try RecordCoding.decode(BallotTrack.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/\($0).json"))))
+        }
+        #expect(tracked.map(\.status) == [.counts, .superseded])
+        var forged = try RecordCoding.decode(
+            BoardReceipt.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/receipt.json"))))
+        forged.treeHead.root = String(repeating: "0", count: 64)
+        try Files.write(forged, to: "\(dir)/forged.json")
+        #expect(
+            await refusal(["receipt", "check", "\(dir)/forged.json", "--record", url])?.contains("not signed by the board key") == true)
         let receipt = try RecordCoding.decode(
             BoardReceipt.self, from: Array(try Data(contentsOf: URL(fileURLWithPath: "\(dir)/receipt.json"))))
         #expect(receipt.treeHead.verify(boardKey: boardKey.publicKey))
