@@ -15,7 +15,8 @@ struct BoothListing: Codable, Sendable {
     var files: [File]
 }
 
-/// GET /booth/hash, GET /booth/FILE (the booth's files exactly as loaded at start) and GET /elections/ID/vote (the voting page).
+/// GET /booth/hash, GET /booth/FILE (the booth's files exactly as loaded at start), and the pages:
+/// GET /elections/ID/vote (voting) and GET /elections/ID/track/CODE (tracking a ballot).
 func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?) {
     @Sendable func assets() throws -> BoothAssets {
         guard let booth else { throw fail(.notFound, "this board serves no booth (start plebiscite serve with --booth DIR)") }
@@ -30,8 +31,9 @@ func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?)
                     BoothListing.File(name: $0, sha256: booth.assets[$0]!.sha256, bytes: booth.assets[$0]!.bytes.count)
                 }))
     }
-    router.get("/elections/:id/vote") { _, _ in
-        guard let page = try assets().assets["vote.html"] else { throw fail(.notFound, "the booth has no vote.html") }
+    /// A page of the booth, under the strict Content-Security-Policy.
+    @Sendable func page(_ name: String) throws -> Response {
+        guard let page = try assets().assets[name] else { throw fail(.notFound, "the booth has no \(name)") }
         return Response(
             status: .ok,
             headers: [
@@ -40,6 +42,8 @@ func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?)
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: page.bytes)))
     }
+    router.get("/elections/:id/vote") { _, _ in try page("vote.html") }
+    router.get("/elections/:id/track/:code") { _, _ in try page("track.html") }
     router.get("/booth/:file") { _, context in
         let name = context.parameters.get("file") ?? ""
         guard let asset = try assets().assets[name] else { throw fail(.notFound, "no booth file named \(name)") }

@@ -29,7 +29,9 @@ public struct BoothAssets: Sendable {
     }
 
     /// The files every booth needs.
-    public static let required = ["sodium.wasm", "sodium.js", "ballot.js", "receipt.js", "booth.js", "booth.css", "vote.html"]
+    public static let required = [
+        "sodium.wasm", "sodium.js", "ballot.js", "receipt.js", "i18n.js", "booth.js", "booth.css", "vote.html", "track.js", "track.html",
+    ]
 
     /// Every page of the booth: scripts and styles from this board only, WebAssembly compiled from
     /// those scripts, requests to this board only, no frames, no forms posted elsewhere.

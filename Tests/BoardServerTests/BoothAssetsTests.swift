@@ -20,7 +20,8 @@ struct BoothAssetsTests {
 
     static let files = [
         "sodium.wasm": "\0asm-module", "sodium.js": "export const a = 1;", "ballot.js": "export const b = 2;", "receipt.js": "//",
-        "booth.js": "//", "booth.css": "body{}", "vote.html": "<!DOCTYPE html><title>vote</title>",
+        "booth.js": "//", "booth.css": "body{}", "vote.html": "<!DOCTYPE html><title>vote</title>", "i18n.js": "//", "track.js": "//",
+        "track.html": "<!DOCTYPE html><title>track</title>",
     ]
 
     @Test("Files are served as loaded with their type, and the booth hash is SHA-256 over the NAME SP SHA256 LF listing")
@@ -51,11 +52,13 @@ struct BoothAssetsTests {
                 #expect(got.files.map(\.name) == Self.files.keys.sorted())
                 #expect(got.files.allSatisfy { $0.sha256 == booth.assets[$0.name]!.sha256 })
             }
-            try await client.execute(uri: "/elections/any/vote", method: .get) { r in
-                #expect(r.status == .ok)
-                #expect(String(buffer: r.body) == Self.files["vote.html"])
-                #expect(r.headers[.contentSecurityPolicy] == BoothAssets.contentSecurityPolicy)
-                #expect(r.headers[.contentType] == "text/html; charset=utf-8")
+            for (uri, file) in [("/elections/any/vote", "vote.html"), ("/elections/any/track/ABCD-EFGH-JKMN-PQRS", "track.html")] {
+                try await client.execute(uri: uri, method: .get) { r in
+                    #expect(r.status == .ok)
+                    #expect(String(buffer: r.body) == Self.files[file])
+                    #expect(r.headers[.contentSecurityPolicy] == BoothAssets.contentSecurityPolicy)
+                    #expect(r.headers[.contentType] == "text/html; charset=utf-8")
+                }
             }
             for uri in ["/booth/other.js", "/booth/..%2Fboard.sqlite", "/booth/%2E%2E"] {
                 try await client.execute(uri: uri, method: .get) { r in

@@ -27,12 +27,6 @@ struct BoothPageTests {
         return dir
     }
 
-    static func registry(_ lists: [CredentialList]) -> CredentialRegistry {
-        var r = CredentialRegistry()
-        for l in lists { r.add(l) }
-        return r
-    }
-
     @Test(
         "A voter opens the letter's link, chooses, reviews, challenges, casts; another votes by keyboard alone; every control is named; the receipts check and the board holds the ballots"
     )
@@ -42,24 +36,8 @@ struct BoothPageTests {
         defer { cleanup() }
         let site = try Self.boothDirectory()
         defer { try? FileManager.default.removeItem(atPath: site) }
-        let trustee = Trustee(id: "t1")
-        let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
-        let manifest = BoardRouterTests.remoteReferendum("page-test", trustee: trustee, authority: authority, boardKey: boardKey)
-        let bytes = try RecordCoding.encode(manifest, pretty: true)
-        let hash = ProtocolHashes.manifestHash(bytes)
-        _ = try await service.createElection(manifestBytes: bytes)
-        let commitment = try trustee.commit(manifest: manifest, manifestHash: hash)
-        _ = try await service.publish("page-test", .trusteeCommitment(commitment))
-        let context = ElectionContext(manifest: manifest, manifestHash: hash, commitments: [commitment.commitments])
-        _ = try await service.publish(
-            "page-test",
-            .keyCeremony(
-                KeyCeremonyResult(jointKey: context.jointKey, verificationKeys: context.verificationKeys, contextHash: context.contextHash))
-        )
-        let (lists, issued) = authority.issue(
-            roll: VoterRoll(voters: (0..<3).map { .init(id: "v\($0)", precinct: "p") }), manifest: manifest, manifestHash: hash)
-        _ = try await service.publish("page-test", .credentialList(lists[0]))
-
+        let election = try await BoardRouterTests.openReferendum("page-test", on: service, boardKey: boardKey, voters: 3)
+        let (context, issued) = (election.context, election.issued)
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
         config.port = 0
         config.booth = try BoothAssets(directory: site)
@@ -104,10 +82,21 @@ struct BoothPageTests {
             #expect(try await browser.text("#receipt-status") == "The receipt checks: the board signed a tree that holds your ballot.")
             let png = try await browser.screenshot()
             #expect(png.count > 5_000 && png.starts(with: [0x89, 0x50, 0x4E, 0x47]), "a rendered page, not a blank one")
-            // Keyboard only: Tab to the credential, type it, Enter; arrow to "no", Tab to Review, Enter; Enter casts.
+            // The receipt the voter saves, and the page that checks the ballot later from it.
+            let receiptJSON = try #require(
+                try await browser.script("return document.getElementById('receipt-json').textContent") as? String)
+            let receiptPath = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("receipt-\(UUID().uuidString).json").path
+            try Data(receiptJSON.utf8).write(to: URL(fileURLWithPath: receiptPath))
+            defer { try? FileManager.default.removeItem(atPath: receiptPath) }
+            try await browser.click("#track-link")
+            try await browser.wait("document.getElementById('result')?.dataset.status === 'counts'")
+            #expect(try await browser.text("#result").contains("it is the one that counts"))
+            // Keyboard only: Tab past the language switch to the credential, type it, Enter; arrow to
+            // "no", Tab to Review, Enter; Enter casts. The same voter votes again: a re-vote.
             try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote")
             try await browser.wait("document.body.dataset.ready === 'true'")
-            try await browser.press([WebDriver.Key.tab] + issued[0].credential.text.map(String.init) + [WebDriver.Key.enter])
+            try await browser.press(
+                [WebDriver.Key.tab, WebDriver.Key.tab] + issued[1].credential.text.map(String.init) + [WebDriver.Key.enter])
             try await browser.wait("!document.getElementById('step-ballot').hidden")
             try await browser.press([WebDriver.Key.arrowDown, WebDriver.Key.tab, WebDriver.Key.enter])
             try await browser.wait("!document.getElementById('step-review').hidden")
@@ -115,6 +104,17 @@ struct BoothPageTests {
             try await browser.press([WebDriver.Key.enter])
             try await browser.wait("!document.getElementById('step-done').hidden")
             #expect(try await browser.text("#receipt-status").hasPrefix("The receipt checks"))
+            // Later, with the first receipt: the board still holds it, and the re-vote replaced it.
+            try await browser.open("http://127.0.0.1:\(port)/elections/page-test/track/\(second)")
+            try await browser.wait("document.getElementById('result')?.dataset.status === 'superseded'")
+            try await browser.choose("#receipt", file: receiptPath)
+            try await browser.click("#check")
+            try await browser.wait("document.getElementById('result').textContent.includes('still holds')")
+            #expect(try await browser.text("#result").contains("replaced it"))
+            let trackTree = try await browser.accessibilityTree()
+            #expect(
+                ["Tracking code", "Receipt (optional)", "Check", "Language"].allSatisfy { name in trackTree.contains { $0.name == name } },
+                "\(trackTree)")
             // A mistyped credential is caught in the page, before anything is sent.
             try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote")
             try await browser.wait("document.body.dataset.ready === 'true'")
@@ -129,9 +129,59 @@ struct BoothPageTests {
         let spoiled = kinds.compactMap { if case .spoiledBallot(let s) = $0 { s } else { nil } }
         let ballots = kinds.compactMap { if case .ballot(let b) = $0 { b } else { nil } }
         #expect(spoiled.count == 1 && ballots.count == 2)
-        #expect(ballots.map(\.credential) == [issued[1].credential.publicKey, issued[0].credential.publicKey])
+        #expect(ballots.map(\.credential) == [issued[1].credential.publicKey, issued[1].credential.publicKey])
         #expect(spoiled.first?.ballot.credential == issued[1].credential.publicKey)
         #expect(spoiled.first?.revealedChoices == [[1]])
-        #expect(ballots.allSatisfy { $0.check(in: context, credentials: Self.registry(lists)).isEmpty })
+        let registry = try await service.context("page-test").1
+        #expect(ballots.allSatisfy { $0.check(in: context, credentials: registry).isEmpty })
+    }
+}
+
+extension BoothPageTests {
+    @Test("Each page renders in Ukrainian, Russian and English: by ?lang=, by the browser's languages, by the switch")
+    func languages() async throws {
+        let boardKey = Ed25519.SigningKey()
+        let (service, cleanup) = try BoardRouterTests.freshService("lang", key: boardKey)
+        defer { cleanup() }
+        let site = try Self.boothDirectory()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        _ = try await BoardRouterTests.openReferendum("lang-test", on: service, boardKey: boardKey, voters: 1)
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.booth = try BoothAssets(directory: site)
+        try await buildApplication(service: service, configuration: config).test(.live) { client in
+            let port = try #require(client.port)
+            // Chromium told to prefer Russian sends it as Accept-Language and lists it in navigator.languages.
+            let browser = try await WebDriver(arguments: ["--accept-lang=ru-RU,ru"])
+            defer { Task { await browser.close() } }
+            let expected: [(String, [String: String])] = [
+                ("uk", ["credential": "Облікові дані", "continue": "Далі", "title": "Plebiscite: голосування"]),
+                ("ru", ["credential": "Учётные данные", "continue": "Далее", "title": "Plebiscite: голосование"]),
+                ("en", ["credential": "Credential", "continue": "Continue", "title": "Plebiscite: vote"]),
+            ]
+            for (lang, texts) in expected {
+                try await browser.open("http://127.0.0.1:\(port)/elections/lang-test/vote?lang=\(lang)")
+                try await browser.wait("document.body.dataset.ready === 'true'")
+                #expect(try await browser.script("return document.documentElement.lang") as? String == lang)
+                #expect(try await browser.script("return document.title") as? String == texts["title"])
+                let tree = try await browser.accessibilityTree()
+                #expect(tree.contains { $0.role == "textbox" && $0.name == texts["credential"] }, "\(lang): \(tree)")
+                #expect(tree.contains { $0.role == "button" && $0.name == texts["continue"] }, "\(lang)")
+                #expect(tree.contains { $0.role == "combobox" && !$0.name.isEmpty }, "the language switch is labelled")
+            }
+            // No ?lang=: the browser's preference (Russian) decides.
+            try await browser.open("http://127.0.0.1:\(port)/elections/lang-test/track/0000-0000-0000-0000")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            #expect(try await browser.text("#check") == "Проверить")
+            try await browser.wait("document.getElementById('error').textContent.length > 0")
+            #expect(try await browser.text("#error").contains("нет бюллетеня"), "the refusal in the voter's language")
+            // The switch re-renders at once, and keeps the language in the address.
+            _ = try await browser.script(
+                "const s = document.getElementById('language'); s.value = 'uk'; s.dispatchEvent(new Event('change')); return 0;")
+            #expect(try await browser.text("#check") == "Перевірити")
+            #expect((try await browser.script("return location.search") as? String) == "?lang=uk")
+            let png = try await browser.screenshot()
+            #expect(png.count > 5_000, "a rendered page")
+        }
     }
 }

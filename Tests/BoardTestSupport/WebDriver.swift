@@ -14,8 +14,9 @@ public final class WebDriver: @unchecked Sendable {
     let endpoint: String
     let session: String
 
-    /// Starts chromedriver on a free port and opens a headless Chromium session.
-    public init(windowSize: (Int, Int) = (1024, 900)) async throws {
+    /// Starts chromedriver on a free port and opens a headless Chromium session; `arguments` go to
+    /// Chromium too (`--accept-lang=ru`, say).
+    public init(windowSize: (Int, Int) = (1024, 900), arguments: [String] = []) async throws {
         let port = ChildProcess.freePort()
         driver = try ChildProcess(
             ["/usr/bin/chromedriver", "--port=\(port)"], outputPath: NSTemporaryDirectory() + "chromedriver-\(port).log")
@@ -36,7 +37,8 @@ public final class WebDriver: @unchecked Sendable {
                 "alwaysMatch": [
                     "goog:chromeOptions": [
                         "binary": "/usr/bin/chromium",
-                        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=\(windowSize.0),\(windowSize.1)"],
+                        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=\(windowSize.0),\(windowSize.1)"]
+                            + arguments,
                     ]
                 ]
             ]
@@ -102,6 +104,9 @@ public final class WebDriver: @unchecked Sendable {
 
     /// Runs a script in the page and returns its value.
     public func script(_ source: String) async throws -> Any? { try await call("POST", "/execute/sync", ["script": source, "args": []]) }
+
+    /// Chooses a local file in a file input.
+    public func choose(_ css: String, file path: String) async throws { try await type(css, path) }
 
     /// Polls `condition` (a script returning a boolean) until it holds, for at most `timeout` seconds.
     public func wait(_ condition: String, timeout: Double = 20) async throws {

@@ -34,7 +34,7 @@ const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** Why a typed credential was refused, before anything is sent. */
 export class CredentialError extends Error {
-  constructor(code, detail) { super(detail); this.code = code; }
+  constructor(code, message, detail) { super(message); this.code = code; this.detail = detail; }
 }
 
 /** The 2 check symbols of 20 credential symbols (PROTOCOL.md 4). */
@@ -50,10 +50,10 @@ export function parseCredential(na, text, electionId) {
     if (raw === "-" || raw === " ") continue;
     const ch = raw === "O" ? "0" : raw === "I" || raw === "L" ? "1" : raw;
     const i = ALPHABET.indexOf(ch);
-    if (i < 0) throw new CredentialError("invalidCharacter", `'${raw}' is not a credential character`);
+    if (i < 0) throw new CredentialError("invalidCharacter", `'${raw}' is not a credential character`, raw);
     symbols.push(i);
   }
-  if (symbols.length !== 22) throw new CredentialError("wrongLength", `a credential has 22 characters, this one has ${symbols.length}`);
+  if (symbols.length !== 22) throw new CredentialError("wrongLength", `a credential has 22 characters, this one has ${symbols.length}`, symbols.length);
   const check = credentialChecksum(na, symbols.slice(0, 20));
   if (check[0] !== symbols[20] || check[1] !== symbols[21]) throw new CredentialError("checksumMismatch", "the checksum does not match: a character was mistyped");
   let bits = 0n;

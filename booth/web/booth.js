@@ -5,22 +5,15 @@
 import { loadSodium, hex } from "./sodium.js";
 import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, encrypt, CredentialError } from "./ballot.js";
 import { receiptProblem } from "./receipt.js";
+import { t, localized, languageSwitch } from "./i18n.js";
 
 const $ = (id) => document.getElementById(id);
 const electionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const base = `/elections/${encodeURIComponent(electionId)}`;
 const state = { na: null, credential: null, info: null, pending: null };
 
-const messages = {
-  invalidCredential: "This credential is on no list of this election: check your letter, or ask the election commission.",
-  revokedCredential: "This credential was revoked. Use the replacement you were given in person, or ask the commission.",
-  electionClosed: "Voting has closed: no ballot can be cast any more.",
-  outsideWindow: "Voting is not open at this time: see the dates on your letter.",
-  notOpenYet: "Voting has not opened yet: see the dates on your letter.",
-  finalBallotCast: "You already voted at a polling station; that ballot is final.",
-  wrongPhase: "This election is not ready for voting yet.",
-  unknownElection: "This board holds no such election: check the address on your letter.",
-};
+/** Board refusals a voter can act on, in the voter's words (i18n.js "error.CODE"). */
+const explained = ["invalidCredential", "revokedCredential", "electionClosed", "outsideWindow", "notOpenYet", "finalBallotCast", "wrongPhase", "unknownElection", "unknownBallot"];
 
 function show(step) { for (const s of ["credential", "ballot", "review", "done"]) $(`step-${s}`).hidden = s !== step; }
 function fail(message) { $("error").textContent = message; }
@@ -28,12 +21,12 @@ function fail(message) { $("error").textContent = message; }
 /** A request to the board; refusals become errors in the voter's words. */
 async function api(path, options) {
   let response;
-  try { response = await fetch(path, options); } catch { throw new Error("The board cannot be reached: check your connection and try again."); }
+  try { response = await fetch(path, options); } catch { throw new Error(t("error.unreachable")); }
   const body = await response.text();
   if (!response.ok) {
     let e = null;
     try { e = JSON.parse(body); } catch { /* not JSON */ }
-    throw new Error(messages[e?.code] ?? (e?.message ? `The board refused: ${e.message}` : `The board answered ${response.status}.`));
+    throw new Error(explained.includes(e?.code) ? t(`error.${e.code}`) : e?.message ? t("error.refused", { message: e.message }) : t("error.status", { status: response.status }));
   }
   return JSON.parse(body);
 }
@@ -42,14 +35,14 @@ function checkTyped() {
   const text = $("credential").value, help = $("credential-help");
   const count = text.replace(/[-\s]/g, "").length;
   help.className = "";
-  if (count < 22) { help.textContent = `${count} of 22 characters.`; return null; }
+  if (count < 22) { help.textContent = t("credential.count", { n: count }); return null; }
   try {
     const c = parseCredential(state.na, text, electionId);
-    help.textContent = "The checksum is correct.";
+    help.textContent = t("credential.ok");
     help.className = "good";
     return c;
   } catch (e) {
-    help.textContent = e instanceof CredentialError ? e.message : "This is not a credential.";
+    help.textContent = e instanceof CredentialError ? t(`credential.${e.code}`, { detail: e.detail }) : t("credential.wrongLength", { detail: count });
     help.className = "bad";
     return null;
   }
@@ -58,32 +51,40 @@ function checkTyped() {
 async function start() {
   fail("");
   const credential = checkTyped();
-  if (!credential) { fail("Type the credential from your letter: the checksum must be correct."); return; }
+  if (!credential) { fail(t("credential.type")); return; }
   try {
     state.info = await api(`${base}/booth?credential=${hex.encode(credential.publicKey)}`);
   } catch (e) { fail(e.message); return; }
   state.credential = credential;
   $("credential").value = "";
-  $("title").textContent = state.info.title;
-  $("precinct").textContent = `Precinct: ${state.info.precinctName}`;
+  renderBallot();
+  show("ballot");
+  $("ballot").querySelector("input")?.focus();
+}
+
+/** The precinct's ballot in the current language; choices already made stay made. */
+function renderBallot() {
+  const picked = new Set([...document.querySelectorAll("#ballot input:checked")].map((i) => `${i.name}/${i.value}`));
+  $("title").textContent = localized(state.info.title);
+  $("precinct").textContent = t("precinct", { name: localized(state.info.precinctName) });
   const form = $("ballot");
   form.replaceChildren();
   for (const q of state.info.questions) {
     const set = document.createElement("fieldset"), legend = document.createElement("legend");
-    legend.textContent = q.maxSelections === 1 && q.minSelections === 1 ? q.text : `${q.text} (choose ${q.minSelections} to ${q.maxSelections})`;
+    const text = localized(q.text);
+    legend.textContent = q.maxSelections === 1 && q.minSelections === 1 ? text : `${text} (${t("choose.range", { min: q.minSelections, max: q.maxSelections })})`;
     set.append(legend);
     q.options.forEach((text, i) => {
       const label = document.createElement("label"), input = document.createElement("input");
       input.type = q.maxSelections === 1 && q.minSelections === 1 ? "radio" : "checkbox";
       input.name = q.id;
       input.value = String(i);
-      label.append(input, document.createTextNode(text));
+      input.checked = picked.has(`${q.id}/${i}`);
+      label.append(input, document.createTextNode(localized(text)));
       set.append(label);
     });
     form.append(set);
   }
-  show("ballot");
-  form.querySelector("input")?.focus();
 }
 
 function choices() {
@@ -91,7 +92,8 @@ function choices() {
   for (const q of state.info.questions) {
     out[q.id] = [...document.querySelectorAll(`input[name="${CSS.escape(q.id)}"]:checked`)].map((i) => Number(i.value));
     const n = out[q.id].length;
-    if (n < q.minSelections || n > q.maxSelections) throw new Error(`"${q.text}": choose ${q.minSelections === q.maxSelections ? q.minSelections : `${q.minSelections} to ${q.maxSelections}`}.`);
+    const range = q.minSelections === q.maxSelections ? String(q.minSelections) : t("choose.range", { min: q.minSelections, max: q.maxSelections });
+    if (n < q.minSelections || n > q.maxSelections) throw new Error(t("choose", { question: localized(q.text), range }));
   }
   return out;
 }
@@ -115,8 +117,8 @@ function review() {
   const summary = $("summary");
   summary.replaceChildren(...state.info.questions.map((q) => {
     const li = document.createElement("li");
-    const names = picked[q.id].map((i) => q.options[i]);
-    li.textContent = `${q.text}: ${names.length ? names.join(", ") : "(none)"}`;
+    const names = picked[q.id].map((i) => localized(q.options[i]));
+    li.textContent = `${localized(q.text)}: ${names.length ? names.join(", ") : t("none")}`;
     return li;
   }));
   $("challenge-result").textContent = "";
@@ -138,9 +140,7 @@ async function challenge() {
     return hex.encode(again.alpha) === hex.encode(s.ciphertext.alpha) && hex.encode(again.beta) === hex.encode(s.ciphertext.beta)
       && r.value === (picked[state.info.questions[qi].id].includes(i) ? 1 : 0);
   }));
-  $("challenge-result").textContent = honest
-    ? `Challenged ballot ${$("tracking").textContent} is published: it encrypted exactly your choices. A new encryption is ready.`
-    : "WARNING: the challenged ballot did not encrypt your choices. Do not vote on this device; tell an observer.";
+  $("challenge-result").textContent = honest ? t("challenge.ok", { code: $("tracking").textContent }) : t("challenge.bad");
   if (honest) prepare(picked);
 }
 
@@ -154,10 +154,10 @@ async function cast() {
   const problem = receiptProblem(state.na, receipt, { boardKey: hex.decode(state.info.boardKey), ballotHash: pending.hash, ballotJSON: pending.json });
   state.pending = null;
   $("final-tracking").textContent = receipt.trackingCode;
-  $("receipt-status").textContent = problem
-    ? `WARNING: the board's receipt does not check (${problem}). Save it and tell an observer.`
-    : "The receipt checks: the board signed a tree that holds your ballot.";
+  $("receipt-status").textContent = problem ? t("receipt.bad", { problem }) : t("receipt.ok");
+  $("receipt-json").textContent = JSON.stringify(receipt);
   $("receipt-link").href = URL.createObjectURL(new Blob([JSON.stringify(receipt)], { type: "application/json" }));
+  $("track-link").href = `${base}/track/${encodeURIComponent(receipt.trackingCode)}${location.search}`;
   show("done");
 }
 
@@ -165,12 +165,13 @@ async function main() {
   try {
     const bytes = await (await fetch("/booth/sodium.wasm")).arrayBuffer();
     state.na = await loadSodium(bytes, globalThis.crypto);
-  } catch { fail("The booth could not start its cryptography: reload the page."); return; }
+  } catch { fail(t("crypto.fail")); return; }
   // A credential in the fragment (from the letter's QR code) never reaches the server; drop it from the address.
   if (location.hash.startsWith("#c=")) {
     $("credential").value = decodeURIComponent(location.hash.slice(3));
-    history.replaceState(null, "", location.pathname);
+    history.replaceState(null, "", location.pathname + location.search);
   }
+  languageSwitch($("language"), () => { checkTyped(); if (state.info) renderBallot(); });
   $("credential").addEventListener("input", checkTyped);
   $("credential").addEventListener("keydown", (e) => { if (e.key === "Enter") start(); });
   $("continue").addEventListener("click", start);
@@ -178,6 +179,7 @@ async function main() {
   $("change").addEventListener("click", () => show("ballot"));
   $("challenge").addEventListener("click", challenge);
   $("cast").addEventListener("click", cast);
+  $("print").addEventListener("click", () => window.print());
   checkTyped();
   document.body.dataset.ready = "true";
 }

@@ -1,0 +1,190 @@
+// The pages' texts in Ukrainian, Russian and English. The language: ?lang= in the address, else
+// the browser's preference list (navigator.languages, the list it sends as Accept-Language), else
+// English. Elements carry data-i18n="key" (their text) or data-i18n-label="key" (aria-label).
+
+export const LANGUAGES = { uk: "Українська", ru: "Русский", en: "English" };
+
+const TEXTS = {
+  en: {
+    "page.vote": "Plebiscite: vote", "page.track": "Plebiscite: track a ballot", "page.election": "Plebiscite: election",
+    "page.list": "Plebiscite: elections", language: "Language",
+    "credential.label": "Credential", "credential.help": "22 characters, as printed on your letter (dashes optional).",
+    "credential.count": "{n} of 22 characters.", "credential.ok": "The checksum is correct.",
+    "credential.invalidCharacter": "'{detail}' is not a credential character.",
+    "credential.wrongLength": "A credential has 22 characters, this one has {detail}.",
+    "credential.checksumMismatch": "The checksum does not match: a character was mistyped.",
+    "credential.type": "Type the credential from your letter: the checksum must be correct.", continue: "Continue",
+    review: "Review", "review.heading": "Your choices", "review.tracking": "Tracking code of this encrypted ballot:",
+    challenge: "Challenge", cast: "Cast", change: "Change", none: "(none)", precinct: "Precinct: {name}",
+    choose: "\"{question}\": choose {range}.", "choose.range": "{min} to {max}",
+    "done.heading": "Cast", "done.text": "Your ballot is on the board. Tracking code:", "done.save": "Save the receipt", "done.print": "Print", "done.receipt": "The receipt",
+    "done.track": "Check this ballot later",
+    "challenge.ok": "Challenged ballot {code} is published: it encrypted exactly your choices. A new encryption is ready.",
+    "challenge.bad": "WARNING: the challenged ballot did not encrypt your choices. Do not vote on this device; tell an observer.",
+    "receipt.ok": "The receipt checks: the board signed a tree that holds your ballot.",
+    "receipt.bad": "WARNING: the board's receipt does not check ({problem}). Save it and tell an observer.",
+    "crypto.fail": "The booth could not start its cryptography: reload the page.",
+    "error.unreachable": "The board cannot be reached: check your connection and try again.",
+    "error.refused": "The board refused: {message}", "error.status": "The board answered {status}.",
+    "error.invalidCredential": "This credential is on no list of this election: check your letter, or ask the election commission.",
+    "error.revokedCredential": "This credential was revoked. Use the replacement you were given in person, or ask the commission.",
+    "error.electionClosed": "Voting has closed: no ballot can be cast any more.",
+    "error.outsideWindow": "Voting is not open at this time: see the dates on your letter.",
+    "error.notOpenYet": "Voting has not opened yet: see the dates on your letter.",
+    "error.finalBallotCast": "You already voted at a polling station; that ballot is final.",
+    "error.wrongPhase": "This election is not ready for voting yet.",
+    "error.unknownElection": "This board holds no such election: check the address on your letter.",
+    "error.unknownBallot": "The board holds no ballot with this tracking code: check the code on your receipt.",
+    "error.boothHash": "This booth's code is not the one the election's manifest pins: do not vote here; tell an observer.",
+    "track.heading": "Track a ballot", "track.code": "Tracking code", "track.receipt": "Receipt (optional)", "track.check": "Check",
+    "track.badCode": "A tracking code has 16 characters, as on your receipt.",
+    "track.where": "Ballot {code} is on the board at entry {index}, in the tree of {size} entries the board signed.",
+    "track.since": "The board still holds everything your receipt's tree of {size} entries held.",
+    "track.counts": "It is your credential's latest ballot: it is the one that counts.",
+    "track.superseded": "A later ballot of the same credential (entry {later}) replaced it: that one counts instead.",
+    "track.spoiled": "It was challenged and published opened: it never counts.",
+    "track.revoked": "Its credential was revoked (entry {later}): none of its ballots counts.",
+    "track.bad": "WARNING: the board's answer does not check ({problem}). Save your receipt and tell an observer.",
+  },
+  uk: {
+    "page.vote": "Plebiscite: голосування", "page.track": "Plebiscite: перевірка бюлетеня", "page.election": "Plebiscite: вибори",
+    "page.list": "Plebiscite: вибори", language: "Мова",
+    "credential.label": "Облікові дані", "credential.help": "22 символи, як надруковано у вашому листі (дефіси необов'язкові).",
+    "credential.count": "{n} з 22 символів.", "credential.ok": "Контрольна сума правильна.",
+    "credential.invalidCharacter": "'{detail}' не є символом облікових даних.",
+    "credential.wrongLength": "Облікові дані мають 22 символи, а тут {detail}.",
+    "credential.checksumMismatch": "Контрольна сума не збігається: один символ введено з помилкою.",
+    "credential.type": "Введіть облікові дані з листа: контрольна сума має бути правильною.", continue: "Далі",
+    review: "Переглянути", "review.heading": "Ваш вибір", "review.tracking": "Код відстеження цього зашифрованого бюлетеня:",
+    challenge: "Перевірити шифрування", cast: "Проголосувати", change: "Змінити", none: "(нічого)", precinct: "Дільниця: {name}",
+    choose: "«{question}»: оберіть {range}.", "choose.range": "від {min} до {max}",
+    "done.heading": "Голос подано", "done.text": "Ваш бюлетень на дошці. Код відстеження:", "done.save": "Зберегти квитанцію", "done.print": "Друкувати", "done.receipt": "Квитанція",
+    "done.track": "Перевірити цей бюлетень пізніше",
+    "challenge.ok": "Перевірений бюлетень {code} опубліковано: він шифрував саме ваш вибір. Нове шифрування готове.",
+    "challenge.bad": "УВАГА: перевірений бюлетень шифрував не ваш вибір. Не голосуйте на цьому пристрої; повідомте спостерігача.",
+    "receipt.ok": "Квитанція перевірена: дошка підписала дерево, яке містить ваш бюлетень.",
+    "receipt.bad": "УВАГА: квитанція дошки не проходить перевірку ({problem}). Збережіть її та повідомте спостерігача.",
+    "crypto.fail": "Кабіна не змогла запустити криптографію: перезавантажте сторінку.",
+    "error.unreachable": "Дошка недоступна: перевірте з'єднання та спробуйте ще раз.",
+    "error.refused": "Дошка відмовила: {message}", "error.status": "Дошка відповіла {status}.",
+    "error.invalidCredential": "Цих облікових даних немає в жодному списку цих виборів: перевірте лист або зверніться до комісії.",
+    "error.revokedCredential": "Ці облікові дані відкликано. Використайте нові, видані вам особисто, або зверніться до комісії.",
+    "error.electionClosed": "Голосування завершено: бюлетені більше не приймаються.",
+    "error.outsideWindow": "Зараз голосування не відкрите: дати вказано у вашому листі.",
+    "error.notOpenYet": "Голосування ще не розпочалося: дати вказано у вашому листі.",
+    "error.finalBallotCast": "Ви вже проголосували на дільниці; той бюлетень остаточний.",
+    "error.wrongPhase": "Ці вибори ще не готові до голосування.",
+    "error.unknownElection": "На цій дошці немає таких виборів: перевірте адресу у вашому листі.",
+    "error.unknownBallot": "На дошці немає бюлетеня з таким кодом відстеження: перевірте код у квитанції.",
+    "error.boothHash": "Код цієї кабіни не той, що закріплений у маніфесті виборів: не голосуйте тут; повідомте спостерігача.",
+    "track.heading": "Перевірка бюлетеня", "track.code": "Код відстеження", "track.receipt": "Квитанція (необов'язково)", "track.check": "Перевірити",
+    "track.badCode": "Код відстеження має 16 символів, як у вашій квитанції.",
+    "track.where": "Бюлетень {code} є на дошці під номером {index}, у дереві з {size} записів, підписаному дошкою.",
+    "track.since": "Дошка досі містить усе, що містило дерево з {size} записів у вашій квитанції.",
+    "track.counts": "Це останній бюлетень ваших облікових даних: саме він враховується.",
+    "track.superseded": "Пізніший бюлетень тих самих облікових даних (запис {later}) замінив його: враховується той.",
+    "track.spoiled": "Його перевірили й опублікували розкритим: він ніколи не враховується.",
+    "track.revoked": "Його облікові дані відкликано (запис {later}): жоден їхній бюлетень не враховується.",
+    "track.bad": "УВАГА: відповідь дошки не проходить перевірку ({problem}). Збережіть квитанцію та повідомте спостерігача.",
+  },
+  ru: {
+    "page.vote": "Plebiscite: голосование", "page.track": "Plebiscite: проверка бюллетеня", "page.election": "Plebiscite: выборы",
+    "page.list": "Plebiscite: выборы", language: "Язык",
+    "credential.label": "Учётные данные", "credential.help": "22 символа, как напечатано в вашем письме (дефисы необязательны).",
+    "credential.count": "{n} из 22 символов.", "credential.ok": "Контрольная сумма верна.",
+    "credential.invalidCharacter": "'{detail}' не является символом учётных данных.",
+    "credential.wrongLength": "Учётные данные содержат 22 символа, а здесь {detail}.",
+    "credential.checksumMismatch": "Контрольная сумма не совпадает: один символ введён с ошибкой.",
+    "credential.type": "Введите учётные данные из письма: контрольная сумма должна быть верной.", continue: "Далее",
+    review: "Просмотреть", "review.heading": "Ваш выбор", "review.tracking": "Код отслеживания этого зашифрованного бюллетеня:",
+    challenge: "Проверить шифрование", cast: "Проголосовать", change: "Изменить", none: "(ничего)", precinct: "Участок: {name}",
+    choose: "«{question}»: выберите {range}.", "choose.range": "от {min} до {max}",
+    "done.heading": "Голос подан", "done.text": "Ваш бюллетень на доске. Код отслеживания:", "done.save": "Сохранить квитанцию", "done.print": "Печать", "done.receipt": "Квитанция",
+    "done.track": "Проверить этот бюллетень позже",
+    "challenge.ok": "Проверенный бюллетень {code} опубликован: он шифровал именно ваш выбор. Новое шифрование готово.",
+    "challenge.bad": "ВНИМАНИЕ: проверенный бюллетень шифровал не ваш выбор. Не голосуйте на этом устройстве; сообщите наблюдателю.",
+    "receipt.ok": "Квитанция проверена: доска подписала дерево, содержащее ваш бюллетень.",
+    "receipt.bad": "ВНИМАНИЕ: квитанция доски не проходит проверку ({problem}). Сохраните её и сообщите наблюдателю.",
+    "crypto.fail": "Кабина не смогла запустить криптографию: перезагрузите страницу.",
+    "error.unreachable": "Доска недоступна: проверьте соединение и попробуйте ещё раз.",
+    "error.refused": "Доска отказала: {message}", "error.status": "Доска ответила {status}.",
+    "error.invalidCredential": "Этих учётных данных нет ни в одном списке этих выборов: проверьте письмо или обратитесь в комиссию.",
+    "error.revokedCredential": "Эти учётные данные отозваны. Используйте новые, выданные вам лично, или обратитесь в комиссию.",
+    "error.electionClosed": "Голосование завершено: бюллетени больше не принимаются.",
+    "error.outsideWindow": "Сейчас голосование не открыто: даты указаны в вашем письме.",
+    "error.notOpenYet": "Голосование ещё не началось: даты указаны в вашем письме.",
+    "error.finalBallotCast": "Вы уже проголосовали на участке; тот бюллетень окончательный.",
+    "error.wrongPhase": "Эти выборы ещё не готовы к голосованию.",
+    "error.unknownElection": "На этой доске нет таких выборов: проверьте адрес в вашем письме.",
+    "error.unknownBallot": "На доске нет бюллетеня с таким кодом отслеживания: проверьте код в квитанции.",
+    "error.boothHash": "Код этой кабины не тот, что закреплён в манифесте выборов: не голосуйте здесь; сообщите наблюдателю.",
+    "track.heading": "Проверка бюллетеня", "track.code": "Код отслеживания", "track.receipt": "Квитанция (необязательно)", "track.check": "Проверить",
+    "track.badCode": "Код отслеживания содержит 16 символов, как в вашей квитанции.",
+    "track.where": "Бюллетень {code} есть на доске под номером {index}, в дереве из {size} записей, подписанном доской.",
+    "track.since": "Доска по-прежнему содержит всё, что содержало дерево из {size} записей в вашей квитанции.",
+    "track.counts": "Это последний бюллетень ваших учётных данных: именно он учитывается.",
+    "track.superseded": "Более поздний бюллетень тех же учётных данных (запись {later}) заменил его: учитывается тот.",
+    "track.spoiled": "Его проверили и опубликовали раскрытым: он никогда не учитывается.",
+    "track.revoked": "Его учётные данные отозваны (запись {later}): ни один их бюллетень не учитывается.",
+    "track.bad": "ВНИМАНИЕ: ответ доски не проходит проверку ({problem}). Сохраните квитанцию и сообщите наблюдателю.",
+  },
+};
+
+/** The language in use: ?lang=, else the first of the browser's preferred languages we have, else English. */
+export function pickLanguage(search = globalThis.location?.search ?? "", preferred = globalThis.navigator?.languages ?? []) {
+  const asked = new URLSearchParams(search).get("lang");
+  if (asked && TEXTS[asked]) return asked;
+  for (const tag of preferred) {
+    const primary = String(tag).toLowerCase().split("-")[0];
+    if (TEXTS[primary]) return primary;
+  }
+  return "en";
+}
+
+let current = pickLanguage();
+
+/** A text in the current language with {name} replaced from `vars`; English when a key is missing. */
+export function t(key, vars = {}) {
+  const text = TEXTS[current][key] ?? TEXTS.en[key] ?? key;
+  return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
+}
+
+/** A manifest text: a plain string, or a map from language to text (PROTOCOL.md 2). */
+export function localized(text) {
+  if (typeof text === "string") return text;
+  if (text && typeof text === "object") return text[current] ?? text.en ?? Object.values(text)[0] ?? "";
+  return "";
+}
+
+/** Puts the current language's texts into every marked element under `root`. */
+export function applyTexts(root = document) {
+  document.documentElement.lang = current;
+  for (const el of root.querySelectorAll("[data-i18n]")) el.textContent = t(el.dataset.i18n);
+  for (const el of root.querySelectorAll("[data-i18n-label]")) el.setAttribute("aria-label", t(el.dataset.i18nLabel));
+  const title = document.querySelector("title[data-i18n]");
+  if (title) document.title = t(title.dataset.i18n);
+}
+
+/**
+ * Fills the language switch (a labelled select) and applies the texts; a change re-renders at
+ * once (no reload: a voter's typed credential stays) and calls `onChange` for the page's own texts.
+ */
+export function languageSwitch(select, onChange = () => {}) {
+  select.replaceChildren(...Object.entries(LANGUAGES).map(([code, name]) => {
+    const o = document.createElement("option");
+    o.value = code; o.textContent = name; o.lang = code; o.selected = code === current;
+    return o;
+  }));
+  select.addEventListener("change", () => {
+    current = select.value;
+    const url = new URL(location.href);
+    url.searchParams.set("lang", current);
+    history.replaceState(null, "", url.pathname + url.search);
+    applyTexts();
+    onChange();
+  });
+  applyTexts();
+}
+
+/** Every key of every language, for the tests: each language has every English key. */
+export const allTexts = TEXTS;
