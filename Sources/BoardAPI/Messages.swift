@@ -60,8 +60,8 @@ public struct TreeHeadsResponse: Codable, Sendable {
 public struct BoothBallot: Codable, Sendable, Equatable {
     public struct QuestionStyle: Codable, Sendable, Equatable {
         public var id: String
-        public var text: String
-        public var options: [String]
+        public var text: LocalizedText
+        public var options: [LocalizedText]
         public var minSelections: Int
         public var maxSelections: Int
 
@@ -71,7 +71,7 @@ public struct BoothBallot: Codable, Sendable, Equatable {
     }
 
     public var electionId: String
-    public var title: String
+    public var title: LocalizedText
     public var contextHash: Digest
     public var jointKey: Element
     /// The board's tree-head key, against which the booth checks the receipt at once.
@@ -79,7 +79,7 @@ public struct BoothBallot: Codable, Sendable, Equatable {
     public var opens: Date
     public var closes: Date
     public var precinct: String
-    public var precinctName: String
+    public var precinctName: LocalizedText
     /// The precinct's questions in ballot order.
     public var questions: [QuestionStyle]
 

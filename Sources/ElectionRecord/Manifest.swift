@@ -10,14 +10,16 @@ public enum Channel: String, Codable, Sendable, CaseIterable, Comparable {
 /// A question on the ballot with its options and how many may be selected.
 public struct Question: Codable, Sendable, Equatable {
     public var id: String
-    public var text: String
-    public var options: [String]
+    public var text: LocalizedText
+    public var options: [LocalizedText]
     public var minSelections: Int
     public var maxSelections: Int
     /// What it takes for the question's proposal to pass, when the law sets more than a plurality.
     public var passing: PassingRule?
 
-    public init(id: String, text: String, options: [String], minSelections: Int, maxSelections: Int, passing: PassingRule? = nil) {
+    public init(
+        id: String, text: LocalizedText, options: [LocalizedText], minSelections: Int, maxSelections: Int, passing: PassingRule? = nil
+    ) {
         self.id = id
         self.text = text
         self.options = options
@@ -51,10 +53,10 @@ public struct PassingRule: Codable, Sendable, Equatable {
 /// A polling precinct and the questions on its ballot (its ballot style).
 public struct Precinct: Codable, Sendable, Equatable {
     public var id: String
-    public var name: String
+    public var name: LocalizedText
     public var questions: [String]
 
-    public init(id: String, name: String, questions: [String]) {
+    public init(id: String, name: LocalizedText, questions: [String]) {
         self.id = id
         self.name = name
         self.questions = questions
@@ -64,10 +66,10 @@ public struct Precinct: Codable, Sendable, Equatable {
 /// A region grouping precincts, for results.
 public struct Region: Codable, Sendable, Equatable {
     public var id: String
-    public var name: String
+    public var name: LocalizedText
     public var precincts: [Precinct]
 
-    public init(id: String, name: String, precincts: [Precinct]) {
+    public init(id: String, name: LocalizedText, precincts: [Precinct]) {
         self.id = id
         self.name = name
         self.precincts = precincts
@@ -119,7 +121,7 @@ public struct VotingWindow: Codable, Sendable, Equatable {
 public struct Manifest: Codable, Sendable, Equatable {
     public var version: Int
     public var electionId: String
-    public var title: String
+    public var title: LocalizedText
     public var questions: [Question]
     public var regions: [Region]
     public var channels: [Channel]
@@ -144,7 +146,7 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var cellMinimum: Int { minimumCell ?? 1 }
 
     public init(
-        electionId: String, title: String, questions: [Question], regions: [Region], channels: [Channel],
+        electionId: String, title: LocalizedText, questions: [Question], regions: [Region], channels: [Channel],
         window: VotingWindow, trustees: [TrusteeDescriptor], threshold: Int,
         credentialAuthority: Ed25519.PublicKey, devices: [DeviceDescriptor], boardKey: Ed25519.PublicKey,
         countingRule: CountingRule.Kind? = nil, minimumCell: Int? = nil
@@ -188,7 +190,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     public static func problemsOf(question q: Question) -> [String] {
         guard let p = q.passing else { return [] }
         var out = [String]()
-        if !q.options.contains(p.option) { out.append("question \(q.id): passing option \(p.option) is not one of its options") }
+        if !q.options.contains(where: { $0.text == p.option }) {
+            out.append("question \(q.id): passing option \(p.option) is not one of its options")
+        }
         for v in [p.minSharePPM, p.minTurnoutPPM, p.minElectoratePPM].compactMap({ $0 }) where v < 0 || v > 1_000_000 {
             out.append("question \(q.id): a passing threshold of \(v) ppm is not in 0...1000000")
         }
@@ -219,6 +223,13 @@ public struct Manifest: Codable, Sendable, Equatable {
             out += Manifest.problemsOf(question: q)
         }
         if precincts.isEmpty { out.append("no precincts") }
+        out += title.problems("the title")
+        for q in questions {
+            out += q.text.problems("question \(q.id)")
+            for (i, o) in q.options.enumerated() { out += o.problems("question \(q.id) option \(i)") }
+        }
+        for r in regions { out += r.name.problems("region \(r.id)") }
+        for p in precincts { out += p.name.problems("precinct \(p.id)") }
         for p in precincts {
             if p.questions.isEmpty { out.append("precinct \(p.id) has no questions") }
             for q in p.questions where question(q) == nil { out.append("precinct \(p.id) names unknown question \(q)") }

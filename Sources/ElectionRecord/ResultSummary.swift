@@ -1,7 +1,7 @@
 /// Counts for one scope (a precinct, a region, a channel, or everything) with turnout.
 public struct ScopeResult: Codable, Sendable, Equatable {
     public var id: String
-    public var name: String
+    public var name: LocalizedText
     public var credentials: Int
     public var ballots: Int
     /// Counted ballots per credential, in parts per million (an integer so it compares exactly).
@@ -27,7 +27,7 @@ public struct ResultSummary: Codable, Sendable, Equatable {
     ///
     /// Complexity: O(scopes x cells x options).
     public static func summarize(manifest: Manifest, cells: [ResultCell], credentials: [String: Int]) -> ResultSummary {
-        func scope(id: String, name: String, credentials: Int, _ inScope: (CellMember) -> Bool) -> ScopeResult {
+        func scope(id: String, name: LocalizedText, credentials: Int, _ inScope: (CellMember) -> Bool) -> ScopeResult {
             var order = [String]()
             var counts = [String: [Int]]()
             var ballots = 0
@@ -69,7 +69,7 @@ public struct ResultSummary: Codable, Sendable, Equatable {
         }
         let allCredentials = manifest.precincts.reduce(0) { $0 + (credentials[$1.id] ?? 0) }
         let channels = manifest.channels.map { ch in
-            scope(id: ch.rawValue, name: ch.rawValue, credentials: allCredentials) { $0.channel == ch }
+            scope(id: ch.rawValue, name: LocalizedText(ch.rawValue), credentials: allCredentials) { $0.channel == ch }
         }
         return ResultSummary(
             total: scope(id: "total", name: manifest.title, credentials: allCredentials) { _ in true },

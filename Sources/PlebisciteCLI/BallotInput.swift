@@ -17,9 +17,9 @@ enum BallotInput {
                 )
             }
             choices[q.id] = try parts[1].split(separator: ",").map { o in
-                if let i = q.options.firstIndex(of: String(o)) { return i }
+                if let i = q.options.firstIndex(where: { $0.allTexts.contains(String(o)) }) { return i }
                 if let i = Int(o), i >= 0, i < q.options.count { return i }
-                throw ValidationError("question \(q.id) has no option '\(o)' (options: \(q.options.joined(separator: ", ")))")
+                throw ValidationError("question \(q.id) has no option '\(o)' (options: \(q.options.map(\.text).joined(separator: ", ")))")
             }
         }
         return choices

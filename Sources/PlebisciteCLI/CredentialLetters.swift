@@ -111,7 +111,8 @@ struct CredentialLetters {
         for l in letters {
             let precinct = manifest.precinct(l.precinct).map { "\($0.name) (\($0.id))" } ?? l.precinct
             let qr = try QRCode(link(l)).svg(size: 220, label: "booth link with the credential")
-            body += "<article class=\"letter\">\n<header><h1>\(e(manifest.title))</h1><p>\(e(precinct)) · \(e(l.voterId))</p></header>\n"
+            body +=
+                "<article class=\"letter\">\n<header><h1>\(e(manifest.title.text))</h1><p>\(e(precinct)) · \(e(l.voterId))</p></header>\n"
             body +=
                 "<div class=\"code\"><div class=\"qr\">\(qr)</div><p class=\"credential\">\(e(l.credential))</p><p class=\"booth\">\(e(boothURL))</p></div>\n"
             for part in instructions(precinct: precinct) {
@@ -122,7 +123,7 @@ struct CredentialLetters {
         }
         return """
             <!DOCTYPE html>
-            <html lang="uk"><head><meta charset="utf-8"><title>\(e(manifest.title)): credential letters</title>
+            <html lang="uk"><head><meta charset="utf-8"><title>\(e(manifest.title.text)): credential letters</title>
             <style>
             @page { size: A4; margin: 14mm; }
             body { font-family: "DejaVu Sans", sans-serif; color: #000; margin: 0; }

@@ -150,7 +150,7 @@ public struct DemoScenario: Sendable {
                     id: "\(r.id)-\(i)", name: r.id == "hills" && i == 3 ? "Hill Country hamlet" : "\(r.name) precinct \(i)",
                     questions: r.id == "hills" ? [q1.id, q2.id] : [q1.id])
             }
-            regions.append(Region(id: r.id, name: r.name, precincts: precincts))
+            regions.append(Region(id: r.id, name: LocalizedText(r.name), precincts: precincts))
             for p in precincts {
                 let key = Ed25519.SigningKey()
                 deviceKeys["station-\(p.id)"] = key

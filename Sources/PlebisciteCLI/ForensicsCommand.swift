@@ -12,7 +12,7 @@ enum ResultsCSV {
     /// merged beyond it (PROTOCOL.md 6.3) has no counts of its own to test, and is left out.
     static func csv(_ summary: ResultSummary, manifest: Manifest) -> String {
         let first = manifest.questions.first
-        var columns = first?.options ?? []
+        var columns = first?.options.map(\.text) ?? []
         for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
         var out = "precinct,region,registered,ballots," + columns.joined(separator: ",") + "\n"
         for p in summary.precincts where p.ballotsMergedOut == nil {
@@ -32,7 +32,7 @@ enum ResultsCSV {
         guard let q = manifest.questions.first, let counts = summary.total.questions.first(where: { $0.question == q.id })?.counts,
             let top = counts.max(), let i = counts.firstIndex(of: top)
         else { return nil }
-        return q.options[i]
+        return q.options[i].text
     }
 
     /// Verifies a record and returns its precinct rows; refuses an invalid or undecrypted record.
@@ -71,7 +71,7 @@ enum ResultsCSV {
     /// precinct's voters (the share of the roll that voted through that channel).
     static func channelCSV(_ result: ElectionResult, summary: ResultSummary, manifest: Manifest) -> String {
         let first = manifest.questions.first
-        var columns = first?.options ?? []
+        var columns = first?.options.map(\.text) ?? []
         for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
         var out = "precinct,region,channel,registered,ballots," + columns.joined(separator: ",") + "\n"
         let voters = Dictionary(uniqueKeysWithValues: summary.precincts.map { ($0.id, $0.credentials) })

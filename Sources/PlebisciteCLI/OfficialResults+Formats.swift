@@ -32,13 +32,15 @@ extension OfficialResults {
             out += "\n\(q.text)  [\(q.id)]\n  \(q.outcome.statement)\n"
             let header =
                 "  " + "scope".padding(toLength: 30, withPad: " ", startingAt: 0) + "voters  ballots  turnout"
-                + (q.options + (q.emptyCounted ? ["(empty)"] : [])).map { "  " + $0.padding(toLength: 15, withPad: " ", startingAt: 0) }
+                + (q.options.map(\.text) + (q.emptyCounted ? ["(empty)"] : [])).map {
+                    "  " + $0.padding(toLength: 15, withPad: " ", startingAt: 0)
+                }
                 .joined()
             out += header + "\n"
             for r in q.rows {
                 let label =
                     (r.scope == "total"
-                        ? "TOTAL" : r.scope == "channel" ? "channel: \(r.name)" : r.scope == "precinct" ? "  \(r.name)" : r.name)
+                        ? "TOTAL" : r.scope == "channel" ? "channel: \(r.name)" : r.scope == "precinct" ? "  \(r.name)" : r.name.text)
                     + (r.mergedOut != nil ? " *" : "")
                 var line =
                     "  " + label.padding(toLength: 30, withPad: " ", startingAt: 0) + String(r.voters).leftPad(6)
@@ -70,9 +72,9 @@ extension OfficialResults {
         for q in questions {
             for r in q.rows {
                 let base = [
-                    q.id, r.scope, r.id, r.name, "\(r.voters)", "\(r.ballots)", "\(r.turnoutPPM)", r.answered.map(String.init) ?? "",
+                    q.id, r.scope, r.id, r.name.text, "\(r.voters)", "\(r.ballots)", "\(r.turnoutPPM)", r.answered.map(String.init) ?? "",
                 ]
-                var votes = q.options.enumerated().map { i, option in (option, r.counts.map { String($0[i]) } ?? "") }
+                var votes = q.options.enumerated().map { i, option in (option.text, r.counts.map { String($0[i]) } ?? "") }
                 if q.emptyCounted { votes.append(("(empty)", r.empty.map(String.init) ?? "")) }
                 for (option, v) in votes {
                     out += (base + [option, v, r.mergedOut.map(String.init) ?? ""]).map(field).joined(separator: ",") + "\n"
@@ -87,18 +89,19 @@ extension OfficialResults {
     /// A print-ready page: no script, no external resource.
     var html: String {
         let e = HTML.escape
-        var body = "<h1>\(e(title))</h1>\n<p class=\"sub\">Official results of election <code>\(e(electionId))</code></p>\n"
+        var body = "<h1>\(e(title.text))</h1>\n<p class=\"sub\">Official results of election <code>\(e(electionId))</code></p>\n"
         for q in questions {
             body +=
-                "<section>\n<h2>\(e(q.text)) <small>[\(e(q.id))]</small></h2>\n<p class=\"outcome \(q.outcome.kind)\">\(e(q.outcome.statement))</p>\n"
+                "<section>\n<h2>\(e(q.text.text)) <small>[\(e(q.id))]</small></h2>\n<p class=\"outcome \(q.outcome.kind)\">\(e(q.outcome.statement))</p>\n"
             body +=
                 "<table>\n<thead><tr><th scope=\"col\">Scope</th><th scope=\"col\">Voters</th><th scope=\"col\">Ballots</th><th scope=\"col\">Turnout</th>"
-            for o in q.options { body += "<th scope=\"col\">\(e(o))</th>" }
+            for o in q.options { body += "<th scope=\"col\">\(e(o.text))</th>" }
             if q.emptyCounted { body += "<th scope=\"col\">Empty</th>" }
             body += "</tr></thead>\n<tbody>\n"
             for r in q.rows {
                 let name =
-                    (r.scope == "channel" ? "Channel: " : "") + (r.scope == "total" ? "Total" : r.name) + (r.mergedOut != nil ? " *" : "")
+                    (r.scope == "channel" ? "Channel: " : "") + (r.scope == "total" ? "Total" : r.name.text)
+                    + (r.mergedOut != nil ? " *" : "")
                 body +=
                     "<tr class=\"\(r.scope)\"><th scope=\"row\">\(e(name))</th><td>\(r.voters)</td><td>\(r.ballots)</td><td>\(percent(r.turnoutPPM))</td>"
                 if let counts = r.counts {
@@ -115,7 +118,7 @@ extension OfficialResults {
         body += "<footer>\n" + footnotes.map { "<p>\(e($0))</p>" }.joined(separator: "\n") + "\n</footer>\n"
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(title)): official results</title>
+            <html lang="en"><head><meta charset="utf-8"><title>\(e(title.text)): official results</title>
             <style>
             body { font-family: "DejaVu Sans", sans-serif; margin: 2em; color: #111; }
             h1 { font-size: 1.6em; margin-bottom: 0; } .sub { color: #444; margin-top: .2em; }

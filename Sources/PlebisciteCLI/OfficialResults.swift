@@ -9,7 +9,7 @@ import TransparencyLog
 /// HTML (and PDF from it), CSV and JSON.
 struct OfficialResults: Codable {
     var electionId: String
-    var title: String
+    var title: LocalizedText
     var countingRule: String
     var minimumCell: Int
     var verdict: Verdict
@@ -30,8 +30,8 @@ struct OfficialResults: Codable {
 
     struct QuestionResults: Codable {
         var id: String
-        var text: String
-        var options: [String]
+        var text: LocalizedText
+        var options: [LocalizedText]
         /// Whether "empty" (no option selected) can be told from the counts: yes when at most one
         /// option may be selected (empty = ballots with the question less selections).
         var emptyCounted: Bool
@@ -53,7 +53,7 @@ struct OfficialResults: Codable {
         /// `total`, `region`, `precinct` or `channel`.
         var scope: String
         var id: String
-        var name: String
+        var name: LocalizedText
         var voters: Int
         var ballots: Int
         var turnoutPPM: Int
@@ -126,10 +126,10 @@ struct OfficialResults: Codable {
         let selections = counts.reduce(0, +)
         guard selections > 0 else { return Outcome(kind: "noVotes", leaders: [], statement: "No votes were cast on this question.") }
         let top = counts.max()!
-        let leaders = q.options.indices.filter { counts[$0] == top }.map { q.options[$0] }
+        let leaders = q.options.indices.filter { counts[$0] == top }.map { q.options[$0].text }
         func pct(_ ppm: Int) -> String { String(format: "%.2f%%", Double(ppm) / 10_000) }
         func ppm(_ part: Int, _ whole: Int) -> Int { whole > 0 ? Int(Int64(part) * 1_000_000 / Int64(whole)) : 0 }
-        if let rule = q.passing, let i = q.options.firstIndex(of: rule.option) {
+        if let rule = q.passing, let i = q.options.firstIndex(where: { $0.text == rule.option }) {
             var unmet = [String]()
             let share = ppm(counts[i], selections), electorate = ppm(counts[i], total.voters)
             if let m = rule.minSharePPM, share < m { unmet.append("\(rule.option) has \(pct(share)) of the selections, \(pct(m)) needed") }

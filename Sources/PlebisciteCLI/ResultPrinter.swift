@@ -15,12 +15,12 @@ enum ResultPrinter {
             out += "\n\(q.text)  [\(q.id)]\n"
             let header =
                 "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + "ballots  turnout"
-                + q.options.map { "  " + $0.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
+                + q.options.map { "  " + $0.text.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
             out += header + "\n"
             /// A scope's row; the ballots of merged aggregates reaching beyond it are counted in its
             /// ballots and turnout, not in its shares (PROTOCOL.md 6.3).
             func line(_ s: ScopeResult, indent: String = "") -> String? {
-                let name = (indent + s.name).padding(toLength: 28, withPad: " ", startingAt: 0)
+                let name = (indent + s.name.text).padding(toLength: 28, withPad: " ", startingAt: 0)
                 let merged = s.ballotsMergedOut.map { "  (\($0) ballots in aggregates merged beyond this scope)" } ?? ""
                 guard let counts = s.questions.first(where: { $0.question == q.id })?.counts else {
                     guard s.ballotsMergedOut != nil else { return nil }

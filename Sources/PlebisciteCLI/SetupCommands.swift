@@ -132,7 +132,7 @@ extension PlebisciteCommand {
         /// The administrator's description of the election; public files are referenced by path.
         struct Spec: Codable {
             var electionId: String
-            var title: String
+            var title: LocalizedText
             var questions: [Question]
             var regions: [Region]
             var channels: [Channel]

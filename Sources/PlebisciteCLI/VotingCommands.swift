@@ -72,7 +72,7 @@ extension PlebisciteCommand {
             }
             func describe(_ spoiled: SpoiledBallot) -> String {
                 let shown = zip(spoiled.ballot.answers, spoiled.revealedChoices).map { a, picks in
-                    "\(a.question)=" + picks.map { manifest.question(a.question)!.options[$0] }.joined(separator: ",")
+                    "\(a.question)=" + picks.map { manifest.question(a.question)!.options[$0].text }.joined(separator: ",")
                 }
                 return
                     "Challenged ballot \(ProtocolHashes.trackingCode(spoiled.ballot.hash(contextHash: context.contextHash))) encrypted: \(shown.joined(separator: " ")). It is published as spoiled; anyone can check it."

@@ -52,12 +52,13 @@ struct BoardRouterTests {
         var issued: [CredentialAuthority.Issued]
     }
 
-    static func openReferendum(_ id: String, on service: BoardService, boardKey: Ed25519.SigningKey, voters: Int) async throws
-        -> OpenReferendum
-    {
+    static func openReferendum(
+        _ id: String, on service: BoardService, boardKey: Ed25519.SigningKey, voters: Int, configure: (inout Manifest) -> Void = { _ in }
+    ) async throws -> OpenReferendum {
         let trustee = Trustee(id: "t1")
         let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
-        let manifest = remoteReferendum(id, trustee: trustee, authority: authority, boardKey: boardKey)
+        var manifest = remoteReferendum(id, trustee: trustee, authority: authority, boardKey: boardKey)
+        configure(&manifest)
         let bytes = try RecordCoding.encode(manifest, pretty: true)
         let hash = ProtocolHashes.manifestHash(bytes)
         _ = try await service.createElection(manifestBytes: bytes)

@@ -145,7 +145,14 @@ extension BoothPageTests {
         defer { cleanup() }
         let site = try Self.boothDirectory()
         defer { try? FileManager.default.removeItem(atPath: site) }
-        _ = try await BoardRouterTests.openReferendum("lang-test", on: service, boardKey: boardKey, voters: 1)
+        // The manifest's texts in three languages (the precinct's name in one only: a plain string stays valid).
+        let election = try await BoardRouterTests.openReferendum("lang-test", on: service, boardKey: boardKey, voters: 1) { m in
+            m.title = LocalizedText(["uk": "Референдум", "ru": "Референдум", "en": "Referendum"])
+            m.questions[0].text = LocalizedText(["uk": "Чи згодні ви?", "ru": "Согласны ли вы?", "en": "Do you agree?"])
+            m.questions[0].options = [
+                LocalizedText(["uk": "Так", "ru": "Да", "en": "Yes"]), LocalizedText(["uk": "Ні", "ru": "Нет", "en": "No"]),
+            ]
+        }
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
         config.port = 0
         config.booth = try BoothAssets(directory: site)
@@ -169,6 +176,22 @@ extension BoothPageTests {
                 #expect(tree.contains { $0.role == "button" && $0.name == texts["continue"] }, "\(lang)")
                 #expect(tree.contains { $0.role == "combobox" && !$0.name.isEmpty }, "the language switch is labelled")
             }
+            // The ballot in the voter's language, from the manifest's maps.
+            try await browser.open("http://127.0.0.1:\(port)/elections/lang-test/vote?lang=uk#c=\(election.issued[0].credential.text)")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            try await browser.click("#continue")
+            try await browser.wait("!document.getElementById('step-ballot').hidden")
+            #expect(try await browser.text("#title") == "Референдум")
+            #expect(try await browser.text("legend") == "Чи згодні ви?")
+            var tree = try await browser.accessibilityTree()
+            #expect(
+                tree.contains { $0.role == "radio" && $0.name == "Так" } && tree.contains { $0.role == "radio" && $0.name == "Ні" },
+                "\(tree)")
+            _ = try await browser.script(
+                "const s = document.getElementById('language'); s.value = 'ru'; s.dispatchEvent(new Event('change')); return 0;")
+            tree = try await browser.accessibilityTree()
+            #expect(tree.contains { $0.role == "radio" && $0.name == "Да" }, "the switch re-renders the ballot")
+            #expect(tree.contains { $0.role == "button" && $0.name == "Просмотреть" })
             // No ?lang=: the browser's preference (Russian) decides.
             try await browser.open("http://127.0.0.1:\(port)/elections/lang-test/track/0000-0000-0000-0000")
             try await browser.wait("document.body.dataset.ready === 'true'")

@@ -263,7 +263,7 @@ struct OfficialResultsTests {
             let total = try #require(q.rows.first)
             let counts = try #require(total.counts)
             let top = try #require(counts.max())
-            #expect(Set(q.outcome.leaders) == Set(q.options.indices.filter { counts[$0] == top }.map { q.options[$0] }))
+            #expect(Set(q.outcome.leaders) == Set(q.options.indices.filter { counts[$0] == top }.map { q.options[$0].text }))
             #expect(["majority", "plurality", "tie"].contains(q.outcome.kind))
             for r in q.rows {
                 // Every ballot that carried the question is an option's or empty.

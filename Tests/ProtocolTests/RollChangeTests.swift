@@ -175,7 +175,7 @@ struct RollChangeTests {
     @Test("Small cells merge as PROTOCOL.md 6.3 says: within the precinct first, then the region")
     func smallCells() throws {
         let q = Question(id: "ref", text: "?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
-        func precincts(_ ids: [String]) -> [Precinct] { ids.map { Precinct(id: $0, name: $0, questions: ["ref"]) } }
+        func precincts(_ ids: [String]) -> [Precinct] { ids.map { Precinct(id: $0, name: LocalizedText($0), questions: ["ref"]) } }
         var manifest = try Fixture().manifest
         manifest.questions = [q]
         manifest.regions = [
