@@ -136,6 +136,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The fewest counted ballots a decrypted aggregate may cover (section 6.3). Absent: 1, no
     /// merging, as in records made before the rule; `election init` writes 10 unless told otherwise.
     public var minimumCell: Int?
+    /// The booth the voters' browsers must run: the booth hash `plebiscite serve --booth` prints
+    /// (SHA-256 over its files' listing); the booth refuses to run other code. Absent: not pinned.
+    public var boothHash: Digest?
 
     /// What `election init` writes when not told otherwise.
     public static let recommendedMinimumCell = 10

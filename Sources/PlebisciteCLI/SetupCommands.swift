@@ -145,6 +145,8 @@ extension PlebisciteCommand {
             var countingRule: CountingRule.Kind?
             /// The fewest ballots a decrypted aggregate covers; 10 when not given (1 turns merging off).
             var minimumCell: Int?
+            /// The booth hash `plebiscite serve --booth` prints, pinned in the manifest.
+            var boothHash: Digest?
         }
 
         struct Create: AsyncParsableCommand {
@@ -186,11 +188,12 @@ extension PlebisciteCommand {
                     }
                     boardPublic = try await record.withBoard { client, _ in try await client.info().boardKey }
                 }
-                let manifest = Manifest(
+                var manifest = Manifest(
                     electionId: s.electionId, title: s.title, questions: s.questions, regions: s.regions, channels: s.channels,
                     window: s.window, trustees: trustees, threshold: s.threshold,
                     credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
                     boardKey: boardPublic, countingRule: s.countingRule, minimumCell: s.minimumCell ?? Manifest.recommendedMinimumCell)
+                manifest.boothHash = s.boothHash
                 let problems = manifest.problems()
                 guard problems.isEmpty else {
                     throw StepFailure("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))

@@ -208,3 +208,40 @@ extension BoothPageTests {
         }
     }
 }
+
+extension BoothPageTests {
+    @Test("A manifest that pins the booth's hash: the booth runs when its files match, and refuses to run when they do not")
+    func pinnedBooth() async throws {
+        let boardKey = Ed25519.SigningKey()
+        let (service, cleanup) = try BoardRouterTests.freshService("pin", key: boardKey)
+        defer { cleanup() }
+        let site = try Self.boothDirectory()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let booth = try BoothAssets(directory: site)
+        let pinned = try Digest(hex: booth.hash)
+        let right = try await BoardRouterTests.openReferendum("pin-right", on: service, boardKey: boardKey, voters: 1) {
+            $0.boothHash = pinned
+        }
+        _ = try await BoardRouterTests.openReferendum("pin-wrong", on: service, boardKey: boardKey, voters: 1) {
+            $0.boothHash = try! Digest(bytes: pinned.bytes.reversed())
+        }
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.booth = booth
+        try await buildApplication(service: service, configuration: config).test(.live) { client in
+            let port = try #require(client.port)
+            let browser = try await WebDriver()
+            defer { Task { await browser.close() } }
+            try await browser.open("http://127.0.0.1:\(port)/elections/pin-right/vote#c=\(right.issued[0].credential.text)")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            try await browser.click("#continue")
+            try await browser.wait("!document.getElementById('step-ballot').hidden")
+            try await browser.open("http://127.0.0.1:\(port)/elections/pin-wrong/vote#c=\(right.issued[0].credential.text)")
+            try await browser.wait("document.body.dataset.ready === 'refused'")
+            #expect(try await browser.text("#error").contains("not the one the election's manifest pins"))
+            #expect(try await browser.script("return document.getElementById('continue').disabled") as? Bool == true)
+            #expect(try await browser.script("return document.getElementById('credential').value") as? String == "")
+            #expect(try await browser.script("return location.hash") as? String == "")
+        }
+    }
+}

@@ -161,17 +161,46 @@ async function cast() {
   show("done");
 }
 
+/**
+ * Whether this booth is the one the manifest pins (`boothHash`), recomputed here from the bytes of
+ * every file the board lists: SHA-256 over "NAME SP SHA256-HEX LF" in name order. A manifest
+ * without boothHash pins nothing. (A board that altered this very script could skip the check;
+ * observers compare the served files with the pinned hash from outside: docs/DEPLOY.md.)
+ */
+async function boothMatchesManifest(wasm) {
+  const manifest = await api(`${base}/manifest`);
+  if (!manifest.boothHash) return true;
+  const listing = await api("/booth/hash");
+  const names = listing.files.map((f) => f.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  let text = "";
+  for (const name of names) {
+    const bytes = name === "sodium.wasm" ? wasm : new Uint8Array(await (await fetch(`/booth/${encodeURIComponent(name)}`, { cache: "no-store" })).arrayBuffer());
+    text += `${name} ${hex.encode(state.na.sha256(bytes))}\n`;
+  }
+  return hex.encode(state.na.sha256(new TextEncoder().encode(text))) === manifest.boothHash;
+}
+
 async function main() {
-  try {
-    const bytes = await (await fetch("/booth/sodium.wasm")).arrayBuffer();
-    state.na = await loadSodium(bytes, globalThis.crypto);
-  } catch { fail(t("crypto.fail")); return; }
-  // A credential in the fragment (from the letter's QR code) never reaches the server; drop it from the address.
+  // A credential in the fragment (from the letter's QR code) never reaches the server; drop it from the address at once.
   if (location.hash.startsWith("#c=")) {
     $("credential").value = decodeURIComponent(location.hash.slice(3));
     history.replaceState(null, "", location.pathname + location.search);
   }
+  let wasm;
+  try {
+    wasm = new Uint8Array(await (await fetch("/booth/sodium.wasm")).arrayBuffer());
+    state.na = await loadSodium(wasm, globalThis.crypto);
+  } catch { fail(t("crypto.fail")); return; }
   languageSwitch($("language"), () => { checkTyped(); if (state.info) renderBallot(); });
+  let pinned;
+  try { pinned = await boothMatchesManifest(wasm); } catch (e) { fail(e.message); return; }
+  if (!pinned) {
+    fail(t("error.boothHash"));
+    for (const el of document.querySelectorAll("#booth input, #booth button")) el.disabled = true;
+    $("credential").value = "";
+    document.body.dataset.ready = "refused";
+    return;
+  }
   $("credential").addEventListener("input", checkTyped);
   $("credential").addEventListener("keydown", (e) => { if (e.key === "Enter") start(); });
   $("continue").addEventListener("click", start);
