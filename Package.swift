@@ -68,8 +68,9 @@ let package = Package(
         .target(
             name: "BoardServer",
             dependencies: [
-                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "TransparencyLog", "Ristretto",
-                .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "ElectionVerifier", "TransparencyLog",
+                "Ristretto", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ],
             resources: [.copy("openapi.yaml")]),
         // A mobile device's durable outbox of ballots collected offline (SQLite), uploaded later.
@@ -121,7 +122,8 @@ let package = Package(
             name: "BoardServerTests",
             dependencies: [
                 "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
-                "BoardTestSupport", "TestVectors", "TransparencyLog", .product(name: "HummingbirdTesting", package: "hummingbird"),
+                "BoardTestSupport", "TestVectors", "TransparencyLog", "ElectionVerifier",
+                .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),

@@ -287,33 +287,4 @@ extension BoardClient {
 }
 
 /// A record as the board served it, byte for byte, with the heads that vouch for it.
-public struct DownloadedRecord: Sendable {
-    public var manifestBytes: [UInt8]
-    /// log.jsonl: every line and its newline.
-    public var log: [UInt8]
-    public var treeHeads: [SignedTreeHead]
-
-    /// The record from the board's lines, each followed by a newline as in log.jsonl.
-    public init(manifestBytes: [UInt8], lines: [[UInt8]], treeHeads: [SignedTreeHead]) {
-        self.manifestBytes = manifestBytes
-        log = []
-        log.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
-        for l in lines {
-            log += l
-            log.append(UInt8(ascii: "\n"))
-        }
-        self.treeHeads = treeHeads
-    }
-
-    /// Parsed for the verifier and the protocol steps.
-    public var loaded: LoadedRecord {
-        var record = LoadedRecord.parse(manifestBytes: manifestBytes, log: log)
-        record.treeHeads = treeHeads
-        return record
-    }
-
-    /// Writes the on-disk layout (manifest.json, log.jsonl, treeheads.jsonl), refusing to overwrite a record.
-    public func write(to dir: RecordDirectory) throws {
-        try RecordWriter.export(to: dir, manifestBytes: manifestBytes, log: log, treeHeads: treeHeads)
-    }
-}
+public typealias DownloadedRecord = RecordFiles

@@ -16,7 +16,8 @@ struct BoothListing: Codable, Sendable {
 }
 
 /// GET /booth/hash, GET /booth/FILE (the booth's files exactly as loaded at start), and the pages:
-/// GET /elections/ID/vote (voting) and GET /elections/ID/track/CODE (tracking a ballot).
+/// GET /elections/ID/vote (voting), GET /elections/ID/track/CODE (tracking a ballot), GET
+/// /elections/ID/ (the observers' page) and GET / (the board's elections).
 func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?) {
     @Sendable func assets() throws -> BoothAssets {
         guard let booth else { throw fail(.notFound, "this board serves no booth (start plebiscite serve with --booth DIR)") }
@@ -44,6 +45,8 @@ func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?)
     }
     router.get("/elections/:id/vote") { _, _ in try page("vote.html") }
     router.get("/elections/:id/track/:code") { _, _ in try page("track.html") }
+    router.get("/elections/:id") { _, _ in try page("election.html") }
+    router.get("/") { _, _ in try page("index.html") }
     router.get("/booth/:file") { _, context in
         let name = context.parameters.get("file") ?? ""
         guard let asset = try assets().assets[name] else { throw fail(.notFound, "no booth file named \(name)") }

@@ -172,8 +172,10 @@ func authorize(_ request: Request, accept: [String], what: String) throws -> Int
 
 /// The board's HTTP API (docs/openapi.yaml, also served at /openapi.yaml).
 public func buildRouter(
-    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics()
+    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics(),
+    reports: VerificationReports? = nil
 ) -> Router<BoardRequestContext> {
+    let reports = reports ?? VerificationReports(service: service)
     let router = Router(context: BoardRequestContext.self)
     let table = RouteTable()
     router.add(middleware: RouteErrorsMiddleware(table: table))
@@ -197,6 +199,7 @@ public func buildRouter(
         return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: Array(text))))
     }
     addBoothRoutes(to: router, booth: config.booth)
+    addObserverRoutes(to: router, service: service, reports: reports)
     router.post("/elections") { request, _ in
         try authorize(request, accept: [config.operatorToken], what: "creating an election")
         let bytes = try await jsonBody(request)
@@ -246,6 +249,11 @@ public func buildRouter(
             guard own else { throw fail(.forbidden, "trustee \(trustee)'s token publishes only its own commitment, complaint and shares") }
         }
         let index = try await call { () async throws(BoardError) in try await service.publish(id, payload) }
+        // A new phase gets the server's own verifier run (the tally and the result end phases).
+        switch payload {
+        case .tally, .result, .keyCeremony: await reports.refresh(id)
+        default: break
+        }
         context.logger.info("entry published", metadata: ["election": "\(id)", "kind": "\(payload.kind)", "index": "\(index)"])
         return jsonResponse(IndexResponse(index: index), status: .created)
     }
@@ -290,6 +298,7 @@ public func buildRouter(
         let id = try context.parameters.require("id")
         try authorize(request, accept: [config.adminToken(id)], what: "closing the election")
         let head = try await call { () async throws(BoardError) in try await service.close(id) }
+        await reports.refresh(id)
         context.logger.notice("election closed", metadata: ["election": "\(id)", "size": "\(head.size)", "root": "\(head.root)"])
         return jsonResponse(head)
     }

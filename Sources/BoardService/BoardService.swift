@@ -31,6 +31,8 @@ public actor BoardService {
         /// Each credential's latest cast ballot (where it is), for telling a tracked ballot that
         /// counts from one superseded. Memory: one entry per voter who cast.
         var latestBallot: [Element: Int] = [:]
+        /// Ballots and spoiled ballots per precinct and channel, for observers (counts only).
+        var counts: [String: [Channel: ElectionStatus.Count]] = [:]
 
         var manifest: Manifest { ledger.manifest }
         var lastHash: Digest { ledger.lastHash }
@@ -39,7 +41,15 @@ public actor BoardService {
         mutating func absorb(_ e: RecordedEntry) {
             tree.append(leafHash: MerkleHash.leaf(e.line))
             ledger.fold(e)
-            if case .ballot(let b) = e.entry.payload { latestBallot[b.credential] = e.entry.seq }
+            switch e.entry.payload {
+            case .ballot(let b):
+                latestBallot[b.credential] = e.entry.seq
+                counts[b.precinct, default: [:]][b.channel, default: .init(precinct: b.precinct, channel: b.channel)].ballots += 1
+            case .spoiledBallot(let s):
+                let b = s.ballot
+                counts[b.precinct, default: [:]][b.channel, default: .init(precinct: b.precinct, channel: b.channel)].spoiled += 1
+            default: break
+            }
         }
     }
 
@@ -443,6 +453,24 @@ public actor BoardService {
         return BallotTrack(
             ballotHash: hash, contextHash: contextHash, index: seq, line: String(decoding: line, as: UTF8.self), status: status,
             treeHead: head, inclusionProof: try await proof(seq), since: since, consistencyProof: consistency, later: later)
+    }
+
+    /// What observers see of the election now (counts, never contents).
+    public func status(_ id: String) async throws(BoardError) -> ElectionStatus {
+        let cache = try await synced(id)
+        let ledger = cache.ledger
+        let phase: ElectionStatus.Phase =
+            ledger.result != nil
+            ? .decrypted
+            : ledger.tally != nil
+                ? .tallied
+                : ledger.close != nil
+                    ? .closed
+                    : ledger.context != nil && !ledger.lists.isEmpty ? .voting : .setup
+        return ElectionStatus(
+            electionId: id, phase: phase, entries: cache.tree.size, credentials: ledger.registry.counts,
+            counts: cache.counts.keys.sorted().flatMap { p in cache.counts[p]!.keys.sorted().map { cache.counts[p]![$0]! } },
+            result: ledger.result?.value.summary)
     }
 
     /// Signs the current tree head and stores it.

@@ -19,12 +19,13 @@ struct BoardRouterTests {
     static func code(_ r: TestResponse) throws -> String { try RecordCoding.decode(BoardError.self, from: Array(buffer: r.body)).code }
 
     /// A board service on a fresh SQLite file in a temporary folder; `cleanup` removes the folder.
-    static func freshService(_ name: String, key: Ed25519.SigningKey = Ed25519.SigningKey()) throws -> (
-        service: BoardService, cleanup: @Sendable () -> Void
-    ) {
+    static func freshService(
+        _ name: String, key: Ed25519.SigningKey = Ed25519.SigningKey(), clock: @escaping @Sendable () -> Date = { Date() }
+    ) throws -> (service: BoardService, cleanup: @Sendable () -> Void) {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-\(name)-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let service = BoardService(store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: key)
+        let service = BoardService(
+            store: try SQLiteBoardStore(path: dir.appendingPathComponent("b.sqlite").path), boardKey: key, clock: clock)
         return (service, { try? FileManager.default.removeItem(at: dir) })
     }
 
@@ -50,6 +51,28 @@ struct BoardRouterTests {
         var context: ElectionContext
         var authority: CredentialAuthority
         var issued: [CredentialAuthority.Issued]
+        var trustee: Trustee
+        var commitment: TrusteeCommitment
+
+        /// After the window: close, tally, the one trustee's decryption and the result, on `service`.
+        func decide(on service: BoardService) async throws -> ElectionResult {
+            let id = manifest.electionId
+            _ = try await service.close(id)
+            func state() async throws -> RecordState {
+                let e = try await service.export(id)
+                return try RecordState(LoadedRecord.parse(manifestBytes: e.manifest, log: Array(e.log.map { $0 + [10] }.joined())))
+            }
+            let tally = try Tallier.tally(try await state(), workers: 2)
+            _ = try await service.publish(id, .tally(tally))
+            guard
+                case .accepted(let secret) = try trustee.receiveShares(
+                    manifest: manifest, manifestHash: manifestHash, commitments: [commitment])
+            else { throw CeremonyError.missingCommitment(trustee: 1) }
+            _ = try await service.publish(id, .decryptionShares(try trustee.decrypt(tally: tally, secretShare: secret, context: context)))
+            let (result, _) = try Tallier.combine(try await state(), context: context, workers: 2)
+            _ = try await service.publish(id, .result(result))
+            return result
+        }
     }
 
     static func openReferendum(
@@ -73,7 +96,9 @@ struct BoardRouterTests {
         let (lists, issued) = authority.issue(
             roll: VoterRoll(voters: (0..<voters).map { .init(id: "v\($0)", precinct: "p") }), manifest: manifest, manifestHash: hash)
         _ = try await service.publish(id, .credentialList(lists[0]))
-        return OpenReferendum(manifest: manifest, manifestHash: hash, context: context, authority: authority, issued: issued)
+        return OpenReferendum(
+            manifest: manifest, manifestHash: hash, context: context, authority: authority, issued: issued, trustee: trustee,
+            commitment: commitment)
     }
 
     @Test("Create, set up, cast with receipt, hostile requests refused with codes and nothing stored")

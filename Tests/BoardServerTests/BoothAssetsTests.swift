@@ -21,7 +21,8 @@ struct BoothAssetsTests {
     static let files = [
         "sodium.wasm": "\0asm-module", "sodium.js": "export const a = 1;", "ballot.js": "export const b = 2;", "receipt.js": "//",
         "booth.js": "//", "booth.css": "body{}", "vote.html": "<!DOCTYPE html><title>vote</title>", "i18n.js": "//", "track.js": "//",
-        "track.html": "<!DOCTYPE html><title>track</title>",
+        "track.html": "<!DOCTYPE html><title>track</title>", "election.js": "//", "election.html": "<!DOCTYPE html><title>election</title>",
+        "index.js": "//", "index.html": "<!DOCTYPE html><title>board</title>",
     ]
 
     @Test("Files are served as loaded with their type, and the booth hash is SHA-256 over the NAME SP SHA256 LF listing")
@@ -52,7 +53,11 @@ struct BoothAssetsTests {
                 #expect(got.files.map(\.name) == Self.files.keys.sorted())
                 #expect(got.files.allSatisfy { $0.sha256 == booth.assets[$0.name]!.sha256 })
             }
-            for (uri, file) in [("/elections/any/vote", "vote.html"), ("/elections/any/track/ABCD-EFGH-JKMN-PQRS", "track.html")] {
+            for (uri, file) in [
+                ("/elections/any/vote", "vote.html"), ("/elections/any/track/ABCD-EFGH-JKMN-PQRS", "track.html"),
+                ("/elections/any/", "election.html"),
+                ("/elections/any", "election.html"), ("/", "index.html"),
+            ] {
                 try await client.execute(uri: uri, method: .get) { r in
                     #expect(r.status == .ok)
                     #expect(String(buffer: r.body) == Self.files[file])

@@ -1,0 +1,42 @@
+import Foundation
+import TransparencyLog
+
+/// A record's three files as bytes (manifest.json, log.jsonl, treeheads.jsonl): what a board
+/// serves, downloads, zips and verifies.
+public struct RecordFiles: Sendable {
+    public var manifestBytes: [UInt8]
+    /// log.jsonl: every line and its newline.
+    public var log: [UInt8]
+    public var treeHeads: [SignedTreeHead]
+
+    /// The record from the board's lines, each followed by a newline as in log.jsonl.
+    public init(manifestBytes: [UInt8], lines: [[UInt8]], treeHeads: [SignedTreeHead]) {
+        self.manifestBytes = manifestBytes
+        log = []
+        log.reserveCapacity(lines.reduce(0) { $0 + $1.count + 1 })
+        for l in lines {
+            log += l
+            log.append(UInt8(ascii: "\n"))
+        }
+        self.treeHeads = treeHeads
+    }
+
+    /// Parsed for the verifier and the protocol steps.
+    public var loaded: LoadedRecord {
+        var record = LoadedRecord.parse(manifestBytes: manifestBytes, log: log)
+        record.treeHeads = treeHeads
+        return record
+    }
+
+    /// treeheads.jsonl: one head per line.
+    public var treeHeadsBytes: [UInt8] {
+        var out = [UInt8]()
+        for h in treeHeads { out += ((try? RecordCoding.encode(h)) ?? []) + [UInt8(ascii: "\n")] }
+        return out
+    }
+
+    /// Writes the on-disk layout (manifest.json, log.jsonl, treeheads.jsonl), refusing to overwrite a record.
+    public func write(to dir: RecordDirectory) throws {
+        try RecordWriter.export(to: dir, manifestBytes: manifestBytes, log: log, treeHeads: treeHeads)
+    }
+}

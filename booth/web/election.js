@@ -1,0 +1,218 @@
+// The observers' page of one election: the manifest's facts, the latest signed head checked by a
+// monitor that remembers every head this browser saw (local storage) and proves each new one
+// extends the last (RFC 9162 consistency proof, as `plebiscite monitor` does), the entries on the
+// board per precinct and channel, the results with charts once decrypted, and the server's
+// verifier report.
+
+import { loadSodium, hex } from "./sodium.js";
+import { headSigned, verifyConsistency } from "./receipt.js";
+import { t, localized, languageSwitch } from "./i18n.js";
+
+const $ = (id) => document.getElementById(id);
+const electionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
+const base = `/elections/${encodeURIComponent(electionId)}`;
+const storeKey = `plebiscite.heads.${electionId}`;
+const state = { na: null, manifest: null, status: null, head: null, alarm: null, verification: null };
+
+async function api(path) {
+  let response;
+  try { response = await fetch(path, { cache: "no-store" }); } catch { throw new Error(t("error.unreachable")); }
+  const body = await response.text();
+  if (!response.ok) {
+    let e = null;
+    try { e = JSON.parse(body); } catch { /* not JSON */ }
+    throw new Error(e?.code === "unknownElection" ? t("error.unknownElection") : e?.message ? t("error.refused", { message: e.message }) : t("error.status", { status: response.status }));
+  }
+  return JSON.parse(body);
+}
+
+const el = (tag, text, attrs = {}) => {
+  const e = document.createElement(tag);
+  if (text !== undefined) e.textContent = text;
+  for (const [k, v] of Object.entries(attrs)) e.setAttribute(k, v);
+  return e;
+};
+
+// MARK: - The monitor
+
+function seenHeads() {
+  try { const h = JSON.parse(localStorage.getItem(storeKey) ?? "[]"); return Array.isArray(h) ? h : []; } catch { return []; }
+}
+
+/**
+ * Checks the board's current head against the last one this browser saw; returns null or the
+ * alarm { reason, earlier, later }, and keeps the head when it holds. The heads are public: local
+ * storage holds nothing secret.
+ */
+async function monitor(head, boardKey) {
+  if (!headSigned(state.na, head, boardKey)) return { reason: "badSignature", earlier: null, later: head };
+  const heads = seenHeads();
+  const last = heads[heads.length - 1];
+  if (last) {
+    if (head.size < last.size) return { reason: "logShrank", earlier: last, later: head };
+    if (head.timestamp < last.timestamp) return { reason: "timeWentBack", earlier: last, later: head };
+    if (head.size === last.size && head.root !== last.root) return { reason: "forkedRoots", earlier: last, later: head };
+    if (head.size > last.size) {
+      let ok = false;
+      try {
+        const proof = (await api(`${base}/consistency?from=${last.size}&to=${head.size}`)).proof.map(hex.decode);
+        ok = verifyConsistency(state.na, last.size, head.size, hex.decode(last.root), hex.decode(head.root), proof);
+      } catch { ok = false; }
+      if (!ok) return { reason: "inconsistent", earlier: last, later: head };
+    }
+  }
+  if (!last || last.size !== head.size || last.root !== head.root || last.timestamp !== head.timestamp) {
+    heads.push(head);
+    localStorage.setItem(storeKey, JSON.stringify(heads.slice(-50)));
+  }
+  return null;
+}
+
+// MARK: - Rendering
+
+function outcome(q, total) {
+  const counts = total?.questions.find((x) => x.question === q.id)?.counts;
+  if (!counts) return t("site.mergedOut");
+  const selections = counts.reduce((a, b) => a + b, 0);
+  if (selections === 0) return t("site.noVotes");
+  const top = Math.max(...counts);
+  const leaders = q.options.map((o, i) => [localized(o), counts[i]]).filter(([, c]) => c === top).map(([o]) => o);
+  const pct = (part, whole) => (whole > 0 ? ((100 * part) / whole).toFixed(2) : "0.00");
+  if (q.passing) {
+    const i = q.options.findIndex((o) => (typeof o === "string" ? o : o.en ?? Object.values(o)[0]) === q.passing.option);
+    if (i >= 0) {
+      const share = (counts[i] * 1e6) / selections, electorate = total.credentials > 0 ? (counts[i] * 1e6) / total.credentials : 0;
+      const met = (q.passing.minSharePPM == null || share >= q.passing.minSharePPM) && (q.passing.minTurnoutPPM == null || total.turnoutPPM >= q.passing.minTurnoutPPM)
+        && (q.passing.minElectoratePPM == null || electorate >= q.passing.minElectoratePPM);
+      return t(met ? "site.approved" : "site.rejected", { option: localized(q.options[i]), share: pct(counts[i], selections) });
+    }
+  }
+  if (leaders.length > 1) return t("site.tie", { options: leaders.join(", "), votes: top });
+  return t(2 * top > selections ? "site.majority" : "site.plurality", { option: leaders[0], share: pct(top, selections) });
+}
+
+/** A horizontal bar chart (SVG) of one question's counts in each scope, with the scope's turnout. */
+function chart(q, scopes) {
+  const NS = "http://www.w3.org/2000/svg";
+  const rows = scopes.filter((s) => s.questions.some((x) => x.question === q.id));
+  const labels = q.options.map(localized);
+  if (q.maxSelections === 1) labels.push(t("site.empty"));
+  const barH = 14, rowH = barH * labels.length + 30, width = 640, left = 170;
+  const svg = document.createElementNS(NS, "svg");
+  svg.setAttribute("viewBox", `0 0 ${width} ${rows.length * rowH + 10}`);
+  svg.setAttribute("role", "img");
+  svg.setAttribute("aria-label", `${localized(q.text)}: ${t("site.chart")}`);
+  const colors = ["#1d4f91", "#b45309", "#14612a", "#7c3aed", "#a40000", "#0e7490", "#555555"];
+  rows.forEach((s, r) => {
+    const counts = [...s.questions.find((x) => x.question === q.id).counts];
+    if (q.maxSelections === 1) counts.push(Math.max(0, s.ballots - counts.reduce((a, b) => a + b, 0)));
+    const whole = Math.max(1, counts.reduce((a, b) => a + b, 0));
+    const y0 = r * rowH + 10;
+    const title = document.createElementNS(NS, "text");
+    title.setAttribute("x", "0"); title.setAttribute("y", String(y0 + 10)); title.setAttribute("font-weight", "600");
+    title.textContent = `${localized(s.name)} · ${t("site.turnout")} ${(s.turnoutPPM / 1e4).toFixed(2)}%`;
+    svg.append(title);
+    counts.forEach((c, i) => {
+      const y = y0 + 16 + i * barH;
+      const label = document.createElementNS(NS, "text");
+      label.setAttribute("x", "0"); label.setAttribute("y", String(y + barH - 3)); label.setAttribute("font-size", "12");
+      label.textContent = labels[i];
+      const bar = document.createElementNS(NS, "rect");
+      bar.setAttribute("x", String(left)); bar.setAttribute("y", String(y + 1)); bar.setAttribute("height", String(barH - 2));
+      bar.setAttribute("width", String(((width - left - 120) * c) / whole)); bar.setAttribute("fill", colors[i % colors.length]);
+      const value = document.createElementNS(NS, "text");
+      value.setAttribute("x", String(left + ((width - left - 120) * c) / whole + 4)); value.setAttribute("y", String(y + barH - 3));
+      value.setAttribute("font-size", "12");
+      value.textContent = `${c} (${((100 * c) / whole).toFixed(1)}%)`;
+      svg.append(label, bar, value);
+    });
+  });
+  return svg;
+}
+
+function renderResults(summary) {
+  const box = $("results");
+  const parts = [];
+  for (const q of state.manifest.questions) {
+    const section = el("section", undefined, { "data-question": q.id });
+    section.append(el("h3", localized(q.text)), el("p", outcome(q, summary.total), { class: "outcome" }));
+    const table = el("table");
+    const head = el("tr");
+    for (const h of [t("site.scope"), t("site.credentials"), t("site.ballots"), t("site.turnout"), ...q.options.map(localized), ...(q.maxSelections === 1 ? [t("site.empty")] : [])]) head.append(el("th", h, { scope: "col" }));
+    table.append(el("thead"), el("tbody"));
+    table.tHead.append(head);
+    const scopes = [["total", summary.total], ...summary.regions.map((s) => ["region", s]), ...summary.precincts.map((s) => ["precinct", s]), ...summary.channels.filter((c) => c.ballots > 0).map((s) => ["channel", s])];
+    for (const [kind, s] of scopes) {
+      const counts = s.questions.find((x) => x.question === q.id)?.counts;
+      if (kind === "precinct" && !counts && s.ballots === 0) continue;
+      const row = el("tr", undefined, { class: kind });
+      row.append(el("th", kind === "total" ? t("site.total") : kind === "channel" ? `${t("site.channel")}: ${s.id}` : localized(s.name), { scope: "row" }));
+      row.append(el("td", String(s.credentials)), el("td", String(s.ballots)), el("td", `${(s.turnoutPPM / 1e4).toFixed(2)}%`));
+      if (counts) {
+        for (const c of counts) row.append(el("td", String(c)));
+        if (q.maxSelections === 1) row.append(el("td", String(Math.max(0, s.ballots - counts.reduce((a, b) => a + b, 0)))));
+      } else {
+        row.append(el("td", t("site.mergedOut"), { colspan: String(q.options.length + (q.maxSelections === 1 ? 1 : 0)) }));
+      }
+      table.tBodies[0].append(row);
+    }
+    section.append(table, chart(q, [...summary.regions, ...summary.channels.filter((c) => c.ballots > 0)]));
+    parts.push(section);
+  }
+  box.replaceChildren(...parts);
+  $("results-section").hidden = false;
+}
+
+function render() {
+  if (!state.manifest) return;
+  const m = state.manifest, s = state.status;
+  $("title").textContent = localized(m.title);
+  $("phase").textContent = s ? t(`site.phase.${s.phase}`) : "";
+  const when = (d) => new Date(d).toLocaleString(document.documentElement.lang);
+  $("window").textContent = `${when(m.window.opens)} – ${when(m.window.closes)}`;
+  $("board-key").textContent = m.boardKey;
+  if (state.head) $("head").textContent = t("site.headText", { size: state.head.size, root: state.head.root, time: when(state.head.timestamp) });
+  $("questions").replaceChildren(...m.questions.map((q) => el("li", `${localized(q.text)}: ${q.options.map(localized).join(" / ")}`)));
+  if (state.alarm) {
+    const box = $("monitor");
+    box.className = "alarm";
+    box.replaceChildren(el("h2", t("site.alarm")), el("p", t(`site.alarm.${state.alarm.reason}`)), el("p", t("site.evidence")),
+      el("pre", JSON.stringify({ earlier: state.alarm.earlier, later: state.alarm.later }, null, 2), { id: "evidence" }));
+    $("monitor-ok").textContent = "";
+  } else if (state.head) {
+    $("monitor-ok").textContent = t("site.monitorOk", { count: seenHeads().length });
+  }
+  if (s) {
+    const body = $("counts").tBodies[0];
+    body.replaceChildren(...s.counts.map((c) => {
+      const row = el("tr");
+      const p = m.regions.flatMap((r) => r.precincts).find((x) => x.id === c.precinct);
+      row.append(el("th", p ? localized(p.name) : c.precinct, { scope: "row" }), el("td", c.channel), el("td", String(c.ballots)), el("td", String(c.spoiled)), el("td", String(s.credentials[c.precinct] ?? 0)));
+      return row;
+    }));
+    if (s.result) renderResults(s.result);
+  }
+  const v = state.verification;
+  $("verification").textContent = !v ? "" : v.report
+    ? t(v.report.ok ? "site.verified" : "site.notVerified", { phase: t(`site.phase.${v.phase}`), entries: v.entries, passed: v.report.checks.filter((c) => c.status === "passed").length, failed: v.report.checks.filter((c) => c.status === "failed").length })
+    : t("site.verifying");
+  if (v) $("how-to").textContent = `plebiscite verify ${location.origin}${base}`;
+}
+
+async function main() {
+  $("record-link").href = `${base}/record.zip`;
+  languageSwitch($("language"), render);
+  try {
+    state.na = await loadSodium(await (await fetch("/booth/sodium.wasm")).arrayBuffer(), globalThis.crypto);
+    state.manifest = await api(`${base}/manifest`);
+    state.head = await api(`${base}/tree-head`);
+    state.alarm = await monitor(state.head, hex.decode(state.manifest.boardKey));
+    state.status = await api(`${base}/status`);
+    render();
+    state.verification = await api(`${base}/verification`);
+  } catch (e) { $("error").textContent = e.message; }
+  render();
+  document.body.dataset.ready = "true";
+}
+
+main();
