@@ -16,6 +16,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     ],
     targets: [
         // The only C: libsodium, found through pkg-config.
@@ -54,6 +55,7 @@ let package = Package(
             dependencies: [
                 "BoardStorage", "ElectionRecord", "TransparencyLog",
                 .product(name: "PostgresNIO", package: "postgres-nio"), .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         // What travels between board and clients: receipts, errors, responses.
         .target(name: "BoardAPI", dependencies: ["ElectionRecord", "ElectionRules", "TransparencyLog", "Ristretto"]),
@@ -71,6 +73,8 @@ let package = Package(
                 "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "ElectionVerifier", "TransparencyLog",
                 "Ristretto", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ],
             resources: [.copy("openapi.yaml")]),
         // A mobile device's durable outbox of ballots collected offline (SQLite), uploaded later.
@@ -124,6 +128,7 @@ let package = Package(
                 "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
                 "BoardTestSupport", "TestVectors", "TransparencyLog", "ElectionVerifier",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
         .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),

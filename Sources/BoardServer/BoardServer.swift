@@ -4,8 +4,11 @@ import BoardStorage
 import ElectionRecord
 import Foundation
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 import PlebisciteCrypto
 import Ristretto
 import TransparencyLog
@@ -28,6 +31,9 @@ public struct BoardServerConfiguration: Sendable {
     public var rateLimit: (burst: Int, perSecond: Double)? = (burst: 2_000, perSecond: 1_000)
     /// The booth's files, served under /booth/ (nil: this board serves no booth).
     public var booth: BoothAssets?
+    /// Serve HTTPS with this certificate and key (nil: plain HTTP, for a proxy in front or tests).
+    /// Every answer then carries HSTS.
+    public var tls: TLSConfiguration?
 
     public init(tokenSecret: [UInt8], operatorToken: String) {
         self.tokenSecret = tokenSecret
@@ -178,6 +184,7 @@ public func buildRouter(
     let reports = reports ?? VerificationReports(service: service)
     let router = Router(context: BoardRequestContext.self)
     let table = RouteTable()
+    router.add(middleware: SecurityHeadersMiddleware(hsts: config.tls != nil))
     router.add(middleware: RouteErrorsMiddleware(table: table))
     router.add(middleware: MetricsMiddleware(metrics: metrics))
     if let limit = config.rateLimit {
@@ -380,9 +387,17 @@ public func buildApplication(
     logger: Logger = Logger(label: "plebiscite.board"),
     onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    Application(
+    let http: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1)))))
+    var server = http
+    if let tls = config.tls {
+        // The builder's errors come when the server starts (a bad certificate or key): it then does not start.
+        do { server = try .tls(http, tlsConfiguration: tls) } catch {
+            server = HTTPServerBuilder { _ in throw error }
+        }
+    }
+    return Application(
         router: buildRouter(service: service, configuration: config, metrics: metrics),
-        server: .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1))))),
+        server: server,
         configuration: .init(address: .hostname(config.host, port: config.port), serverName: "plebiscite-board"),
         onServerRunning: onServerRunning, logger: logger)
 }
@@ -395,9 +410,9 @@ public final class RunningBoard: Sendable {
     public let url: String
     private let task: Task<Void, any Error>
 
-    private init(port: Int, host: String, task: Task<Void, any Error>) {
+    private init(port: Int, host: String, scheme: String, task: Task<Void, any Error>) {
         self.port = port
-        self.url = "http://\(host):\(port)"
+        self.url = "\(scheme)://\(host):\(port)"
         self.task = task
     }
 
@@ -420,7 +435,7 @@ public final class RunningBoard: Sendable {
             task.cancel()
             throw fail(.serverFailed, "the board server did not start")
         }
-        return RunningBoard(port: port, host: configuration.host, task: task)
+        return RunningBoard(port: port, host: configuration.host, scheme: configuration.tls == nil ? "http" : "https", task: task)
     }
 
     /// Stops the server (open requests are cut).

@@ -28,13 +28,24 @@ public final class PostgresBoardStore: BoardStore {
     private let deadline: Duration
 
     /// Connects (the client runs until `close`) and creates the tables if needed.
-    public init(
+    public convenience init(
         host: String, port: Int, username: String, password: String?, database: String, connectTimeout: Duration = .seconds(10),
         deadline: Duration = .seconds(30)
     ) async throws(BoardStoreError) {
+        try await self.init(
+            PostgresLocation(host: host, port: port, username: username, password: password, database: database),
+            connectTimeout: connectTimeout, deadline: deadline)
+    }
+
+    /// Connects to `location` (with its TLS mode), and creates the tables if needed.
+    public init(_ location: PostgresLocation, connectTimeout: Duration = .seconds(10), deadline: Duration = .seconds(30))
+        async throws(BoardStoreError)
+    {
         self.deadline = deadline
+        let (host, port) = (location.host, location.port)
         var config = PostgresClient.Configuration(
-            host: host, port: port, username: username, password: password, database: database, tls: .disable)
+            host: host, port: port, username: location.username, password: location.password, database: location.database,
+            tls: try location.clientTLS())
         config.options.maximumConnections = 16
         config.options.connectTimeout = connectTimeout
         var poolLogger = Logger(label: "plebiscite.board.postgres.pool")
@@ -59,7 +70,7 @@ public final class PostgresBoardStore: BoardStore {
             throw e
         } catch {
             runner.cancel()
-            throw .backend("cannot prepare the database \(database) on \(host):\(port): \(String(reflecting: error))")
+            throw .backend("cannot prepare the database \(location.database) on \(host):\(port): \(String(reflecting: error))")
         }
     }
 

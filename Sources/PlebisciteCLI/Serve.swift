@@ -21,7 +21,8 @@ extension PlebisciteCommand {
                 Several servers may share one PostgreSQL database if they share the key and the secret files.
                 """)
 
-        @Option(help: "SQLite file, or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE.") var database = "board.sqlite"
+        @Option(help: "SQLite file, or postgres://USER[:PASSWORD]@HOST:PORT/DATABASE[?sslmode=require|verify-full&sslrootcert=CA.pem].")
+        var database = "board.sqlite"
         @Option(help: "Address to listen on.") var host = "127.0.0.1"
         @Option(help: "Port to listen on (0 picks a free one, printed once listening).") var port = 8080
         @Option(help: "The board's key file (created if missing).") var boardKey = "board-server.key.json"
@@ -30,11 +31,15 @@ extension PlebisciteCommand {
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
         @Option(help: "Directory of the booth's files (.build/booth/site after scripts/build-booth-wasm), served under /booth/.")
         var booth: String?
+        @Option(help: "Serve HTTPS with this certificate chain (PEM); with --tls-key. Every answer then carries HSTS.")
+        var tlsCert: String?
+        @Option(help: "The private key (PEM) of --tls-cert.") var tlsKey: String?
         @OptionGroup var passphrase: PassphraseOptions
 
         func validate() throws {
             if port < 0 || port > 65535 { throw ValidationError("--port must be 0 to 65535") }
             if bodyLimit < 1024 { throw ValidationError("--body-limit must be at least 1024 bytes") }
+            if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
             if Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
             }
@@ -53,6 +58,11 @@ extension PlebisciteCommand {
             if let booth {
                 do { config.booth = try BoothAssets(directory: booth) } catch { throw ValidationError("--booth \(booth): \(error)") }
             }
+            if let tlsCert, let tlsKey {
+                do { config.tls = try BoardTLS.configuration(certificateChain: tlsCert, privateKey: tlsKey) } catch {
+                    throw StepFailure("\(error)")
+                }
+            }
             let service = BoardService(store: store, boardKey: key)
             Terminal.line("Plebiscite board (store: \(database))")
             Terminal.line("Board public key (the manifest's boardKey): \(key.publicKey.hex)")
@@ -62,10 +72,10 @@ extension PlebisciteCommand {
             }
             var logger = Logger(label: "plebiscite.board")
             logger.logLevel = Logger.Level(rawValue: logLevel) ?? .info
-            let host = host
+            let host = host, scheme = config.tls == nil ? "http" : "https"
             try await buildApplication(service: service, configuration: config, logger: logger) { channel in
                 // Printed once the socket accepts connections, with the port actually bound (--port 0 picks one).
-                Terminal.line("Listening on http://\(host):\(channel.localAddress?.port ?? 0)")
+                Terminal.line("Listening on \(scheme)://\(host):\(channel.localAddress?.port ?? 0)")
             }.runService()
         }
 
@@ -97,14 +107,8 @@ extension PlebisciteCommand {
     }
 }
 
-/// Opens a board store: a SQLite file, or a PostgreSQL URL.
+/// Opens a board store: a SQLite file, or a PostgreSQL URL (with sslmode).
 func openBoardStore(_ database: String) async throws -> any BoardStore {
-    guard database.hasPrefix("postgres://") || database.hasPrefix("postgresql://"), let url = URLComponents(string: database) else {
-        return try SQLiteBoardStore(path: database)
-    }
-    guard let host = url.host, let user = url.user, url.path.count > 1 else {
-        throw ValidationError("a PostgreSQL URL reads postgres://USER[:PASSWORD]@HOST:PORT/DATABASE")
-    }
-    return try await PostgresBoardStore(
-        host: host, port: url.port ?? 5432, username: user, password: url.password, database: String(url.path.dropFirst()))
+    guard let location = try PostgresLocation(url: database) else { return try SQLiteBoardStore(path: database) }
+    return try await PostgresBoardStore(location)
 }

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import BoardAPI
 import BoardService
 import BoardTestSupport
@@ -5,6 +6,7 @@ import ElectionRecord
 import Foundation
 import Hummingbird
 import HummingbirdTesting
+import NIOSSL
 import Ristretto
 import TestVectors
 import Testing
@@ -243,5 +245,59 @@ extension BoothPageTests {
             #expect(try await browser.script("return document.getElementById('credential').value") as? String == "")
             #expect(try await browser.script("return location.hash") as? String == "")
         }
+    }
+}
+
+extension BoothPageTests {
+    @Test("Served as in production: HTTPS with a certificate made in the test, HSTS on every answer, the booth driven over it")
+    func overHTTPS() async throws {
+        let boardKey = Ed25519.SigningKey()
+        let (service, cleanup) = try BoardRouterTests.freshService("https", key: boardKey)
+        defer { cleanup() }
+        let site = try Self.boothDirectory()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let certDir = NSTemporaryDirectory() + "board-cert-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: certDir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: certDir) }
+        let certificate = try TestCertificate.make(in: certDir)
+        let election = try await BoardRouterTests.openReferendum("tls-test", on: service, boardKey: boardKey, voters: 1)
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.booth = try BoothAssets(directory: site)
+        config.tls = try BoardTLS.configuration(certificateChain: certificate.certificate, privateKey: certificate.key)
+        // A missing or swapped file is named.
+        #expect(throws: BoardTLS.Failure.self) { try BoardTLS.configuration(certificateChain: certDir + "/none.pem", privateKey: certificate.key) }
+        #expect(throws: BoardTLS.Failure.self) { try BoardTLS.configuration(certificateChain: certificate.key, privateKey: certificate.key) }
+        #expect(throws: BoardTLS.Failure.self) { try BoardTLS.configuration(certificateChain: certificate.certificate, privateKey: certificate.certificate) }
+        let board = try await RunningBoard.start(service: service, configuration: config)
+        defer { Task { await board.stop() } }
+        #expect(board.url.hasPrefix("https://"))
+        // A client that trusts the test's certificate: HSTS and nosniff on a JSON answer and on a page.
+        var tls = TLSConfiguration.makeClientConfiguration()
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(certificate.certificate))
+        let http = HTTPClient(eventLoopGroupProvider: .singleton, configuration: .init(tlsConfiguration: tls))
+        defer { _ = http.shutdown() }
+        for path in ["/health", "/elections/tls-test/vote", "/elections/nowhere/manifest"] {
+            let response = try await http.execute(HTTPClientRequest(url: board.url + path), timeout: .seconds(10))
+            #expect(response.headers["Strict-Transport-Security"].first == "max-age=31536000; includeSubDomains", "\(path)")
+            #expect(response.headers["X-Content-Type-Options"].first == "nosniff", "\(path)")
+        }
+        // Plain HTTP on the TLS port gets no answer.
+        await #expect(throws: (any Error).self) {
+            _ = try await http.execute(HTTPClientRequest(url: "http://127.0.0.1:\(board.port)/health"), timeout: .seconds(5))
+        }
+        let browser = try await WebDriver(arguments: ["--ignore-certificate-errors"])
+        defer { Task { await browser.close() } }
+        try await browser.open("\(board.url)/elections/tls-test/vote#c=\(election.issued[0].credential.text)")
+        try await browser.wait("document.body.dataset.ready === 'true'")
+        #expect(try await browser.script("return window.isSecureContext && location.protocol") as? String == "https:")
+        try await browser.click("#continue")
+        try await browser.wait("!document.getElementById('step-ballot').hidden")
+        try await browser.click("input[name='ref'][value='0']")
+        try await browser.click("#review")
+        try await browser.wait("!document.getElementById('step-review').hidden")
+        try await browser.click("#cast")
+        try await browser.wait("!document.getElementById('step-done').hidden")
+        #expect(try await browser.text("#receipt-status").hasPrefix("The receipt checks"))
     }
 }

@@ -6,6 +6,40 @@ import Testing
 
 @Suite("PostgreSQL board store (a real server on loopback)")
 struct PostgresBoardStoreTests {
+    @Test("sslmode in the URL: a server taking TLS only is reached with require and verify-full, refused without TLS or an unknown root")
+    func tls() async throws {
+        let (server, cert) = try PostgresTestServer.startTLS()
+        try server.createDatabase("tlsdb")
+        let base = "postgres://\(server.username)@127.0.0.1:\(server.port)/tlsdb"
+        func open(_ query: String, timeout: Duration = .seconds(10)) async throws -> PostgresBoardStore {
+            try await PostgresBoardStore(try #require(try PostgresLocation(url: base + query)), connectTimeout: timeout)
+        }
+        for query in ["?sslmode=require", "?sslmode=verify-full&sslrootcert=\(cert.certificate)", "?sslmode=prefer"] {
+            let store = try await open(query)
+            let id = "tls-\(UUID().uuidString.prefix(6).lowercased())"
+            try await store.createElection(id: id, manifest: [7])
+            #expect(try await store.manifest(electionId: id) == [7], "\(query)")
+            store.close()
+        }
+        // pg_hba has no line for plain connections; a root that did not sign the server's certificate is refused.
+        await #expect(throws: BoardStoreError.self) { _ = try await open("", timeout: .seconds(2)) }
+        await #expect(throws: BoardStoreError.self) { _ = try await open("?sslmode=disable", timeout: .seconds(2)) }
+        let other = NSTemporaryDirectory() + "other-ca-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: other, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: other) }
+        let stranger = try TestCertificate.make(in: other)
+        await #expect(throws: BoardStoreError.self) {
+            _ = try await open("?sslmode=verify-full&sslrootcert=\(stranger.certificate)", timeout: .seconds(2))
+        }
+        // URL mistakes are named.
+        #expect(throws: BoardStoreError.self) { _ = try PostgresLocation(url: base + "?sslmode=verify-ca") }
+        #expect(throws: BoardStoreError.self) { _ = try PostgresLocation(url: base + "?sslmode=require&sslrootcert=x.pem") }
+        #expect(throws: BoardStoreError.self) { _ = try PostgresLocation(url: base + "?ssl=true") }
+        #expect(try PostgresLocation(url: "board.sqlite") == nil)
+        #expect(try PostgresLocation(url: base)?.tls == .disable)
+        try server.stopImmediately()
+    }
+
     @Test("Passes the shared board-store suite")
     func conformance() async throws {
         let db = "plebiscite_\(UUID().uuidString.prefix(8).lowercased())"

@@ -13,6 +13,8 @@ public enum PostgresTestServer {
         public var username: String
         public var directory: String
         let bin: String
+        /// More server settings (`-c name=value ...`).
+        var settings = ""
 
         var data: String { "\(directory)/data" }
 
@@ -27,7 +29,7 @@ public enum PostgresTestServer {
                 "\(bin)/pg_ctl",
                 [
                     "-D", data, "-l", "\(directory)/server.log", "-w", "-t", "60", "-o",
-                    "-p \(port) -h 127.0.0.1 -k \(directory) -c fsync=on",
+                    "-p \(port) -h 127.0.0.1 -k \(directory) -c fsync=on \(settings)",
                     "start",
                 ])
         }
@@ -74,15 +76,32 @@ public enum PostgresTestServer {
         try ChildProcess.run(asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + args : [tool] + args)
     }
 
-    /// Creates and starts a new server on a free port.
-    public static func start() throws -> Instance {
+    /// A new server that takes TLS connections only (`ssl=on`, pg_hba `hostssl` alone), with a
+    /// self-signed certificate for 127.0.0.1 (returned, to trust it with `sslrootcert`).
+    public static func startTLS() throws -> (Instance, TestCertificate) {
+        var certificate: TestCertificate?
+        let instance = try start { instance in
+            let cert = try TestCertificate.make(in: instance.directory)
+            if asPostgres { try ChildProcess.run(["/usr/bin/chown", "postgres:postgres", cert.certificate, cert.key]) }
+            try "hostssl all all 127.0.0.1/32 trust\nlocal all all trust\n".write(
+                toFile: "\(instance.data)/pg_hba.conf", atomically: false, encoding: .utf8)
+            certificate = cert
+            return "-c ssl=on -c ssl_cert_file=\(cert.certificate) -c ssl_key_file=\(cert.key)"
+        }
+        return (instance, certificate!)
+    }
+
+    /// Creates and starts a new server on a free port; `configure` may change the data folder
+    /// after initdb and return more settings.
+    public static func start(configure: (Instance) throws -> String = { _ in "" }) throws -> Instance {
         guard let bin = binDirectory() else { throw Failure.notInstalled }
         let dir = "/tmp/plebiscite-pg-\(getpid())-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         if asPostgres { try ChildProcess.run(["/usr/bin/chown", "postgres:postgres", dir]) }
         let user = asPostgres ? "postgres" : NSUserName()
-        let instance = Instance(host: "127.0.0.1", port: ChildProcess.freePort(), username: user, directory: dir, bin: bin)
+        var instance = Instance(host: "127.0.0.1", port: ChildProcess.freePort(), username: user, directory: dir, bin: bin)
         try run("\(bin)/initdb", ["-D", instance.data, "-A", "trust", "-U", user, "--no-sync"])
+        instance.settings = try configure(instance)
         try instance.start()
         lock.lock()
         let first = started.isEmpty
