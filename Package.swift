@@ -145,7 +145,7 @@ let package = Package(
             dependencies: [
                 "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "ElectionProtocol", "BoardAPI", "BoardClient", "BoardServer",
                 "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "DeviceOutbox", "TransparencyLog", "Ristretto",
-                .product(name: "Logging", package: "swift-log"),
+                "TestVectors", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "VerifierTests",

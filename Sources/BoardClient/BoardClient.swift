@@ -164,6 +164,11 @@ extension BoardClient {
         return out
     }
 
+    /// What observers see of the election now: phase, counts, the result once decrypted.
+    public func status(_ id: String) async throws(BoardClientError) -> ElectionStatus {
+        try await call(ElectionStatus.self, .GET, Self.path(id) + "/status")
+    }
+
     /// A freshly signed head of the election's log.
     public func treeHead(_ id: String) async throws(BoardClientError) -> SignedTreeHead {
         try await call(SignedTreeHead.self, .GET, Self.path(id) + "/tree-head")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoardServer
 import ElectionRecord
 import Foundation
 
@@ -18,10 +19,14 @@ extension PlebisciteCommand {
         @Option(help: "Seed for the simulated voters' choices (cryptographic randomness is never seeded).") var seed: UInt64 = 1
         @Flag(help: "Replace an existing record in --out.") var force = false
         @Flag(help: "No board server: the board's checks run in this process, appending to the record files.") var direct = false
+        @Flag(help: "Stop before the close and keep the board serving the booth, printing its address and unused credentials.")
+        var open = false
+        @Option(help: "With --open: the booth's files (scripts/build-booth-wasm builds them).") var booth = ".build/booth/site"
         @OptionGroup var workers: WorkerOptions
 
         func validate() throws {
             if voters < 1 || voters > 10_000_000 { throw ValidationError("--voters must be between 1 and 10,000,000") }
+            if open && direct { throw ValidationError("--open needs the board server: leave out --direct") }
         }
 
         func run() async throws {
@@ -37,7 +42,11 @@ extension PlebisciteCommand {
             )
             let started = Date()
             let scenario = DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true)
-            let outcome = try await direct ? scenario.run(at: dir) : scenario.runOnBoard(at: dir)
+            var assets: BoothAssets?
+            if open {
+                do { assets = try BoothAssets(directory: booth) } catch { throw StepFailure("--booth \(booth): \(error)") }
+            }
+            let outcome = try await direct ? scenario.run(at: dir) : scenario.runOnBoard(at: dir, open: assets)
             let manifest = try RecordCoding.decode(Manifest.self, from: Array(try Data(contentsOf: dir.manifestURL)))
             print(
                 "Ballots cast: \(outcome.ballotsCast) (\(outcome.revotes) coerced ballots overridden by a later re-vote, \(outcome.stationOverrides) of them in person at a station; \(outcome.challenges) challenged and spoiled)."

@@ -17,7 +17,10 @@ extension DemoScenario {
     /// administrator with their tokens, voting devices and voters casting concurrently and checking
     /// each receipt's signed head and inclusion proof. The record is then downloaded from the board
     /// into DIR and verified there.
-    public func runOnBoard(at dir: RecordDirectory) async throws -> Outcome {
+    ///
+    /// With `open`, it stops before the close and keeps the board serving the booth until the
+    /// process is stopped (or the task cancelled): see `OpenBoard`.
+    public func runOnBoard(at dir: RecordDirectory, open: BoothAssets? = nil) async throws -> Outcome {
         let stopwatch = Stopwatch()
         let lap = stopwatch.lap
         let plan = try plan(lap: lap)
@@ -32,6 +35,7 @@ extension DemoScenario {
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: Hex.encode(Sodium.randomBytes(16)))
         config.port = 0
         config.rateLimit = nil  // every simulated device and voter connects from 127.0.0.1
+        config.booth = open
         var logger = Logger(label: "plebiscite.board")
         logger.logLevel = .critical  // the demo prints its own account; the server's per-request log would drown it
         let board = try await RunningBoard.start(service: service, configuration: config, logger: logger)
@@ -134,6 +138,7 @@ extension DemoScenario {
             try await upload(at: plan.closes.addingTimeInterval(-60))
             bar.finish()
             lap("casting through the board (receipts checked)")
+            if open != nil { try await keepOpen() }
 
             // Close, tally, decrypt with two of three trustees, combine: each published on the board, which checks it.
             clock.set(plan.closes)
@@ -160,5 +165,44 @@ extension DemoScenario {
             lap("download and verification")
             return (result, report, refusals.issued)
         }
+
+        /// Stops the clock inside the window, after the last entry, and serves until cancelled,
+        /// with the booth's address and unused credentials printed and written to DIR/open.json.
+        func keepOpen() async throws -> Never {
+            clock.set(plan.closes.addingTimeInterval(-30))
+            let registry = try await service.context(id).1
+            let voted = Set(plan.actions.map(\.voter))
+            let unused = plan.issued.indices.filter {
+                !voted.contains($0) && !registry.revoked.contains(plan.issued[$0].credential.publicKey)
+                    && registry.precinctOf[plan.issued[$0].credential.publicKey] != nil
+            }.prefix(5).map { plan.issued[$0] }
+            let info = OpenBoard(
+                board: board.url, election: id, observers: "\(board.url)/elections/\(id)/",
+                credentials: unused.map {
+                    .init(
+                        precinct: $0.precinct, credential: $0.credential.text,
+                        vote: "\(board.url)/elections/\(id)/vote#c=\($0.credential.text)")
+                })
+            try Data(try RecordCoding.encode(info, pretty: true)).write(to: dir.url.appendingPathComponent("open.json"))
+            print("\nThe board stays open before the close (its clock stopped inside the voting window). Vote in a browser:")
+            for c in info.credentials { print("  precinct \(c.precinct): \(c.vote)") }
+            print("Observers' page: \(info.observers)\nThe board's front page: \(info.board)/\nStop with Ctrl-C.")
+            while true { try await Task.sleep(for: .seconds(3_600)) }
+        }
     }
+}
+
+/// What `plebiscite demo --open` writes to DIR/open.json: where the board serves, and credentials
+/// no simulated voter used (each with the voting link that carries it in the fragment).
+public struct OpenBoard: Codable, Sendable {
+    public struct Credential: Codable, Sendable {
+        public var precinct: String
+        public var credential: String
+        public var vote: String
+    }
+
+    public var board: String
+    public var election: String
+    public var observers: String
+    public var credentials: [Credential]
 }

@@ -17,18 +17,6 @@ import Testing
 /// The voting page in headless Chromium (chromedriver), against a live board.
 @Suite("The booth in a real browser")
 struct BoothPageTests {
-    /// A booth directory: the page's files from booth/web and the built WebAssembly module.
-    static func boothDirectory() throws -> String {
-        let dir = NSTemporaryDirectory() + "booth-site-\(UUID().uuidString)"
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        let web = BoothScript.root.appendingPathComponent("booth/web").path
-        for name in try FileManager.default.contentsOfDirectory(atPath: web) {
-            try FileManager.default.copyItem(atPath: web + "/" + name, toPath: dir + "/" + name)
-        }
-        try FileManager.default.copyItem(atPath: BoothScript.wasm, toPath: dir + "/sodium.wasm")
-        return dir
-    }
-
     @Test(
         "A voter opens the letter's link, chooses, reviews, challenges, casts; another votes by keyboard alone; every control is named; the receipts check and the board holds the ballots"
     )
@@ -36,7 +24,7 @@ struct BoothPageTests {
         let boardKey = Ed25519.SigningKey()
         let (service, cleanup) = try BoardRouterTests.freshService("page", key: boardKey)
         defer { cleanup() }
-        let site = try Self.boothDirectory()
+        let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
         let election = try await BoardRouterTests.openReferendum("page-test", on: service, boardKey: boardKey, voters: 3)
         let (context, issued) = (election.context, election.issued)
@@ -145,7 +133,7 @@ extension BoothPageTests {
         let boardKey = Ed25519.SigningKey()
         let (service, cleanup) = try BoardRouterTests.freshService("lang", key: boardKey)
         defer { cleanup() }
-        let site = try Self.boothDirectory()
+        let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
         // The manifest's texts in three languages (the precinct's name in one only: a plain string stays valid).
         let election = try await BoardRouterTests.openReferendum("lang-test", on: service, boardKey: boardKey, voters: 1) { m in
@@ -217,7 +205,7 @@ extension BoothPageTests {
         let boardKey = Ed25519.SigningKey()
         let (service, cleanup) = try BoardRouterTests.freshService("pin", key: boardKey)
         defer { cleanup() }
-        let site = try Self.boothDirectory()
+        let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
         let booth = try BoothAssets(directory: site)
         let pinned = try Digest(hex: booth.hash)
@@ -254,7 +242,7 @@ extension BoothPageTests {
         let boardKey = Ed25519.SigningKey()
         let (service, cleanup) = try BoardRouterTests.freshService("https", key: boardKey)
         defer { cleanup() }
-        let site = try Self.boothDirectory()
+        let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
         let certDir = NSTemporaryDirectory() + "board-cert-\(UUID().uuidString)"
         try FileManager.default.createDirectory(atPath: certDir, withIntermediateDirectories: true)
@@ -266,9 +254,15 @@ extension BoothPageTests {
         config.booth = try BoothAssets(directory: site)
         config.tls = try BoardTLS.configuration(certificateChain: certificate.certificate, privateKey: certificate.key)
         // A missing or swapped file is named.
-        #expect(throws: BoardTLS.Failure.self) { try BoardTLS.configuration(certificateChain: certDir + "/none.pem", privateKey: certificate.key) }
-        #expect(throws: BoardTLS.Failure.self) { try BoardTLS.configuration(certificateChain: certificate.key, privateKey: certificate.key) }
-        #expect(throws: BoardTLS.Failure.self) { try BoardTLS.configuration(certificateChain: certificate.certificate, privateKey: certificate.certificate) }
+        #expect(throws: BoardTLS.Failure.self) {
+            try BoardTLS.configuration(certificateChain: certDir + "/none.pem", privateKey: certificate.key)
+        }
+        #expect(throws: BoardTLS.Failure.self) {
+            try BoardTLS.configuration(certificateChain: certificate.key, privateKey: certificate.key)
+        }
+        #expect(throws: BoardTLS.Failure.self) {
+            try BoardTLS.configuration(certificateChain: certificate.certificate, privateKey: certificate.certificate)
+        }
         let board = try await RunningBoard.start(service: service, configuration: config)
         defer { Task { await board.stop() } }
         #expect(board.url.hasPrefix("https://"))

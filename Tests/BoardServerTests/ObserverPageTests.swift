@@ -7,6 +7,7 @@ import Foundation
 import Hummingbird
 import HummingbirdTesting
 import Ristretto
+import TestVectors
 import Testing
 import TransparencyLog
 import ZIPFoundation
@@ -26,7 +27,7 @@ struct ObserverPageTests {
         let clock = SimulatedClock(Date())
         let (service, cleanup) = try BoardRouterTests.freshService("observe", key: boardKey) { clock.now }
         defer { cleanup() }
-        let site = try BoothPageTests.boothDirectory()
+        let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
         let election = try await BoardRouterTests.openReferendum("observe", on: service, boardKey: boardKey, voters: 4)
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")

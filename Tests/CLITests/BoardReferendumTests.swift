@@ -4,10 +4,12 @@ import BoardClient
 import BoardServer
 import BoardService
 import BoardStorage
+import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
 import Foundation
 import Ristretto
+import TestVectors
 import Testing
 import TransparencyLog
 
@@ -206,5 +208,48 @@ struct BoardReferendumTests {
         } throws: { error in
             if case .inconsistent = error as? MonitorAlarm { true } else { false }
         }
+    }
+}
+
+extension BoardReferendumTests {
+    @Test("demo --open stops before the close and keeps the board serving the booth, with unused credentials that work")
+    func demoOpen() async throws {
+        let site = try BoothScript.site()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let out = NSTemporaryDirectory() + "demo-open-\(UUID().uuidString)"
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let demo = Task { try await CLIRunner.run(["demo", "--voters", "60", "--out", out, "--open", "--booth", site, "--workers", "2"]) }
+        defer { demo.cancel() }
+        var info: OpenBoard?
+        for _ in 0..<600 where info == nil {
+            if let data = FileManager.default.contents(atPath: out + "/open.json") {
+                info = try RecordCoding.decode(OpenBoard.self, from: Array(data))
+            } else {
+                try await Task.sleep(for: .milliseconds(100))
+            }
+        }
+        let open = try #require(info)
+        #expect(!open.credentials.isEmpty)
+        let client = BoardClient(board: open.board)
+        let manifest = try RecordCoding.decode(Manifest.self, from: try await client.manifest(open.election))
+        let status = try await client.status(open.election)
+        #expect(status.phase == .voting, "before the close")
+        // Each printed credential votes: its ballot is accepted by the board (the clock stands inside the window).
+        let head = try await client.treeHead(open.election)
+        let record = try await client.record(open.election)
+        let state = try RecordState(record.loaded)
+        let context = try state.context()
+        for c in open.credentials.prefix(2) {
+            let credential = try VoterCredential(text: c.credential, electionId: manifest.electionId)
+            let ballot = try BallotEncryptor(context: context).encrypt(
+                precinct: c.precinct, channel: .remote, credential: credential,
+                choices: Dictionary(uniqueKeysWithValues: manifest.precinct(c.precinct)!.questions.map { q in (q, [0]) })
+            ).ballot
+            let receipt = try await client.castChecked(open.election, ballot, boardKey: manifest.boardKey, contextHash: context.contextHash)
+            #expect(receipt.index >= head.size)
+            #expect(c.vote.hasSuffix("#c=\(c.credential)"))
+        }
+        demo.cancel()
+        await #expect(throws: (any Error).self) { try await demo.value }
     }
 }

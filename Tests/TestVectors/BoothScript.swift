@@ -11,6 +11,22 @@ public enum BoothScript {
         .deletingLastPathComponent()
     public static let wasm = root.appendingPathComponent(".build/booth/sodium.wasm").path
 
+    /// A fresh booth directory (remove it after use): the page's files from booth/web and the built
+    /// WebAssembly module, as `plebiscite serve --booth` serves them.
+    public static func site() throws -> String {
+        guard FileManager.default.fileExists(atPath: wasm) else {
+            throw Failure(description: "\(wasm) is missing: run scripts/build-booth-wasm")
+        }
+        let dir = NSTemporaryDirectory() + "booth-site-\(UUID().uuidString)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let web = root.appendingPathComponent("booth/web").path
+        for name in try FileManager.default.contentsOfDirectory(atPath: web) {
+            try FileManager.default.copyItem(atPath: web + "/" + name, toPath: dir + "/" + name)
+        }
+        try FileManager.default.copyItem(atPath: wasm, toPath: dir + "/sodium.wasm")
+        return dir
+    }
+
     /// Writes `input` as JSON, runs `node booth/test/SCRIPT WASM INPUT` and returns what it printed.
     public static func run(_ script: String, input: Any) throws -> Data {
         guard FileManager.default.fileExists(atPath: wasm) else {
