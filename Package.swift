@@ -96,11 +96,14 @@ let package = Package(
             name: "Forensics",
             dependencies: [.product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: [.unsafeFlags(["-O"])]),
+        // Child processes and a small W3C WebDriver client for headless Chromium (bench booth, the page tests).
+        .target(name: "BrowserDriver", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
             name: "PlebisciteCLI",
             dependencies: [
                 "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
                 "QRCode", "DeviceOutbox", "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
+                "BrowserDriver", .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -111,7 +114,7 @@ let package = Package(
         // What the board tests share: real PostgreSQL servers and child processes.
         .target(
             name: "BoardTestSupport",
-            dependencies: ["BoardStoragePostgres", .product(name: "AsyncHTTPClient", package: "async-http-client")],
+            dependencies: ["BoardStoragePostgres", "BrowserDriver", .product(name: "AsyncHTTPClient", package: "async-http-client")],
             path: "Tests/BoardTestSupport"),
         .testTarget(
             name: "BoardStorageTests",

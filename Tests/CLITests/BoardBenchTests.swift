@@ -6,6 +6,7 @@ import BoardStorage
 import ElectionRecord
 import Foundation
 import Ristretto
+import TestVectors
 import Testing
 import TransparencyLog
 
@@ -91,5 +92,20 @@ struct BoardBenchTests {
         await board.stop()
         // The board is gone: connecting is an error that says so, not a crash or a hang.
         #expect(throws: LoadConnectionError.self) { _ = try LoadConnection(host: "127.0.0.1", port: board.port) }
+    }
+}
+
+extension BoardBenchTests {
+    @Test("bench booth: the page encrypts in headless Chromium, its ballot passes the checks, and the figures are consistent")
+    func boothBench() async throws {
+        let site = try BoothScript.site()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let command = try #require(
+            try PlebisciteCommand.parseAsRoot(["bench", "booth", "--booth", site, "--ballots", "2"]) as? PlebisciteCommand.BoothBench)
+        let r = try await command.measure()
+        #expect(r.ballots == 2 && r.browserMilliseconds > 0 && r.nativeMilliseconds > 0)
+        #expect(abs(r.ratio - r.browserMilliseconds / r.nativeMilliseconds) < 1e-9)
+        #expect(Set(r.files.keys).isSuperset(of: BoothAssets.required))
+        #expect(r.assetsGzipBytes < r.assetsBytes && r.assetsGzipBytes == r.files.values.reduce(0, +))
     }
 }

@@ -4,7 +4,7 @@ import NIOCore
 import NIOHTTP1
 
 /// A small W3C WebDriver client for Debian's chromedriver driving headless Chromium: enough to load
-/// a page, find elements, click, type and read text, for the booth's tests in a real browser.
+/// a page, find elements, click, type, read text and run scripts, for the booth's tests and `bench booth`.
 public final class WebDriver: @unchecked Sendable {
     public struct Failure: Error, CustomStringConvertible {
         public var description: String
@@ -107,6 +107,13 @@ public final class WebDriver: @unchecked Sendable {
 
     /// Chooses a local file in a file input.
     public func choose(_ css: String, file path: String) async throws { try await type(css, path) }
+
+    /// Runs an asynchronous script, which ends by calling `arguments[arguments.length - 1]` with its
+    /// value, waiting at most `timeout` seconds.
+    public func asyncScript(_ source: String, timeout: Double = 30) async throws -> Any? {
+        try await call("POST", "/timeouts", ["script": Int(timeout * 1000)])
+        return try await call("POST", "/execute/async", ["script": source, "args": []])
+    }
 
     /// Polls `condition` (a script returning a boolean) until it holds, for at most `timeout` seconds.
     public func wait(_ condition: String, timeout: Double = 20) async throws {
