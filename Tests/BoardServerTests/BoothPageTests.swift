@@ -295,3 +295,81 @@ extension BoothPageTests {
         #expect(try await browser.text("#receipt-status").hasPrefix("The receipt checks"))
     }
 }
+
+extension BoothPageTests {
+    @Test(
+        "Refusals in the voter's language with what to do next: a credential on no list, a revoked one, a closed election, a board gone; on a phone-sized screen nothing overflows"
+    )
+    func refusalsOnAPhone() async throws {
+        let boardKey = Ed25519.SigningKey()
+        let clock = SimulatedClock(Date())
+        let (service, cleanup) = try BoardRouterTests.freshService("refusals", key: boardKey) { clock.now }
+        defer { cleanup() }
+        let site = try BoothScript.site()
+        defer { try? FileManager.default.removeItem(atPath: site) }
+        let election = try await BoardRouterTests.openReferendum("refusals", on: service, boardKey: boardKey, voters: 3)
+        let (revocation, _) = election.authority.revoke(
+            election.issued[1].credential.publicKey, voterId: "v1", precinct: "p", manifest: election.manifest,
+            manifestHash: election.manifestHash)
+        _ = try await service.publish("refusals", .credentialRevocation(revocation))
+        let second = try await BoardRouterTests.openReferendum("refusals-2", on: service, boardKey: boardKey, voters: 1)
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.booth = try BoothAssets(directory: site)
+        let board = try await RunningBoard.start(service: service, configuration: config)
+        var stopped = false
+        defer { if !stopped { Task { await board.stop() } } }
+        let browser = try await WebDriver(windowSize: (360, 740))
+        defer { Task { await browser.close() } }
+        let vote = "\(board.url)/elections/refusals/vote?lang=uk"
+        func fits() async throws -> Bool {
+            try await browser.script("return document.documentElement.scrollWidth <= window.innerWidth") as? Bool == true
+        }
+        func start(_ credential: String) async throws {
+            try await browser.open("about:blank")
+            try await browser.open("\(vote)#c=\(credential)")
+            try await browser.wait("document.body.dataset.ready === 'true'")
+            try await browser.click("#continue")
+        }
+        // On no list; revoked: told before any ballot is shown.
+        try await start(VoterCredential.generate(electionId: "refusals").text)
+        try await browser.wait("document.getElementById('error').textContent.length > 0")
+        #expect(try await browser.text("#error").contains("немає в жодному списку"))
+        #expect(try await fits(), "the credential step fits a 360 px screen")
+        try await start(election.issued[1].credential.text)
+        try await browser.wait("document.getElementById('error').textContent.length > 0")
+        #expect(try await browser.text("#error").contains("відкликано"))
+        // The election closes while the voter reviews: the cast is refused, in Ukrainian.
+        try await start(election.issued[0].credential.text)
+        try await browser.wait("!document.getElementById('step-ballot').hidden")
+        #expect(try await fits(), "the ballot fits a 360 px screen")
+        try await browser.click("input[name='ref'][value='0']")
+        try await browser.click("#review")
+        try await browser.wait("!document.getElementById('step-review').hidden")
+        #expect(try await fits(), "the review fits a 360 px screen")
+        let now = clock.now
+        clock.set(now.addingTimeInterval(7_200))
+        _ = try await service.close("refusals")
+        try await browser.click("#cast")
+        try await browser.wait("document.getElementById('error').textContent.length > 0")
+        #expect(try await browser.text("#error").contains("Голосування завершено"))
+        // The board goes away: the voter is told to check the connection and try again.
+        clock.set(now)
+        try await browser.open("about:blank")
+        try await browser.open("\(board.url)/elections/refusals-2/vote?lang=uk#c=\(second.issued[0].credential.text)")
+        try await browser.wait("document.body.dataset.ready === 'true'")
+        try await browser.click("#continue")
+        try await browser.wait("!document.getElementById('step-ballot').hidden")
+        try await browser.click("input[name='ref'][value='1']")
+        try await browser.click("#review")
+        try await browser.wait("!document.getElementById('step-review').hidden")
+        await board.stop()
+        stopped = true
+        try await browser.click("#cast")
+        try await browser.wait("document.getElementById('error').textContent.length > 0")
+        #expect(try await browser.text("#error").contains("Дошка недоступна"))
+        #expect(
+            try await browser.script("return document.getElementById('step-review').hidden") as? Bool == false,
+            "the ballot stays, to cast again")
+    }
+}

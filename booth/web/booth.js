@@ -180,12 +180,24 @@ async function boothMatchesManifest(wasm) {
   return hex.encode(state.na.sha256(new TextEncoder().encode(text))) === manifest.boothHash;
 }
 
+/** A credential in the fragment (from the letter's QR code) never reaches the server; it leaves the address at once. */
+function takeFragment() {
+  if (!location.hash.startsWith("#c=")) return false;
+  $("credential").value = decodeURIComponent(location.hash.slice(3));
+  history.replaceState(null, "", location.pathname + location.search);
+  return true;
+}
+
 async function main() {
-  // A credential in the fragment (from the letter's QR code) never reaches the server; drop it from the address at once.
-  if (location.hash.startsWith("#c=")) {
-    $("credential").value = decodeURIComponent(location.hash.slice(3));
-    history.replaceState(null, "", location.pathname + location.search);
-  }
+  takeFragment();
+  // Another letter's link opened in the same tab changes only the fragment: start over with it.
+  window.addEventListener("hashchange", () => {
+    if (!takeFragment()) return;
+    state.credential = null; state.info = null; state.pending = null;
+    fail("");
+    show("credential");
+    if (state.na) checkTyped();
+  });
   let wasm;
   try {
     wasm = new Uint8Array(await (await fetch("/booth/sodium.wasm")).arrayBuffer());
