@@ -70,7 +70,8 @@ let package = Package(
         .target(
             name: "BoardServer",
             dependencies: [
-                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "ElectionVerifier", "TransparencyLog",
+                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "ElectionVerifier", "RecordForensics",
+                "TransparencyLog",
                 "Ristretto", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -96,6 +97,8 @@ let package = Package(
             name: "Forensics",
             dependencies: [.product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
             swiftSettings: [.unsafeFlags(["-O"])]),
+        // The forensics of a verified result: its precinct rows as the forensics read them.
+        .target(name: "RecordForensics", dependencies: ["ElectionRecord", "Forensics"]),
         // Child processes and a small W3C WebDriver client for headless Chromium (bench booth, the page tests).
         .target(name: "BrowserDriver", dependencies: [.product(name: "AsyncHTTPClient", package: "async-http-client")]),
         .target(
@@ -103,7 +106,7 @@ let package = Package(
             dependencies: [
                 "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
                 "QRCode", "DeviceOutbox", "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
-                "BrowserDriver", .product(name: "CompressNIO", package: "compress-nio"),
+                "BrowserDriver", "RecordForensics", .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
@@ -148,7 +151,7 @@ let package = Package(
             dependencies: [
                 "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "ElectionProtocol", "BoardAPI", "BoardClient", "BoardServer",
                 "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "DeviceOutbox", "TransparencyLog", "Ristretto",
-                "TestVectors", .product(name: "Logging", package: "swift-log"),
+                "TestVectors", "RecordForensics", .product(name: "Logging", package: "swift-log"),
             ]),
         .testTarget(
             name: "VerifierTests",

@@ -7,7 +7,8 @@ import NIOCore
 import ZIPFoundation
 
 /// The observers' API: GET /elections/ID/status (counts, phase, result), GET
-/// /elections/ID/verification (the server's own verifier run, per phase) and GET
+/// /elections/ID/verification (the server's own verifier run, per phase), GET
+/// /elections/ID/forensics.html (the forensics of the verified result) and GET
 /// /elections/ID/record.zip (the record as files, for `plebiscite verify DIR`).
 func addObserverRoutes(to router: Router<BoardRequestContext>, service: BoardService, reports: VerificationReports) {
     router.get("/elections/:id/status") { _, context in
@@ -17,6 +18,21 @@ func addObserverRoutes(to router: Router<BoardRequestContext>, service: BoardSer
     router.get("/elections/:id/verification") { _, context in
         let id = try context.parameters.require("id")
         return jsonResponse(try await call { () async throws(BoardError) in try await reports.answer(id) })
+    }
+    router.get("/elections/:id/forensics.html") { _, context in
+        let id = try context.parameters.require("id")
+        guard let html = await reports.forensics(id) else {
+            throw fail(.notFound, "no forensics of election \(id) yet: they follow the verifier's run on a decrypted record")
+        }
+        return Response(
+            status: .ok,
+            headers: [
+                .contentType: "text/html; charset=utf-8", .cacheControl: "no-cache",
+                // The report is static: inline styles and SVG, no script.
+                .contentSecurityPolicy:
+                    "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+            ],
+            body: .init(byteBuffer: ByteBuffer(string: html)))
     }
     router.get("/elections/:id/record.zip") { _, context in
         let id = try context.parameters.require("id")

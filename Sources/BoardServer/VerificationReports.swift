@@ -3,6 +3,7 @@ import BoardService
 import ElectionRecord
 import ElectionVerifier
 import Foundation
+import RecordForensics
 
 /// The verifier's report on each election's record, run by the server itself once per phase
 /// (after the close, the tally, the decryption; and once during setup and voting), on the record
@@ -16,6 +17,8 @@ public actor VerificationReports {
         /// A run for a newer phase is under way.
         public var running: Bool
         public var report: VerificationReport?
+        /// Whether /elections/ID/forensics.html holds the forensics of the verified result.
+        public var forensics: Bool
         /// How to check it yourself.
         public var howToVerify: String
     }
@@ -24,6 +27,8 @@ public actor VerificationReports {
         var phase: ElectionStatus.Phase
         var entries: Int
         var report: VerificationReport
+        /// The forensics report (HTML) of a verified result with precinct-level counts.
+        var forensics: String?
     }
 
     private var done: [String: Done] = [:]
@@ -42,7 +47,7 @@ public actor VerificationReports {
         if done[id]?.phase != status.phase, running[id] == nil { start(id) }
         let d = done[id]
         return Answer(
-            phase: d?.phase, entries: d?.entries, running: running[id] != nil, report: d?.report,
+            phase: d?.phase, entries: d?.entries, running: running[id] != nil, report: d?.report, forensics: d?.forensics != nil,
             howToVerify: "plebiscite verify URL-OF-THIS-ELECTION, or download record.zip, unzip it and run plebiscite verify DIR")
     }
 
@@ -50,6 +55,9 @@ public actor VerificationReports {
     public func refresh(_ id: String) {
         if running[id] == nil { start(id) }
     }
+
+    /// The forensics report of the last verified result, if there is one.
+    public func forensics(_ id: String) -> String? { done[id]?.forensics }
 
     /// Waits for the run under way, if any (tests, shutdown).
     public func settle(_ id: String) async { await running[id]?.value }
@@ -64,7 +72,12 @@ public actor VerificationReports {
             }
             let files = RecordFiles(manifestBytes: manifest, lines: lines, treeHeads: heads)
             let report = RecordVerifier.verify(files.loaded, workers: workers)
-            await self?.finish(id, Done(phase: status.phase, entries: lines.count, report: report))
+            // Forensics only of a result the verifier accepted.
+            var forensics: String?
+            if report.ok, let summary = report.result, let manifest = try? RecordCoding.decode(Manifest.self, from: manifest) {
+                forensics = (try? ResultsCSV.analysis(summary, manifest: manifest, source: "election \(id)", workers: workers))??.html
+            }
+            await self?.finish(id, Done(phase: status.phase, entries: lines.count, report: report, forensics: forensics))
         }
     }
 

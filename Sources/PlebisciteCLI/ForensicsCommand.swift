@@ -3,38 +3,12 @@ import ElectionRecord
 import ElectionVerifier
 import Forensics
 import Foundation
+import RecordForensics
 
 extension Preset: ExpressibleByArgument {}
 
-/// Precinct rows of a verified record, as the `plebiscite` forensics preset reads them.
-enum ResultsCSV {
-    /// One row per precinct whose counts are its own: a precinct with ballots in an aggregate
-    /// merged beyond it (PROTOCOL.md 6.3) has no counts of its own to test, and is left out.
-    static func csv(_ summary: ResultSummary, manifest: Manifest) -> String {
-        let first = manifest.questions.first
-        var columns = first?.options.map(\.text) ?? []
-        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
-        var out = "precinct,region,registered,ballots," + columns.joined(separator: ",") + "\n"
-        for p in summary.precincts where p.ballotsMergedOut == nil {
-            var cells = [String]()
-            for q in manifest.questions {
-                cells += (p.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(String.init)
-            }
-            let region = manifest.region(ofPrecinct: p.id)?.id ?? ""
-            out += "\(p.id),\(region),\(p.credentials),\(p.ballots)," + cells.joined(separator: ",") + "\n"
-        }
-        return out
-    }
-
-    /// The first question's option with the most votes in the total (the first of them on a tie):
-    /// the leader the forensics of a record test, as the official results name it.
-    static func leader(_ summary: ResultSummary, manifest: Manifest) -> String? {
-        guard let q = manifest.questions.first, let counts = summary.total.questions.first(where: { $0.question == q.id })?.counts,
-            let top = counts.max(), let i = counts.firstIndex(of: top)
-        else { return nil }
-        return q.options[i].text
-    }
-
+/// Precinct rows of a record directory, verified first (ResultsCSV makes the rows).
+extension ResultsCSV {
     /// Verifies a record and returns its precinct rows; refuses an invalid or undecrypted record.
     static func fromRecord(_ path: String, workers: Int) throws -> [UInt8] { try fromRecordWithLeader(path, workers: workers).csv }
 
@@ -66,28 +40,6 @@ enum ResultsCSV {
         return (Array(csv(summary, manifest: manifest).utf8), leader(summary, manifest: manifest))
     }
 
-    /// One row per (precinct, channel) cell whose counts are its own (not merged), with its channel:
-    /// the channels of one election compared as strata. A cell's turnout is its ballots over the
-    /// precinct's voters (the share of the roll that voted through that channel).
-    static func channelCSV(_ result: ElectionResult, summary: ResultSummary, manifest: Manifest) -> String {
-        let first = manifest.questions.first
-        var columns = first?.options.map(\.text) ?? []
-        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
-        var out = "precinct,region,channel,registered,ballots," + columns.joined(separator: ",") + "\n"
-        let voters = Dictionary(uniqueKeysWithValues: summary.precincts.map { ($0.id, $0.credentials) })
-        for cell in result.cells where cell.members == nil {
-            var counts = [String]()
-            for q in manifest.questions {
-                counts += (cell.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(
-                    String.init)
-            }
-            let region = manifest.region(ofPrecinct: cell.precinct)?.id ?? ""
-            out +=
-                "\(cell.precinct),\(region),\(cell.channel.rawValue),\(voters[cell.precinct] ?? 0),\(cell.ballots),"
-                + counts.joined(separator: ",") + "\n"
-        }
-        return out
-    }
 }
 
 extension PlebisciteCommand {

@@ -3,6 +3,7 @@ import BoardClient
 import ElectionRecord
 import ElectionVerifier
 import Foundation
+import RecordForensics
 
 extension PlebisciteCommand {
     /// `plebiscite verify RECORD`: check a whole record; exit 0 only if every check passes.

@@ -89,6 +89,13 @@ struct ObserverPageTests {
                 if !verdict.contains("valid") { try await Task.sleep(for: .milliseconds(200)) }
             }
             #expect(verdict.contains("decrypted") && verdict.contains(": valid;"), "\(verdict)")
+            // The forensics of the verified result, one link away (three ballots: the tests say they lack data).
+            #expect(try await browser.script("return document.getElementById('forensics-link').hidden") as? Bool == false)
+            try await client.execute(uri: "/elections/observe/forensics.html", method: .get) { r in
+                #expect(r.status == .ok)
+                #expect(r.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
+                #expect(String(buffer: r.body).contains("election observe"))
+            }
             let png = try await browser.screenshot()
             #expect(png.count > 5_000)
             let tree = try await browser.accessibilityTree()

@@ -3,6 +3,7 @@ import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
 import Foundation
+import RecordForensics
 import Testing
 
 @testable import PlebisciteCLI
