@@ -17,6 +17,14 @@ import Testing
 /// The voting page in headless Chromium (chromedriver), against a live board.
 @Suite("The booth in a real browser")
 struct BoothPageTests {
+    /// A board on a free port serving the booth of `site`.
+    static func configuration(booth site: String) throws -> BoardServerConfiguration {
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.booth = try BoothAssets(directory: site)
+        return config
+    }
+
     @Test(
         "A voter opens the letter's link, chooses, reviews, challenges, casts; another votes by keyboard alone; every control is named; the receipts check and the board holds the ballots"
     )
@@ -28,9 +36,7 @@ struct BoothPageTests {
         defer { try? FileManager.default.removeItem(atPath: site) }
         let election = try await BoardRouterTests.openReferendum("page-test", on: service, boardKey: boardKey, voters: 3)
         let (context, issued) = (election.context, election.issued)
-        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
-        config.port = 0
-        config.booth = try BoothAssets(directory: site)
+        let config = try BoothPageTests.configuration(booth: site)
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             let port = try #require(client.port)
             let browser = try await WebDriver()
@@ -143,9 +149,7 @@ extension BoothPageTests {
                 LocalizedText(["uk": "Так", "ru": "Да", "en": "Yes"]), LocalizedText(["uk": "Ні", "ru": "Нет", "en": "No"]),
             ]
         }
-        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
-        config.port = 0
-        config.booth = try BoothAssets(directory: site)
+        let config = try BoothPageTests.configuration(booth: site)
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             let port = try #require(client.port)
             // Chromium told to prefer Russian sends it as Accept-Language and lists it in navigator.languages.
@@ -249,9 +253,7 @@ extension BoothPageTests {
         defer { try? FileManager.default.removeItem(atPath: certDir) }
         let certificate = try TestCertificate.make(in: certDir)
         let election = try await BoardRouterTests.openReferendum("tls-test", on: service, boardKey: boardKey, voters: 1)
-        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
-        config.port = 0
-        config.booth = try BoothAssets(directory: site)
+        var config = try BoothPageTests.configuration(booth: site)
         config.tls = try BoardTLS.configuration(certificateChain: certificate.certificate, privateKey: certificate.key)
         // A missing or swapped file is named.
         #expect(throws: BoardTLS.Failure.self) {
@@ -313,9 +315,7 @@ extension BoothPageTests {
             manifestHash: election.manifestHash)
         _ = try await service.publish("refusals", .credentialRevocation(revocation))
         let second = try await BoardRouterTests.openReferendum("refusals-2", on: service, boardKey: boardKey, voters: 1)
-        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
-        config.port = 0
-        config.booth = try BoothAssets(directory: site)
+        let config = try BoothPageTests.configuration(booth: site)
         let board = try await RunningBoard.start(service: service, configuration: config)
         var stopped = false
         defer { if !stopped { Task { await board.stop() } } }

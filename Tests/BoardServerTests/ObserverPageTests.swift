@@ -30,9 +30,7 @@ struct ObserverPageTests {
         let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
         let election = try await BoardRouterTests.openReferendum("observe", on: service, boardKey: boardKey, voters: 4)
-        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
-        config.port = 0
-        config.booth = try BoothAssets(directory: site)
+        let config = try BoothPageTests.configuration(booth: site)
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             let port = try #require(client.port)
             let page = "http://127.0.0.1:\(port)/elections/observe/"
