@@ -20,7 +20,7 @@ struct BoothAssetsTests {
 
     static let files = [
         "sodium.wasm": "\0asm-module", "sodium.js": "export const a = 1;", "ballot.js": "export const b = 2;", "receipt.js": "//",
-        "booth.js": "//", "booth.css": "body{}", "vote.html": "<!DOCTYPE html><title>vote</title>", "i18n.js": "//", "track.js": "//",
+        "booth.js": "//", "booth.css": "body{}", "vote.html": "<!DOCTYPE html><title>vote</title>", "i18n.js": "//", "board.js": "//", "track.js": "//",
         "track.html": "<!DOCTYPE html><title>track</title>", "election.js": "//", "election.html": "<!DOCTYPE html><title>election</title>",
         "index.js": "//", "index.html": "<!DOCTYPE html><title>board</title>",
     ]

@@ -6,30 +6,15 @@ import { loadSodium, hex } from "./sodium.js";
 import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, encrypt, CredentialError } from "./ballot.js";
 import { receiptProblem } from "./receipt.js";
 import { t, localized, languageSwitch } from "./i18n.js";
+import { api } from "./board.js";
 
 const $ = (id) => document.getElementById(id);
 const electionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const base = `/elections/${encodeURIComponent(electionId)}`;
 const state = { na: null, credential: null, info: null, pending: null };
 
-/** Board refusals a voter can act on, in the voter's words (i18n.js "error.CODE"). */
-const explained = ["invalidCredential", "revokedCredential", "electionClosed", "outsideWindow", "notOpenYet", "finalBallotCast", "wrongPhase", "unknownElection", "unknownBallot"];
-
 function show(step) { for (const s of ["credential", "ballot", "review", "done"]) $(`step-${s}`).hidden = s !== step; }
 function fail(message) { $("error").textContent = message; }
-
-/** A request to the board; refusals become errors in the voter's words. */
-async function api(path, options) {
-  let response;
-  try { response = await fetch(path, options); } catch { throw new Error(t("error.unreachable")); }
-  const body = await response.text();
-  if (!response.ok) {
-    let e = null;
-    try { e = JSON.parse(body); } catch { /* not JSON */ }
-    throw new Error(explained.includes(e?.code) ? t(`error.${e.code}`) : e?.message ? t("error.refused", { message: e.message }) : t("error.status", { status: response.status }));
-  }
-  return JSON.parse(body);
-}
 
 function checkTyped() {
   const text = $("credential").value, help = $("credential-help");

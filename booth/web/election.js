@@ -7,6 +7,10 @@
 import { loadSodium, hex } from "./sodium.js";
 import { headSigned, verifyConsistency } from "./receipt.js";
 import { t, localized, languageSwitch } from "./i18n.js";
+import { api as request } from "./board.js";
+
+/** Every answer fresh: the page shows the board as it is now. */
+const api = (path) => request(path, { cache: "no-store" });
 
 const $ = (id) => document.getElementById(id);
 const electionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
@@ -14,17 +18,6 @@ const base = `/elections/${encodeURIComponent(electionId)}`;
 const storeKey = `plebiscite.heads.${electionId}`;
 const state = { na: null, manifest: null, status: null, head: null, alarm: null, verification: null };
 
-async function api(path) {
-  let response;
-  try { response = await fetch(path, { cache: "no-store" }); } catch { throw new Error(t("error.unreachable")); }
-  const body = await response.text();
-  if (!response.ok) {
-    let e = null;
-    try { e = JSON.parse(body); } catch { /* not JSON */ }
-    throw new Error(e?.code === "unknownElection" ? t("error.unknownElection") : e?.message ? t("error.refused", { message: e.message }) : t("error.status", { status: response.status }));
-  }
-  return JSON.parse(body);
-}
 
 const el = (tag, text, attrs = {}) => {
   const e = document.createElement(tag);

@@ -233,6 +233,9 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
 }
 
+/** Whether there is a text for `key` (in English, hence in every language). */
+export function hasText(key) { return key in TEXTS.en; }
+
 /** A manifest text: a plain string, or a map from language to text (PROTOCOL.md 2). */
 export function localized(text) {
   if (typeof text === "string") return text;

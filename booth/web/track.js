@@ -6,6 +6,7 @@
 import { loadSodium, hex } from "./sodium.js";
 import { trackProblem, referencePrefix } from "./receipt.js";
 import { t, languageSwitch } from "./i18n.js";
+import { api } from "./board.js";
 
 const $ = (id) => document.getElementById(id);
 const parts = location.pathname.split("/");
@@ -15,17 +16,6 @@ const state = { na: null, boardKey: null, receipt: null, last: null };
 
 function fail(message) { $("error").textContent = message; }
 
-async function api(path) {
-  let response;
-  try { response = await fetch(path); } catch { throw new Error(t("error.unreachable")); }
-  const body = await response.text();
-  if (!response.ok) {
-    let e = null;
-    try { e = JSON.parse(body); } catch { /* not JSON */ }
-    throw new Error(["unknownBallot", "unknownElection"].includes(e?.code) ? t(`error.${e.code}`) : e?.message ? t("error.refused", { message: e.message }) : t("error.status", { status: response.status }));
-  }
-  return JSON.parse(body);
-}
 
 /** Reads the chosen receipt file, if any; its ballot hash then names the ballot. */
 async function readReceipt() {
