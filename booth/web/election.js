@@ -149,7 +149,7 @@ function renderResults(summary) {
       }
       table.tBodies[0].append(row);
     }
-    section.append(table, chart(q, [...summary.regions, ...summary.channels.filter((c) => c.ballots > 0)]));
+    section.append(table, chart(q, [...summary.regions, ...summary.precincts, ...summary.channels.filter((c) => c.ballots > 0)]));
     parts.push(section);
   }
   box.replaceChildren(...parts);
