@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import NIOCore
 import NIOHTTP1
+import Synchronization
 
 /// A small W3C WebDriver client for Debian's chromedriver driving headless Chromium: enough to load
 /// a page, find elements, click, type, read text and run scripts, for the booth's tests and `bench booth`.
@@ -14,43 +15,67 @@ public final class WebDriver: @unchecked Sendable {
     let endpoint: String
     let session: String
 
-    /// Starts chromedriver on a free port and opens a headless Chromium session; `arguments` go to
-    /// Chromium too (`--accept-lang=ru`, say).
+    /// Whether this session still holds the process's browser turn (BrowserTurn).
+    private let holdsTurn = Mutex(true)
+
+    /// Waits for the process's browser turn, starts chromedriver on a free port and opens a
+    /// headless Chromium session; `arguments` go to Chromium too (`--accept-lang=ru`, say).
     public init(windowSize: (Int, Int) = (1024, 900), arguments: [String] = []) async throws {
-        let port = ChildProcess.freePort()
-        driver = try ChildProcess(
-            ["/usr/bin/chromedriver", "--port=\(port)"], outputPath: NSTemporaryDirectory() + "chromedriver-\(port).log")
-        endpoint = "http://127.0.0.1:\(port)"
-        var ready = false, lastError = ""
-        for _ in 0..<100 where !ready {
-            do {
-                _ = try await Self.request("GET", "\(endpoint)/status", nil)
-                ready = true
-            } catch {
-                lastError = "\(error)"
-                try await Task.sleep(for: .milliseconds(100))
-            }
+        await BrowserTurn.shared.acquire()
+        do {
+            (driver, endpoint, session) = try await Self.start(windowSize: windowSize, arguments: arguments)
+        } catch {
+            await BrowserTurn.shared.release()
+            throw error
         }
-        guard ready else { throw Failure(description: "chromedriver did not answer (\(lastError)): \(driver.output)") }
-        let caps: [String: Any] = [
-            "capabilities": [
-                "alwaysMatch": [
-                    "goog:chromeOptions": [
-                        "binary": "/usr/bin/chromium",
-                        "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=\(windowSize.0),\(windowSize.1)"]
-                            + arguments,
+    }
+
+    private static func start(windowSize: (Int, Int), arguments: [String]) async throws -> (ChildProcess, String, String) {
+        let port = ChildProcess.freePort()
+        let driver = try ChildProcess(
+            ["/usr/bin/chromedriver", "--port=\(port)"], outputPath: NSTemporaryDirectory() + "chromedriver-\(port).log")
+        let endpoint = "http://127.0.0.1:\(port)"
+        do {
+            var ready = false, lastError = ""
+            for _ in 0..<100 where !ready {
+                do {
+                    _ = try await Self.request("GET", "\(endpoint)/status", nil)
+                    ready = true
+                } catch {
+                    lastError = "\(error)"
+                    try await Task.sleep(for: .milliseconds(100))
+                }
+            }
+            guard ready else {
+                throw Failure(description: "chromedriver did not answer (\(lastError)): \(driver.output)")
+            }
+            let caps: [String: Any] = [
+                "capabilities": [
+                    "alwaysMatch": [
+                        "goog:chromeOptions": [
+                            "binary": "/usr/bin/chromium",
+                            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--window-size=\(windowSize.0),\(windowSize.1)"]
+                                + arguments,
+                        ]
                     ]
                 ]
             ]
-        ]
-        let answer = try await Self.request("POST", "\(endpoint)/session", caps)
-        guard let id = (answer["value"] as? [String: Any])?["sessionId"] as? String else {
-            throw Failure(description: "no session: \(answer)")
+            let answer = try await Self.request("POST", "\(endpoint)/session", caps)
+            guard let id = (answer["value"] as? [String: Any])?["sessionId"] as? String else {
+                throw Failure(description: "no session: \(answer)")
+            }
+            return (driver, endpoint, id)
+        } catch {
+            driver.kill()
+            throw error
         }
-        session = id
     }
 
-    deinit { driver.kill() }
+    deinit {
+        driver.kill()
+        // A session dropped without close() still hands the turn on.
+        if holdsTurn.withLock({ $0 }) { Task { await BrowserTurn.shared.release() } }
+    }
 
     static func request(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
         var r = HTTPClientRequest(url: url)
@@ -149,5 +174,13 @@ public final class WebDriver: @unchecked Sendable {
         return png
     }
 
-    public func close() async { _ = try? await call("DELETE", "") }
+    /// Ends the session and hands the browser turn to the next session.
+    public func close() async {
+        _ = try? await call("DELETE", "")
+        let held = holdsTurn.withLock { held in
+            defer { held = false }
+            return held
+        }
+        if held { await BrowserTurn.shared.release() }
+    }
 }

@@ -29,9 +29,10 @@ struct FirefoxBoothTests {
             let port = try #require(client.port)
             let base = "http://127.0.0.1:\(port)/elections/firefox-test"
             let script = BoothScript.root.appendingPathComponent("booth/test/firefox-booth.py").path
-            // Debian's Python, which has Debian's python3-websockets.
-            let output = try ChildProcess.run(
-                ["/usr/bin/python3", script, "\(base)/vote#c=\(election.issued[0].credential.text)", "\(base)/track/"])
+            // Debian's Python, which has Debian's python3-websockets; Firefox in the process's browser turn.
+            let output = try await BrowserTurn.run {
+                try ChildProcess.run(["/usr/bin/python3", script, "\(base)/vote#c=\(election.issued[0].credential.text)", "\(base)/track/"])
+            }
             let last = try #require(output.split(separator: "\n").last)
             let shown = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: String], "\(output)")
             #expect(shown["userAgent"]?.contains("Firefox") == true)
