@@ -88,7 +88,7 @@ public struct BallotTrack: Codable, Sendable, Equatable {
     public func problem(boardKey: Ed25519.PublicKey, asked: BallotReference, receipt: BoardReceipt? = nil) -> Problem? {
         guard asked.matches(ballotHash), trackingCode == ProtocolHashes.trackingCode(ballotHash) else { return .otherBallot }
         guard treeHead.verify(boardKey: boardKey) else { return .badTreeHeadSignature }
-        guard Self.includes(treeHead, line: line, index: index, proof: inclusionProof) else { return .badInclusionProof }
+        guard treeHead.includes(line: line, at: index, proof: inclusionProof) else { return .badInclusionProof }
         guard let entry = try? RecordCoding.decode(LogEntry.self, from: Array(line.utf8)), entry.seq == index else {
             return .lineHoldsAnotherBallot
         }
@@ -106,16 +106,13 @@ public struct BallotTrack: Codable, Sendable, Equatable {
         if let receipt {
             guard receipt.treeHead.verify(boardKey: boardKey) else { return .badTreeHeadSignature }
             guard receipt.ballotHash == ballotHash, receipt.index == index, receipt.line == line, since == receipt.treeHead.size,
-                let proof = consistencyProof.flatMap(Self.decode), let oldRoot = try? Hex.decode(receipt.treeHead.root, count: 32),
-                (try? MerkleProof.verifyConsistency(
-                    oldSize: receipt.treeHead.size, newSize: treeHead.size, oldRoot: oldRoot, newRoot: treeHead.rootBytes, proof: proof))
-                    != nil
+                let proof = consistencyProof, treeHead.extends(receipt.treeHead, proof: proof)
             else { return .inconsistentWithReceipt }
         }
         switch status {
         case .counts, .spoiled: return later == nil ? nil : .badEvidence
         case .superseded, .revoked:
-            guard let later, Self.includes(treeHead, line: later.line, index: later.index, proof: later.inclusionProof),
+            guard let later, treeHead.includes(line: later.line, at: later.index, proof: later.inclusionProof),
                 let entry = try? RecordCoding.decode(LogEntry.self, from: Array(later.line.utf8)), entry.seq == later.index
             else { return .badEvidence }
             switch (status, entry.payload) {
@@ -124,16 +121,6 @@ public struct BallotTrack: Codable, Sendable, Equatable {
             default: return .badEvidence
             }
         }
-    }
-
-    private static func decode(_ proof: [String]) -> [[UInt8]]? { try? proof.map { try Hex.decode($0, count: 32) } }
-
-    /// Whether `line` is leaf `index` of the signed head.
-    static func includes(_ head: SignedTreeHead, line: String, index: Int, proof: [String]) -> Bool {
-        guard let nodes = decode(proof) else { return false }
-        return
-            (try? MerkleProof.verifyInclusion(
-                leafHash: MerkleHash.leaf(Array(line.utf8)), index: index, size: head.size, proof: nodes, root: head.rootBytes)) != nil
     }
 }
 

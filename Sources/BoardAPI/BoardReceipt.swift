@@ -68,11 +68,7 @@ public struct BoardReceipt: Codable, Sendable, Equatable {
     {
         guard ballotHash == expected else { return .otherBallot }
         guard heads?.verify(treeHead, boardKey: boardKey) ?? treeHead.verify(boardKey: boardKey) else { return .badTreeHeadSignature }
-        guard let proof = try? inclusionProof.map({ try Hex.decode($0, count: 32) }),
-            (try? MerkleProof.verifyInclusion(
-                leafHash: MerkleHash.leaf(Array(line.utf8)), index: index, size: treeHead.size, proof: proof, root: treeHead.rootBytes))
-                != nil
-        else { return .badInclusionProof }
+        guard treeHead.includes(line: line, at: index, proof: inclusionProof) else { return .badInclusionProof }
         return nil
     }
 

@@ -5,10 +5,8 @@ import Foundation
 /// listed credentials and the entries on the board per precinct and channel (counts, never
 /// contents), and once decrypted the result summary of the record's `result` entry.
 public struct ElectionStatus: Codable, Sendable, Equatable {
-    /// Where the election stands, from the record: setup (key ceremony, credential lists), voting
-    /// (the window may not be open yet: see `opens`), closed, tallied (the encrypted tally is
-    /// published, decryption shares are coming), decrypted.
-    public enum Phase: String, Codable, Sendable { case setup, voting, closed, tallied, decrypted }
+    /// Where the election stands, from the record (RecordLedger.stage, as the verifier's report names it).
+    public typealias Phase = ElectionStage
 
     /// Entries of one precinct and channel.
     public struct Count: Codable, Sendable, Equatable {

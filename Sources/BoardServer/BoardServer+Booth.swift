@@ -39,7 +39,7 @@ func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?)
             status: .ok,
             headers: [
                 .contentType: page.contentType, .cacheControl: "no-cache", .contentSecurityPolicy: BoothAssets.contentSecurityPolicy,
-                .init("X-Content-Type-Options")!: "nosniff", .init("Referrer-Policy")!: "no-referrer",
+                .init("Referrer-Policy")!: "no-referrer",
             ],
             body: .init(byteBuffer: ByteBuffer(bytes: page.bytes)))
     }
@@ -52,7 +52,7 @@ func addBoothRoutes(to router: Router<BoardRequestContext>, booth: BoothAssets?)
         guard let asset = try assets().assets[name] else { throw fail(.notFound, "no booth file named \(name)") }
         return Response(
             status: .ok,
-            headers: [.contentType: asset.contentType, .cacheControl: "no-cache", .init("X-Content-Type-Options")!: "nosniff"],
+            headers: [.contentType: asset.contentType, .cacheControl: "no-cache"],
             body: .init(byteBuffer: ByteBuffer(bytes: asset.bytes)))
     }
 }

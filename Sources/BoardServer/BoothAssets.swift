@@ -30,7 +30,8 @@ public struct BoothAssets: Sendable {
 
     /// The files every booth needs.
     public static let required = [
-        "sodium.wasm", "sodium.js", "ballot.js", "receipt.js", "i18n.js", "board.js", "booth.js", "booth.css", "vote.html", "track.js", "track.html",
+        "sodium.wasm", "sodium.js", "ballot.js", "receipt.js", "i18n.js", "board.js", "booth.js", "booth.css", "vote.html", "track.js",
+        "track.html",
         "election.js", "election.html", "index.js", "index.html",
     ]
 

@@ -350,13 +350,11 @@ public actor BoardService {
                 do {
                     var line = lines[seq] ?? []
                     if line.isEmpty { line = try await storedLine(id, seq) }
-                    let proof = try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
-                        try tree.inclusionProof(index: seq, size: head.size, leaves: leaves)
-                    }
+                    let proof = try await inclusionProof(id, tree, index: seq, size: head.size)
                     b.reply.resume(
                         returning: BoardReceipt(
                             ballotHash: b.hash, trackingCode: ProtocolHashes.trackingCode(b.hash), index: seq,
-                            line: String(decoding: line, as: UTF8.self), treeHead: head, inclusionProof: proof.map(Hex.encode)))
+                            line: String(decoding: line, as: UTF8.self), treeHead: head, inclusionProof: proof))
                 } catch { b.reply.resume(throwing: error) }
             case .failure(let e): b.reply.resume(throwing: e)
             }
@@ -421,7 +419,7 @@ public actor BoardService {
         switch try Self.decodeStored(LogEntry.self, line).payload {
         case .spoiledBallot: status = .spoiled
         case .ballot(let b):
-            if let r = cache.ledger.revocations[b.credential], r.seq < size {
+            if let r = cache.ledger.revocations[b.credential] {
                 (status, laterSeq) = (.revoked, r.seq)
             } else if let latest = cache.latestBallot[b.credential], latest > seq {
                 (status, laterSeq) = (.superseded, latest)
@@ -430,11 +428,8 @@ public actor BoardService {
             }
         default: throw .storage("entry \(seq) is stored under a ballot hash but holds no ballot")
         }
-        let tree = cache.tree
         func proof(_ index: Int) async throws(BoardError) -> [String] {
-            try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
-                try tree.inclusionProof(index: index, size: head.size, leaves: leaves)
-            }.map(Hex.encode)
+            try await inclusionProof(id, cache.tree, index: index, size: head.size)
         }
         var later: BallotTrack.Evidence?
         if let laterSeq {
@@ -442,14 +437,8 @@ public actor BoardService {
                 index: laterSeq, line: String(decoding: try await storedLine(id, laterSeq), as: UTF8.self),
                 inclusionProof: try await proof(laterSeq))
         }
-        let consistency: [String]?
-        if let since {
-            consistency = try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
-                try tree.consistencyProof(from: since, to: head.size, leaves: leaves)
-            }.map(Hex.encode)
-        } else {
-            consistency = nil
-        }
+        var consistency: [String]?
+        if let since { consistency = try await consistencyProof(id, from: since, to: head.size) }
         return BallotTrack(
             ballotHash: hash, contextHash: contextHash, index: seq, line: String(decoding: line, as: UTF8.self), status: status,
             treeHead: head, inclusionProof: try await proof(seq), since: since, consistencyProof: consistency, later: later)
@@ -459,16 +448,8 @@ public actor BoardService {
     public func status(_ id: String) async throws(BoardError) -> ElectionStatus {
         let cache = try await synced(id)
         let ledger = cache.ledger
-        let phase: ElectionStatus.Phase =
-            ledger.result != nil
-            ? .decrypted
-            : ledger.tally != nil
-                ? .tallied
-                : ledger.close != nil
-                    ? .closed
-                    : ledger.context != nil && !ledger.lists.isEmpty ? .voting : .setup
         return ElectionStatus(
-            electionId: id, phase: phase, entries: cache.tree.size, credentials: ledger.registry.counts,
+            electionId: id, phase: ledger.stage, entries: cache.tree.size, credentials: ledger.registry.counts,
             counts: cache.counts.keys.sorted().flatMap { p in cache.counts[p]!.keys.sorted().map { cache.counts[p]![$0]! } },
             result: ledger.result?.value.summary)
     }
@@ -494,6 +475,13 @@ public actor BoardService {
         }
         return try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
             try tree.consistencyProof(from: m, to: n, leaves: leaves)
+        }.map(Hex.encode)
+    }
+
+    /// The RFC 9162 inclusion proof (hex) of entry `index` in the first `size` leaves of `tree`.
+    private func inclusionProof(_ id: String, _ tree: MerkleTree, index: Int, size: Int) async throws(BoardError) -> [String] {
+        try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
+            try tree.inclusionProof(index: index, size: size, leaves: leaves)
         }.map(Hex.encode)
     }
 

@@ -122,9 +122,7 @@ public final class RecordWriter {
             throw RecordError.io("\(dir.logURL.path) already exists: refusing to overwrite a record")
         }
         try Data(manifestBytes).write(to: dir.manifestURL)
-        var heads = [UInt8]()
-        for h in treeHeads { heads += try RecordCoding.encode(h) + [UInt8(ascii: "\n")] }
-        try Data(heads).write(to: dir.treeHeadsURL)
+        try Data(RecordFiles.treeHeadLines(treeHeads)).write(to: dir.treeHeadsURL)
         try Data(log).write(to: dir.logURL)
     }
 

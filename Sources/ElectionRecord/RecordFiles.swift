@@ -29,10 +29,12 @@ public struct RecordFiles: Sendable {
     }
 
     /// treeheads.jsonl: one head per line.
-    public var treeHeadsBytes: [UInt8] {
-        var out = [UInt8]()
-        for h in treeHeads { out += ((try? RecordCoding.encode(h)) ?? []) + [UInt8(ascii: "\n")] }
-        return out
+    public var treeHeadsBytes: [UInt8] { Self.treeHeadLines(treeHeads) }
+
+    /// Heads as treeheads.jsonl holds them: each head's JSON and a newline.
+    static func treeHeadLines(_ heads: [SignedTreeHead]) -> [UInt8] {
+        // A head (integers and hex strings) always encodes.
+        heads.flatMap { (try? RecordCoding.encode($0)).map { $0 + [UInt8(ascii: "\n")] } ?? [] }
     }
 
     /// Writes the on-disk layout (manifest.json, log.jsonl, treeheads.jsonl), refusing to overwrite a record.

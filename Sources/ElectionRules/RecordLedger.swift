@@ -115,6 +115,11 @@ public struct RecordLedger: Sendable {
         }
     }
 
+    /// How far the record has come (the verifier's report and the board's status name it alike).
+    public var stage: ElectionStage {
+        result != nil ? .decrypted : tally != nil ? .tallied : close != nil ? .closed : context != nil ? .voting : .setup
+    }
+
     /// Under `stationFinal`, a station ballot makes its credential's choice final.
     mutating func noteFinal(_ b: EncryptedBallot, seq: Int) {
         if manifest.rule == .stationFinal, b.channel == .station, finalBallots[b.credential] == nil { finalBallots[b.credential] = seq }

@@ -260,9 +260,7 @@ public final class RecordVerifier {
             return .init(check: c.rawValue, title: c.title, status: status, itemsChecked: n, failures: f)
         }
         let l = ledger
-        let phase =
-            l?.result != nil
-            ? "decrypted" : l?.tally != nil ? "tallied" : l?.close != nil ? "closed" : l?.context != nil ? "voting" : "setup"
+        let phase = (l?.stage ?? .setup).rawValue
         let seconds = max(elapsed, 1e-9)
         let cast = l?.ballotCount ?? 0
         return VerificationReport(
