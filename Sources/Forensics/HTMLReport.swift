@@ -28,6 +28,7 @@ extension ForensicsReport {
                 format:
                     "<p>Fair stations: turnout %.1f%% (sd %.1f), share %.1f%% (sd %.1f); incremental stuffing spread theta %.3f.</p>",
                 m.fair.turnout * 100, m.fair.turnoutSD * 100, m.fair.share * 100, m.fair.shareSD * 100, m.fair.theta)
+            h += "<p>Figures: \(e(m.figures)).</p>" + Self.profileTable(m)
             h += "<div class=\"plots\">" + SVGPlot.heatmap(fingerprint.grid, title: "Observed fingerprint")
             h += SVGPlot.heatmap(m.modelGrid, title: "The model at the fitted parameters")
             h += SVGPlot.heatmap(m.fairGrid, title: "The model without stuffing (f_i = f_e = 0)") + "</div>"
@@ -84,5 +85,20 @@ extension ForensicsReport {
             "<p class=\"assume\">Computed in "
             + timings.map { "\(e($0.step)) \(String(format: "%.2f s", $0.seconds))" }.joined(separator: ", ") + ".</p></body></html>"
         return h
+    }
+
+    /// The model's profile over alpha: the best f_i and f_e at each alpha, the plausible ones marked.
+    static func profileTable(_ m: KlimekModel.Result) -> String {
+        var h = String(
+            format:
+                "<table><caption>Best fit at each alpha (marked: within %.2f of the best distance, the data's 95%% noise)</caption><tr><th>alpha</th><th>f_i</th><th>f_e</th><th>distance</th></tr>",
+            m.distanceTolerance)
+        for p in m.profile {
+            let mark = m.plausibleAlphas.contains(p.alpha) ? " *" : ""
+            h += String(
+                format: "<tr><td>%.2f%@</td><td>%.4f</td><td>%.4f</td><td>%.2f</td></tr>", p.alpha, mark, p.incremental, p.extreme,
+                p.distance)
+        }
+        return h + "</table>"
     }
 }

@@ -14,6 +14,8 @@ extension KlimekModel {
             var fair: [Int32]
             var incremental: [Int32]
             var extreme: [Int32]
+            /// Simulated stations per observed one: the counts are divided by it.
+            var replicas: Int
         }
 
         struct Point: Sendable {
@@ -56,6 +58,7 @@ extension KlimekModel {
 
             init(table: Table, observed: [Int]) {
                 let w = observed.map { 1 / (Double($0) + 1) }
+                let scale = 1 / Double(table.replicas)
                 let total = cells * 101
                 a = [Double](repeating: 0, count: (cells + 1) * 101)
                 b = a
@@ -63,26 +66,42 @@ extension KlimekModel {
                     for k in 0..<101 {
                         let fairAll = Double(table.fair[total + k])
                         a[j * 101 + k] =
-                            (Double(table.incremental[j * 101 + k]) - Double(table.extreme[j * 101 + k]) + fairAll - Double(observed[k]))
-                            * w[k]
-                        b[j * 101 + k] = (Double(table.extreme[j * 101 + k]) - Double(table.fair[j * 101 + k])) * w[k]
+                            ((Double(table.incremental[j * 101 + k]) - Double(table.extreme[j * 101 + k]) + fairAll) * scale
+                                - Double(observed[k])) * w[k]
+                        b[j * 101 + k] = (Double(table.extreme[j * 101 + k]) - Double(table.fair[j * 101 + k])) * scale * w[k]
                     }
                 }
             }
 
-            @inline(__always)
             func distance(_ i: Int, _ e: Int) -> Double {
-                var d = 0.0
-                a.withUnsafeBufferPointer { a in
-                    b.withUnsafeBufferPointer { b in
-                        let ai = i * 101, bj = (i + e) * 101
-                        for k in 0..<101 {
-                            let r = a[ai + k] + b[bj + k]
-                            d += r * r
-                        }
-                    }
+                a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in Self.distance(a, b, i, e) } }
+            }
+
+            /// Runs `body` with a distance function that reads the tables without bounds checks.
+            func withDistance<R>(_ body: ((Int, Int) -> Double) -> R) -> R {
+                a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in body { i, e in Self.distance(a, b, i, e) } } }
+            }
+
+            @inline(__always)
+            static func distance(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, _ i: Int, _ e: Int) -> Double {
+                let pa = a.baseAddress! + i * 101, pb = b.baseAddress! + (i + e) * 101
+                // Four partial sums let the loop vectorise.
+                var d0 = 0.0, d1 = 0.0, d2 = 0.0, d3 = 0.0
+                var k = 0
+                while k + 4 <= 101 {
+                    let r0 = pa[k] + pb[k], r1 = pa[k + 1] + pb[k + 1], r2 = pa[k + 2] + pb[k + 2], r3 = pa[k + 3] + pb[k + 3]
+                    d0 += r0 * r0
+                    d1 += r1 * r1
+                    d2 += r2 * r2
+                    d3 += r3 * r3
+                    k += 4
                 }
-                return d
+                while k < 101 {
+                    let r = pa[k] + pb[k]
+                    d0 += r * r
+                    k += 1
+                }
+                return (d0 + d1) + (d2 + d3)
             }
         }
 
@@ -90,36 +109,28 @@ extension KlimekModel {
             Weighted(table: table, observed: observed).distance(point.incrementalSteps, point.extremeSteps)
         }
 
-        /// The best point: a coarse pass (alpha in steps of 0.5, f_i of 0.01, f_e of 0.005), then every
-        /// step around the coarse best.
-        static func fit(observed: [Int], tables: [Table]) -> Point {
-            var weighted = [Int: Weighted]()
-            func table(_ ai: Int) -> Weighted {
-                if let w = weighted[ai] { return w }
-                let w = Weighted(table: tables[ai], observed: observed)
-                weighted[ai] = w
-                return w
-            }
-            var best = Point(alphaIndex: 0, incrementalSteps: 0, extremeSteps: 0, distance: .infinity)
-            func search(_ alphaIndex: Int, _ steps: some Sequence<Int>, _ extreme: some Sequence<Int>) {
-                let w = table(alphaIndex)
-                for i in steps where i >= 0 && i <= cells {
-                    for e in extreme where e >= 0 && e <= min(maxExtremeSteps, cells - i) {
-                        let d = w.distance(i, e)
-                        if d < best.distance { best = Point(alphaIndex: alphaIndex, incrementalSteps: i, extremeSteps: e, distance: d) }
+        /// The best point at each alpha (the profile): a coarse pass (f_i in steps of 0.01, f_e of 0.005),
+        /// then every step around the coarse best.
+        static func profile(observed: [Int], tables: [Table]) -> [Point] {
+            tables.indices.map { ai in
+                Weighted(table: tables[ai], observed: observed).withDistance { distance in
+                    var best = Point(alphaIndex: ai, incrementalSteps: 0, extremeSteps: 0, distance: .infinity)
+                    func search(_ steps: some Sequence<Int>, _ extreme: some Sequence<Int>) {
+                        for i in steps where i >= 0 && i <= cells {
+                            for e in extreme where e >= 0 && e <= min(maxExtremeSteps, cells - i) {
+                                let d = distance(i, e)
+                                if d < best.distance { best = Point(alphaIndex: ai, incrementalSteps: i, extremeSteps: e, distance: d) }
+                            }
+                        }
                     }
+                    search(stride(from: 0, through: cells, by: 4), stride(from: 0, through: maxExtremeSteps, by: 2))
+                    let coarse = best
+                    search(
+                        (coarse.incrementalSteps - 4)...(coarse.incrementalSteps + 4), (coarse.extremeSteps - 2)...(coarse.extremeSteps + 2)
+                    )
+                    return best
                 }
             }
-            for ai in stride(from: 0, to: alphas.count, by: 2) {
-                search(ai, stride(from: 0, through: cells, by: 4), stride(from: 0, through: maxExtremeSteps, by: 2))
-            }
-            let coarse = best
-            for ai in max(0, coarse.alphaIndex - 1)...min(alphas.count - 1, coarse.alphaIndex + 1) {
-                search(
-                    ai, (coarse.incrementalSteps - 4)...(coarse.incrementalSteps + 4), (coarse.extremeSteps - 2)...(coarse.extremeSteps + 2)
-                )
-            }
-            return best
         }
     }
 }

@@ -39,10 +39,21 @@ public enum KlimekModel {
         public var theta: Double
     }
 
+    /// The best fit at one alpha: the profile of the distance over alpha.
+    public struct ProfilePoint: Codable, Sendable, Equatable {
+        public var alpha: Double
+        public var incremental: Double
+        public var extreme: Double
+        public var distance: Double
+    }
+
     public struct Result: Codable, Sendable {
         public var assumptions: String
         public var method: String
+        /// Which turnout and share the fit used (valid ballots where the file has them, as the authors did).
+        public var figures: String
         public var stations: Int
+        public var simulatedPerStation: Int
         public var fair: FairStations
         public var fit: Parameters
         public var incrementalInterval: Interval
@@ -54,27 +65,62 @@ public enum KlimekModel {
         /// The fit's distance to the observed histogram, and the fair model's (f_i = f_e = 0).
         public var distance: Double
         public var fairDistance: Double
+        /// The best f_i and f_e at each alpha of the grid, with their distance.
+        public var profile: [ProfilePoint]
+        /// The 95% bootstrap quantile of how much worse the fitted parameters look than a replicate's own best:
+        /// a profile point closer than this to the best distance is as good a fit, given the data's noise.
+        public var distanceTolerance: Double
+        /// The alphas whose profile point lies within `distanceTolerance` of the best: the ones the histogram cannot tell apart.
+        public var plausibleAlphas: [Double]
         /// The model's fingerprint at the fitted parameters and without stuffing, as `Fingerprint.Result.grid`.
         public var modelGrid: [[Int]]
         public var fairGrid: [[Int]]
         public var verdict: String
     }
 
+    /// Simulated stations per observed one: the model's histogram is their mean, so its own noise is
+    /// about a third of the data's and the profile over alpha is not decided by one draw.
+    public static let simulatedPerStation = 10
+
+    /// Turnout and share as the fit reads them: valid ballots over registered voters and the leader over
+    /// valid ballots (the definitions of the authors' code) when every station has valid ballots, else
+    /// the station's own turnout (B / V) and share (L / C).
+    static func figures(_ stations: [Station]) -> (turnout: [Double], share: [Double], description: String) {
+        if stations.allSatisfy({ ($0.valid ?? 0) > 0 }) {
+            return (
+                stations.map { min(1, Double($0.valid!) / Double($0.registered)) },
+                stations.map { min(1, Double($0.leader) / Double($0.valid!)) },
+                "turnout = valid ballots over registered voters, share = the leader's votes over valid ballots (as in the authors' code)"
+            )
+        }
+        return (
+            stations.map { min($0.turnout, 1) }, stations.map { min($0.share, 1) },
+            "turnout = ballots over registered voters, share = the leader's votes over counted ballots (the file has no valid-ballot figure)"
+        )
+    }
+
     /// Fits the model to the stations with ballots and counted ballots; nil with fewer than `minimumStations`.
-    /// Complexity: O(M * alphas) to simulate, O(alphas * grid * 101) per fit, the fit repeated per replicate.
-    public static func run(_ stations: [Station], bootstrap: Int = 100, seed: UInt64 = 1, workers: Int = 1) -> Result? {
-        let usable = stations.filter { $0.ballots > 0 && $0.counted > 0 && $0.registered > 0 }
+    /// Complexity: O(M * K * alphas) to simulate (K = `simulatedPerStation`), O(alphas * grid * 101) per fit,
+    /// the fit repeated per replicate.
+    /// `knownFair` replaces the fair stations read from the flanks (tests of the fit alone).
+    public static func run(
+        _ stations: [Station], bootstrap: Int = 100, seed: UInt64 = 1, workers: Int = 1, knownFair: FairStations? = nil
+    ) -> Result? {
+        let withBallots = stations.filter { $0.ballots > 0 && $0.counted > 0 && $0.registered > 0 }
+        let usable = withBallots.contains { $0.valid != nil } ? withBallots.filter { ($0.valid ?? 0) > 0 } : withBallots
         guard usable.count >= minimumStations else { return nil }
-        let turnout = usable.map { min($0.turnout, 1) }, share = usable.map { min($0.share, 1) }
-        guard let fair = FairStations(turnout: turnout, share: share) else { return nil }
-        let simulation = Simulation(fair: fair, stations: usable.count, seed: seed)
+        let n = usable.count
+        let (turnout, share, figures) = figures(usable)
+        guard let fair = knownFair ?? FairStations(turnout: turnout, share: share) else { return nil }
+        let simulation = Simulation(fair: fair, stations: n * simulatedPerStation, seed: seed, workers: workers)
         let observed = Grid.shareHistogram(share)
-        let tables = Grid.alphas.map { simulation.prefixTables(alpha: $0) }
-        let best = Grid.fit(observed: observed, tables: tables)
+        let allTables = simulation.tables(replicas: simulatedPerStation, workers: workers)
+        let profile = Grid.profile(observed: observed, tables: allTables)
+        let best = profile.min { $0.distance < $1.distance }!
         // The bootstrap resamples stations: the observed histogram becomes a multinomial draw over its
         // own bins; the simulated stations stay fixed, so the intervals are the data's sampling error.
         let replicates = max(0, bootstrap)
-        let fits = UnsafeMutableBufferPointer<Grid.Point>.allocate(capacity: max(replicates, 1))
+        let fits = UnsafeMutableBufferPointer<(Grid.Point, Double)>.allocate(capacity: max(replicates, 1))
         defer { fits.deallocate() }
         let box = SendableBuffer(fits)
         let w = max(1, min(workers, replicates))
@@ -82,19 +128,24 @@ public enum KlimekModel {
             var r = worker
             while r < replicates {
                 var rng = Xoshiro256(seed: seed, stream: 0x4B4C_494D_0000_0000 | UInt64(r))
-                let resampled = Grid.resample(observed, total: usable.count, using: &rng)
-                box.buffer[r] = Grid.fit(observed: resampled, tables: tables)
+                let resampled = Grid.resample(observed, total: n, using: &rng)
+                let own = Grid.profile(observed: resampled, tables: allTables).min { $0.distance < $1.distance }!
+                let atBest = Grid.distance(observed: resampled, table: allTables[best.alphaIndex], point: best)
+                box.buffer[r] = (own, atBest - own.distance)
                 r += w
             }
         }
         let sample = Array(fits.prefix(replicates))
+        func quantile(_ xs: [Double], _ q: Double) -> Double {
+            let sorted = xs.sorted()
+            return sorted[Int((Double(sorted.count - 1) * q).rounded())]
+        }
         func interval(_ key: (Grid.Point) -> Double) -> Interval {
             guard !sample.isEmpty else { return Interval(low: key(best), high: key(best)) }
-            let sorted = sample.map(key).sorted()
-            let lo = sorted[Int((Double(sorted.count - 1) * 0.025).rounded())]
-            let hi = sorted[Int((Double(sorted.count - 1) * 0.975).rounded())]
-            return Interval(low: lo, high: hi)
+            let values = sample.map { key($0.0) }
+            return Interval(low: quantile(values, 0.025), high: quantile(values, 0.975))
         }
+        let tolerance = sample.isEmpty ? 0 : quantile(sample.map(\.1), 0.95)
         let fit = best.parameters
         var edge = [String]()
         // Without stuffing alpha plays no part, so its edge says nothing then.
@@ -104,21 +155,37 @@ public enum KlimekModel {
         if best.extremeSteps == Grid.maxExtremeSteps { edge.append("extreme") }
         if best.incrementalSteps + best.extremeSteps >= Grid.cells { edge.append("incremental") }
         let fairPoint = Grid.Point(alphaIndex: best.alphaIndex, incrementalSteps: 0, extremeSteps: 0, distance: 0)
-        let fairDistance = Grid.distance(observed: observed, table: tables[best.alphaIndex], point: fairPoint)
+        let fairDistance = Grid.distance(observed: observed, table: allTables[best.alphaIndex], point: fairPoint)
         let ii = interval(\.parameters.incremental), ie = interval(\.parameters.extreme), ia = interval(\.parameters.alpha)
-        let verdict = String(
+        var verdict = String(
             format:
                 "model fit: f_i = %.3f [%.3f, %.3f] of stations with incremental stuffing, f_e = %.4f [%.4f, %.4f] with extreme stuffing, alpha = %.2f [%.2f, %.2f] (95%% bootstrap intervals, %d replicates)%@; distance %.1f against %.1f for the fair model",
             fit.incremental, ii.low, ii.high, fit.extreme, ie.low, ie.high, fit.alpha, ia.low, ia.high, replicates,
             edge.isEmpty ? "" : "; at the edge of the searched grid: " + edge.joined(separator: ", "), best.distance, fairDistance)
+        let valley = profile.filter { $0.distance - best.distance <= tolerance }
+        if fit.incremental + fit.extreme > 0, valley.count > 1, let lo = valley.first, let hi = valley.last {
+            verdict += String(
+                format: "; alpha is not told apart from %.2f to %.2f (the profile stays within the data's noise, %.2f)",
+                lo.parameters.alpha, hi.parameters.alpha, tolerance)
+            let fe = valley.map(\.parameters.extreme), fi = valley.map(\.parameters.incremental)
+            verdict += String(
+                format: ", f_i %.3f-%.3f and f_e %.4f-%.4f along it", fi.min()!, fi.max()!, fe.min()!, fe.max()!)
+        }
         return Result(
             assumptions:
                 "Fair stations scatter around one turnout and one leader share; stuffing moves a station towards 100% turnout and 100% share together. The fair distributions are read from the left flanks of the observed ones, which stuffing does not reach. The parameters say how many stations the observed leader-share histogram needs stuffed to be explained by this model; they are not a count of proven falsifications.",
             method:
-                "Common random numbers: one simulated station per observed station. Grid: alpha from 0.5 to 4, f_i from 0 to 1, f_e from 0 to 0.15, searched in steps of 0.5, 0.01 and 0.005, then in steps of 0.25, 0.0025 and 0.0025 around the best. Distance: sum over 1% share bins of ((model - observed) / (observed + 1))^2, the criterion of the authors' code. Intervals: stations resampled with replacement (a multinomial draw of the observed histogram), each replicate refitted against the same simulated stations.",
-            stations: usable.count, fair: fair, fit: fit, incrementalInterval: ii, extremeInterval: ie, alphaInterval: ia,
-            bootstrapReplicates: replicates, atGridEdge: edge, distance: best.distance, fairDistance: fairDistance,
-            modelGrid: simulation.fingerprint(fit), fairGrid: simulation.fingerprint(Parameters(incremental: 0, extreme: 0, alpha: 1)),
+                "Common random numbers: \(simulatedPerStation) simulated stations per observed station, their histogram divided by \(simulatedPerStation). Grid: alpha from 0.5 to 4 in steps of 0.25, each fitted on its own (the profile); f_i from 0 to 1, f_e from 0 to 0.15, searched in steps of 0.01 and 0.005, then in steps of 0.0025 around the best. Distance: sum over 1% share bins of ((model - observed) / (observed + 1))^2, the criterion of the authors' code. Intervals: stations resampled with replacement (a multinomial draw of the observed histogram), each replicate refitted against the same simulated stations. \(figures).",
+            figures: figures, stations: n, simulatedPerStation: simulatedPerStation, fair: fair, fit: fit, incrementalInterval: ii,
+            extremeInterval: ie, alphaInterval: ia, bootstrapReplicates: replicates, atGridEdge: edge, distance: best.distance,
+            fairDistance: fairDistance,
+            profile: profile.map {
+                ProfilePoint(
+                    alpha: $0.parameters.alpha, incremental: $0.parameters.incremental, extreme: $0.parameters.extreme,
+                    distance: $0.distance)
+            }, distanceTolerance: tolerance, plausibleAlphas: valley.map(\.parameters.alpha),
+            modelGrid: simulation.fingerprint(fit, stations: n),
+            fairGrid: simulation.fingerprint(Parameters(incremental: 0, extreme: 0, alpha: 1), stations: n),
             verdict: verdict)
     }
 }

@@ -5,6 +5,7 @@ import Foundation
 /// columns after them. Kobak et al.'s definitions: turnout = ballots issued (early, at the station,
 /// outside it) over registered voters; the leader's share over valid plus invalid ballots. Where
 /// the protocol has no valid-ballot row (the 2020 vote), the ballots found in the boxes serve both.
+/// The valid-ballot row is also kept on its own, for the Klimek model (the authors' definitions).
 public enum RussianProtocol {
     public static let name = "russianProtocol"
 
@@ -35,6 +36,7 @@ public enum RussianProtocol {
         if !valid.isEmpty && !invalid.isEmpty {
             m.ballots = issued
             m.counted = valid + invalid
+            m.valid = valid
         } else {
             m.ballots = boxes
             m.counted = boxes

@@ -13,16 +13,23 @@ public struct Station: Sendable, Equatable {
     public var counted: Int
     /// Votes for the leader L.
     public var leader: Int
+    /// Valid ballots, when the file has that row: the Klimek model's turnout numerator and share
+    /// denominator, as in the authors' code.
+    public var valid: Int?
     /// Stratum values, one per stratum column (region, channel, day...).
     public var strata: [String]
 
-    public init(line: Int, id: String, registered: Int, ballots: Int, counted: Int? = nil, leader: Int, strata: [String] = []) {
+    public init(
+        line: Int, id: String, registered: Int, ballots: Int, counted: Int? = nil, leader: Int, valid: Int? = nil,
+        strata: [String] = []
+    ) {
         self.line = line
         self.id = id
         self.registered = registered
         self.ballots = ballots
         self.counted = counted ?? ballots
         self.leader = leader
+        self.valid = valid
         self.strata = strata
     }
 
@@ -55,6 +62,8 @@ public struct ColumnMapping: Sendable, Codable, Equatable {
     /// The share denominator (valid plus invalid ballots); the ballots when absent.
     public var counted: [String]?
     public var leader: [String]
+    /// Valid ballots, if the file has them (the Klimek model's figures); optional.
+    public var valid: [String]?
     /// Recognise the roles from the header by their meaning (`russianProtocol`), instead of by name.
     public var recognize: String?
     public var id: [String]?
@@ -70,11 +79,13 @@ public struct ColumnMapping: Sendable, Codable, Equatable {
     public var statusOK: String?
 
     public init(
-        registered: [String], ballots: [String], counted: [String]? = nil, leader: [String], id: [String]? = nil, strata: [String]? = nil,
+        registered: [String], ballots: [String], counted: [String]? = nil, leader: [String], valid: [String]? = nil, id: [String]? = nil,
+        strata: [String]? = nil,
         delimiter: String? = nil, candidate: String? = nil, leaderName: String? = nil, statusColumn: String? = nil,
         statusOK: String? = nil, recognize: String? = nil
     ) {
         self.registered = registered
+        self.valid = valid
         self.ballots = ballots
         self.counted = counted
         self.leader = leader
@@ -99,7 +110,7 @@ public struct ColumnMapping: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case registered, ballots, counted, leader, recognize, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK
+        case registered, ballots, counted, leader, valid, recognize, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK
     }
 
     /// A role: a column's name, or the names of the columns to add up.
@@ -127,6 +138,7 @@ public struct ColumnMapping: Sendable, Codable, Equatable {
         ballots = try required(.ballots)
         counted = try Self.columns(c, .counted)
         leader = try Self.columns(c, .leader) ?? []
+        valid = try Self.columns(c, .valid)
         id = try c.decodeIfPresent([String].self, forKey: .id)
         strata = try c.decodeIfPresent([String].self, forKey: .strata)
         delimiter = try c.decodeIfPresent(String.self, forKey: .delimiter)
@@ -212,7 +224,7 @@ public struct StationTable: Sendable {
         let derivedProvince = mapping.strata?.contains("province") == true && table.column("province") == nil
         let roleColumns: [(role: String, names: [String])] = [
             ("registered", mapping.registered), ("ballots", mapping.ballots), ("counted", mapping.counted ?? []),
-            ("leader", mapping.leader.isEmpty ? candidates : mapping.leader),
+            ("valid", mapping.valid ?? []), ("leader", mapping.leader.isEmpty ? candidates : mapping.leader),
         ]
         var missing = [String]()
         for (role, names) in roleColumns {
@@ -227,6 +239,7 @@ public struct StationTable: Sendable {
         guard missing.isEmpty else { throw .missingColumns(missing, available: table.header) }
         let col = { (name: String) in table.column(name)! }
         let iV = mapping.registered.map(col), iB = mapping.ballots.map(col), iC = (mapping.counted ?? mapping.ballots).map(col)
+        let iValid = mapping.valid.map { $0.map(col) }
         let idCols = (mapping.id ?? []).map(col)
         let strataNames = mapping.strata ?? []
         var excluded = [ExcludedRow]()
@@ -265,6 +278,12 @@ public struct StationTable: Sendable {
             }
             return total
         }
+        /// The valid ballots of a row when the mapping names them; false when they are not a count.
+        func validSum(_ row: [Substring], line: Int, into valid: inout Int?) -> Bool {
+            guard let iValid else { return true }
+            valid = sum(row, iValid, line: line)
+            return valid != nil
+        }
         func stratum(_ row: [Substring], _ name: String) -> String {
             if name == "province" && derivedProvince {
                 let d = table.column("district_number").flatMap { $0 < row.count ? String(row[$0].prefix(2)) : nil } ?? ""
@@ -299,19 +318,22 @@ public struct StationTable: Sendable {
             }
             leaderName = mapping.leaderName ?? totals.max { $0.value < $1.value }?.key ?? ""
             var order = [String]()
-            var groups = [String: (registered: Int, ballots: Int, counted: Int, leader: Int, line: Int, strata: [String], bad: Bool)]()
+            var groups = [
+                String: (registered: Int, ballots: Int, counted: Int, valid: Int?, leader: Int, line: Int, strata: [String], bad: Bool)
+            ]()
             for (row, line) in usable {
                 let key = idCols.map { $0 < row.count ? String(row[$0]) : "" }.joined(separator: "/")
+                var valid: Int?
                 guard let v = sum(row, iV, line: line), let b = sum(row, iB, line: line), let c = sum(row, iC, line: line),
-                    let votes = integer(row, iL, line: line)
+                    let votes = integer(row, iL, line: line), validSum(row, line: line, into: &valid)
                 else {
                     if groups[key] == nil { order.append(key) }
-                    groups[key, default: (0, 0, 0, 0, line, [], false)].bad = true
+                    groups[key, default: (0, 0, 0, nil, 0, line, [], false)].bad = true
                     continue
                 }
                 if groups[key] == nil {
                     order.append(key)
-                    groups[key] = (v, b, c, 0, line, strataNames.map { stratum(row, $0) }, false)
+                    groups[key] = (v, b, c, valid, 0, line, strataNames.map { stratum(row, $0) }, false)
                 }
                 if iCand < row.count, String(row[iCand]) == leaderName { groups[key]!.leader += votes }
             }
@@ -321,7 +343,7 @@ public struct StationTable: Sendable {
                 stations.append(
                     Station(
                         line: g.line, id: key, registered: g.registered, ballots: g.ballots, counted: g.counted, leader: g.leader,
-                        strata: g.strata))
+                        valid: g.valid, strata: g.strata))
             }
         } else {
             if mapping.leader.isEmpty {
@@ -332,19 +354,23 @@ public struct StationTable: Sendable {
             }
             let iL = leaderColumns.map(col)
             for (row, line) in zip(table.rows, table.lines) {
+                var valid: Int?
                 guard let v = sum(row, iV, line: line), let b = sum(row, iB, line: line), let c = sum(row, iC, line: line),
-                    let l = sum(row, iL, line: line)
+                    let l = sum(row, iL, line: line), validSum(row, line: line, into: &valid)
                 else { continue }
                 let id = idCols.isEmpty ? "line \(line)" : idCols.map { $0 < row.count ? String(row[$0]) : "" }.joined(separator: "/")
                 stations.append(
                     Station(
-                        line: line, id: id, registered: v, ballots: b, counted: c, leader: l, strata: strataNames.map { stratum(row, $0) }))
+                        line: line, id: id, registered: v, ballots: b, counted: c, leader: l, valid: valid,
+                        strata: strataNames.map { stratum(row, $0) }))
             }
         }
-        let roles = [
-            RoleColumns(role: "registered", columns: mapping.registered), RoleColumns(role: "ballots", columns: mapping.ballots),
-            RoleColumns(role: "counted", columns: mapping.counted ?? mapping.ballots), RoleColumns(role: "leader", columns: leaderColumns),
-        ]
+        let roles =
+            [
+                RoleColumns(role: "registered", columns: mapping.registered), RoleColumns(role: "ballots", columns: mapping.ballots),
+                RoleColumns(role: "counted", columns: mapping.counted ?? mapping.ballots),
+                RoleColumns(role: "leader", columns: leaderColumns),
+            ] + (mapping.valid.map { [RoleColumns(role: "valid", columns: $0)] } ?? [])
         // Impossible values: reported and excluded.
         var kept = [Station]()
         kept.reserveCapacity(stations.count)
@@ -353,6 +379,8 @@ public struct StationTable: Sendable {
                 excluded.append(ExcludedRow(line: s.line, reason: "ballots \(s.ballots) exceed registered voters \(s.registered)"))
             } else if s.leader > s.counted {
                 excluded.append(ExcludedRow(line: s.line, reason: "leader votes \(s.leader) exceed counted ballots \(s.counted)"))
+            } else if let valid = s.valid, s.leader > valid {
+                excluded.append(ExcludedRow(line: s.line, reason: "leader votes \(s.leader) exceed valid ballots \(valid)"))
             } else if s.registered == 0 {
                 excluded.append(ExcludedRow(line: s.line, reason: "no registered voters"))
             } else {

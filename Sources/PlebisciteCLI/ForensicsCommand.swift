@@ -61,12 +61,14 @@ extension PlebisciteCommand {
         @Option(help: "Column preset: russia, canada or plebiscite.") var preset: Preset?
         @Option(
             help:
-                "JSON column mapping file (keys: registered, ballots, leader, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK)."
+                "JSON column mapping file (keys: registered, ballots, counted, valid, leader, id, strata, delimiter, candidate, leaderName, statusColumn, statusOK)."
         ) var mapping: String?
         @Option(help: "Column of registered voters (repeat to add up several).") var registered: [String] = []
         @Option(help: "Column of ballots cast or issued, the turnout numerator (repeat to add up several).") var ballots: [String] = []
         @Option(help: "Column of ballots counted (valid plus invalid), the share denominator (repeat to add up; default: the ballots).")
         var counted: [String] = []
+        @Option(help: "Column of valid ballots, the Klimek model's turnout numerator and share denominator (repeat to add up; optional).")
+        var valid: [String] = []
         @Option(help: "Column of the leader's votes.") var leader: String?
         @Option(help: "The leader, by its column's name (or a unique part of it): with the russia preset, instead of the national winner.")
         var leaderName: String?
@@ -103,6 +105,7 @@ extension PlebisciteCommand {
             let manual = [!registered.isEmpty, !ballots.isEmpty, leader != nil].filter { $0 }.count
             if manual > 0 && manual < 3 { throw ValidationError("--registered, --ballots and --leader go together") }
             if !counted.isEmpty && manual == 0 { throw ValidationError("--counted goes with --registered, --ballots and --leader") }
+            if !valid.isEmpty && manual == 0 { throw ValidationError("--valid goes with --registered, --ballots and --leader") }
             if [preset != nil, mapping != nil, manual == 3].filter({ $0 }).count > 1 {
                 throw ValidationError("choose one of --preset, --mapping, or --registered/--ballots/--leader")
             }
@@ -115,6 +118,7 @@ extension PlebisciteCommand {
             if let leader, !registered.isEmpty, !ballots.isEmpty {
                 chosen = ColumnMapping(
                     registered: registered, ballots: ballots, counted: counted.isEmpty ? nil : counted, leader: [leader],
+                    valid: valid.isEmpty ? nil : valid,
                     strata: strata?.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }, delimiter: delimiter)
             }
             if var m = chosen {
