@@ -532,11 +532,11 @@ public actor BoardService {
         }
         var tally = EncryptedTally(cells: [])
         try await forEachStoredPage(id, size: size) { lines throws(BoardError) in
-            var counted = [EncryptedBallot]()
+            var counted = [CountingRule.Cast]()
             for line in lines {
                 let entry = try Self.decodeStored(LogEntry.self, line)
                 if case .ballot(let b) = entry.payload, last[b.credential] == entry.seq, !revoked.contains(b.credential) {
-                    counted.append(b)
+                    counted.append((entry.seq, entry.at, b))
                 }
             }
             tally = CountingRule.merge(

@@ -149,7 +149,7 @@ public final class FileBoard {
         guard ledger.close != nil else { return nil }
         let record = try LoadedRecord.load(writer.directory)
         let ballots = record.entries.compactMap { e -> CountingRule.Cast? in
-            if case .ballot(let b) = e.entry.payload { (e.entry.seq, b) } else { nil }
+            if case .ballot(let b) = e.entry.payload { (e.entry.seq, e.entry.at, b) } else { nil }
         }
         return CountingRule.tally(manifest: ledger.manifest, ballots: ballots, revoked: ledger.registry.revoked, workers: workers)
     }

@@ -50,7 +50,7 @@ public struct RecordState: Sendable {
                 registry.add(l)
             case .credentialAmendment(let a): registry.add(a.credentials, to: a.precinct)
             case .credentialRevocation(let r): registry.revoke(r)
-            case .ballot(let b): ballots.append((e.entry.seq, b))
+            case .ballot(let b): ballots.append((e.entry.seq, e.entry.at, b))
             case .close(let m): close = (e.entry.seq, m)
             case .tally(let t): tally = t
             case .decryptionShares(let d): shares.append(d)

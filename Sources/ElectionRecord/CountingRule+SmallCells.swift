@@ -9,19 +9,18 @@ extension CountingRule {
     /// In each region, in manifest order:
     /// 1. In each precinct, the small cells merge into one aggregate; if that holds fewer than
     ///    `minimumCell` ballots, the precinct's cell with the fewest ballots joins it (the first in
-    ///    channel order on a tie), if the precinct has another.
+    ///    channel order, then day order, on a tie), if the precinct has another.
     /// 2. The region's aggregates still below `minimumCell` (at most one per precinct) merge into one;
     ///    while that holds too few, the region's aggregate with the fewest ballots joins it (the
     ///    first in manifest order on a tie), until none is left.
     ///
-    /// Members are listed in manifest order (precinct, then channel); aggregates come in the order
+    /// Members are listed in manifest order (precinct, then channel, then day); aggregates come in the order
     /// of their first members. Complexity: O(cells^2) comparisons and O(cells x options) additions.
     public static func mergingSmallCells(_ tally: EncryptedTally, manifest: Manifest) -> EncryptedTally {
         let minimum = manifest.cellMinimum
         guard tally.cells.contains(where: { $0.ballots < minimum }) else { return tally }
-        let precinctOrder = Dictionary(uniqueKeysWithValues: manifest.precincts.enumerated().map { ($1.id, $0) })
-        let channelOrder = Dictionary(uniqueKeysWithValues: manifest.channels.enumerated().map { ($1, $0) })
-        func order(_ c: TallyCell) -> (Int, Int) { (precinctOrder[c.precinct] ?? .max, channelOrder[c.channel] ?? .max) }
+        let sortKey = Self.order(manifest)
+        func order(_ c: TallyCell) -> (Int, Int, String) { sortKey(c.key) }
         func before(_ a: [TallyCell], _ b: [TallyCell]) -> Bool { order(a[0]) < order(b[0]) }
         func total(_ g: [TallyCell]) -> Int { g.reduce(0) { $0 + $1.ballots } }
         /// The index of the aggregate with the fewest ballots, the first on a tie.
@@ -75,8 +74,8 @@ extension CountingRule {
             }
         }
         return TallyCell(
-            precinct: first.precinct, channel: first.channel, ballots: cells.reduce(0) { $0 + $1.ballots },
-            members: cells.map { CellMember(precinct: $0.precinct, channel: $0.channel, ballots: $0.ballots) },
+            precinct: first.precinct, channel: first.channel, day: first.day, ballots: cells.reduce(0) { $0 + $1.ballots },
+            members: cells.map { CellMember(precinct: $0.precinct, channel: $0.channel, day: $0.day, ballots: $0.ballots) },
             questions: order.map { QuestionSums(question: $0, sums: sums[$0]!) })
     }
 }

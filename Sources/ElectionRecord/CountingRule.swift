@@ -1,3 +1,4 @@
+import Foundation
 import PlebisciteCrypto
 import Ristretto
 
@@ -12,8 +13,8 @@ public enum CountingRule {
         case stationFinal
     }
 
-    /// A ballot in log order, with its sequence number.
-    public typealias Cast = (seq: Int, ballot: EncryptedBallot)
+    /// A ballot in log order, with its sequence number and its entry's time (which gives its voting day).
+    public typealias Cast = (seq: Int, at: Date, ballot: EncryptedBallot)
 
     /// The counted ballots: for each credential not revoked, its last ballot in log order (SPEC 6;
     /// under `stationFinal` no ballot follows a station ballot, so that one is the last).
@@ -34,22 +35,28 @@ public enum CountingRule {
 
     /// The same, from ballots already counted (`counted`), for a caller that needs them too.
     public static func tally(manifest: Manifest, counted: [Cast], workers: Int = 1) -> EncryptedTally {
-        mergingSmallCells(aggregate(manifest: manifest, counted: counted.map(\.ballot), workers: workers), manifest: manifest)
+        mergingSmallCells(aggregate(manifest: manifest, counted: counted, workers: workers), manifest: manifest)
     }
 
-    /// Sums the counted ballots per (precinct, channel) cell, per question and option.
-    /// Cells come in manifest precinct order then manifest channel order; empty cells are left out.
+    /// Where cell `key` sorts: manifest precinct order, then channel order, then day.
+    static func order(_ manifest: Manifest) -> (CellKey) -> (Int, Int, String) {
+        let precincts = Dictionary(uniqueKeysWithValues: manifest.precincts.enumerated().map { ($1.id, $0) })
+        let channels = Dictionary(uniqueKeysWithValues: manifest.channels.enumerated().map { ($1, $0) })
+        return { key in (precincts[key.precinct] ?? .max, channels[key.channel] ?? .max, key.day ?? "") }
+    }
+
+    /// Sums the counted ballots per cell ((precinct, channel), or (precinct, channel, day) with
+    /// `tallyDays`), per question and option. Cells come in manifest precinct order, then manifest
+    /// channel order, then day; empty cells are left out.
     ///
     /// Complexity: O(ballots x options) group additions, spread over `workers` threads.
-    public static func aggregate(manifest: Manifest, counted: [EncryptedBallot], workers: Int = 1) -> EncryptedTally {
-        struct Key: Hashable { var precinct: String; var channel: Channel }
-        let grouped = Dictionary(grouping: counted) { Key(precinct: $0.precinct, channel: $0.channel) }
-        var keys = [Key]()
-        for p in manifest.precincts {
-            for ch in manifest.channels where grouped[Key(precinct: p.id, channel: ch)] != nil {
-                keys.append(Key(precinct: p.id, channel: ch))
-            }
+    public static func aggregate(manifest: Manifest, counted: [Cast], workers: Int = 1) -> EncryptedTally {
+        let grouped = Dictionary(grouping: counted) {
+            CellKey(precinct: $0.ballot.precinct, channel: $0.ballot.channel, day: manifest.tallyDay($0.at))
         }
+        let sortKey = order(manifest)
+        let keys = grouped.keys.filter { manifest.precinct($0.precinct) != nil && manifest.channels.contains($0.channel) }
+            .sorted { sortKey($0) < sortKey($1) }
         let cells = Parallel.map(keys, workers: workers) { key -> TallyCell in
             let ballots = grouped[key]!
             let style = manifest.precinct(key.precinct)!.questions
@@ -57,14 +64,14 @@ public enum CountingRule {
                 let options = manifest.question(qid)?.options.count ?? 0
                 var sums = [Ciphertext](repeating: .zero, count: options)
                 for b in ballots {
-                    guard let answer = b.answers.first(where: { $0.question == qid }),
+                    guard let answer = b.ballot.answers.first(where: { $0.question == qid }),
                         answer.selections.count == options
                     else { continue }
                     for i in 0..<options { sums[i] += answer.selections[i].ciphertext }
                 }
                 return QuestionSums(question: qid, sums: sums)
             }
-            return TallyCell(precinct: key.precinct, channel: key.channel, ballots: ballots.count, questions: questions)
+            return TallyCell(precinct: key.precinct, channel: key.channel, day: key.day, ballots: ballots.count, questions: questions)
         }
         return EncryptedTally(cells: cells)
     }
@@ -73,21 +80,19 @@ public enum CountingRule {
     /// added, cells in manifest precinct order then channel order, as `aggregate` gives them.
     /// `aggregate(a + b) == merge(aggregate(a), aggregate(b))`. Complexity: O(cells x options).
     public static func merge(_ a: EncryptedTally, _ b: EncryptedTally, manifest: Manifest) -> EncryptedTally {
-        struct Key: Hashable { var precinct: String; var channel: Channel }
-        var cells = [Key: TallyCell]()
+        var cells = [CellKey: TallyCell]()
         for cell in a.cells + b.cells {
-            let key = Key(precinct: cell.precinct, channel: cell.channel)
-            guard var sum = cells[key] else {
-                cells[key] = cell
+            guard var sum = cells[cell.key] else {
+                cells[cell.key] = cell
                 continue
             }
             sum.ballots += cell.ballots
             for (q, question) in cell.questions.enumerated() {
                 for (i, c) in question.sums.enumerated() { sum.questions[q].sums[i] += c }
             }
-            cells[key] = sum
+            cells[cell.key] = sum
         }
-        return EncryptedTally(
-            cells: manifest.precincts.flatMap { p in manifest.channels.compactMap { cells[Key(precinct: p.id, channel: $0)] } })
+        let sortKey = order(manifest)
+        return EncryptedTally(cells: cells.keys.sorted { sortKey($0) < sortKey($1) }.map { cells[$0]! })
     }
 }

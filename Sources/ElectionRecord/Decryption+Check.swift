@@ -78,7 +78,7 @@ public enum TallyDecryption {
         }
         var cells = tally.cells.map { cell in
             ResultCell(
-                precinct: cell.precinct, channel: cell.channel, ballots: cell.ballots, members: cell.members,
+                precinct: cell.precinct, channel: cell.channel, day: cell.day, ballots: cell.ballots, members: cell.members,
                 questions: cell.questions.map { QuestionCounts(question: $0.question, counts: Array(repeating: 0, count: $0.sums.count)) })
         }
         for (p, count) in zip(positions, counts) {

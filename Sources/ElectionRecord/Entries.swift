@@ -212,40 +212,68 @@ public struct QuestionSums: Codable, Sendable, Equatable {
     }
 }
 
-/// A (precinct, channel) cell inside a merged aggregate, with its counted ballots.
+/// A (precinct, channel) cell, or (precinct, channel, day) with `tallyDays`, inside a merged
+/// aggregate, with its counted ballots.
 public struct CellMember: Codable, Sendable, Equatable, Hashable {
     public var precinct: String
     public var channel: Channel
+    /// The voting day (`YYYY-MM-DD`), when the manifest tallies per day.
+    public var day: String?
     public var ballots: Int
 
-    public init(precinct: String, channel: Channel, ballots: Int) {
+    public init(precinct: String, channel: Channel, day: String? = nil, ballots: Int) {
         self.precinct = precinct
         self.channel = channel
+        self.day = day
         self.ballots = ballots
     }
+
+    /// `precinct/channel[/day]`, for messages.
+    public var label: String { CellKey(precinct: precinct, channel: channel, day: day).label }
+}
+
+/// What identifies a tally cell: its precinct, channel and (with `tallyDays`) voting day.
+public struct CellKey: Hashable, Sendable {
+    public var precinct: String
+    public var channel: Channel
+    public var day: String?
+
+    public init(precinct: String, channel: Channel, day: String?) {
+        self.precinct = precinct
+        self.channel = channel
+        self.day = day
+    }
+
+    public var label: String { "\(precinct)/\(channel.rawValue)" + (day.map { "/\($0)" } ?? "") }
 }
 
 /// The aggregate for one (precinct, channel), or for several merged because they were small
 /// (PROTOCOL.md 6.3): how many ballots counted and their encrypted sums.
 public struct TallyCell: Codable, Sendable, Equatable {
-    /// The cell's precinct and channel; of a merged aggregate, its first member's.
+    /// The cell's precinct, channel and day; of a merged aggregate, its first member's.
     public var precinct: String
     public var channel: Channel
+    public var day: String?
     public var ballots: Int
     /// The cells of a merged aggregate, in manifest order (absent for a single cell).
     public var members: [CellMember]?
     public var questions: [QuestionSums]
 
-    public init(precinct: String, channel: Channel, ballots: Int, members: [CellMember]? = nil, questions: [QuestionSums]) {
+    public init(
+        precinct: String, channel: Channel, day: String? = nil, ballots: Int, members: [CellMember]? = nil, questions: [QuestionSums]
+    ) {
         self.precinct = precinct
         self.channel = channel
+        self.day = day
         self.ballots = ballots
         self.members = members
         self.questions = questions
     }
 
-    /// The (precinct, channel) cells this aggregate covers.
-    public var cells: [CellMember] { members ?? [CellMember(precinct: precinct, channel: channel, ballots: ballots)] }
+    public var key: CellKey { CellKey(precinct: precinct, channel: channel, day: day) }
+
+    /// The cells this aggregate covers.
+    public var cells: [CellMember] { members ?? [CellMember(precinct: precinct, channel: channel, day: day, ballots: ballots)] }
 }
 
 /// The encrypted tally: every cell, in (precinct, channel) order.
@@ -299,21 +327,28 @@ public struct QuestionCounts: Codable, Sendable, Equatable {
 public struct ResultCell: Codable, Sendable, Equatable {
     public var precinct: String
     public var channel: Channel
+    public var day: String?
     public var ballots: Int
     /// The merged cells, as in the tally (absent for a single cell).
     public var members: [CellMember]?
     public var questions: [QuestionCounts]
 
-    public init(precinct: String, channel: Channel, ballots: Int, members: [CellMember]? = nil, questions: [QuestionCounts]) {
+    public init(
+        precinct: String, channel: Channel, day: String? = nil, ballots: Int, members: [CellMember]? = nil,
+        questions: [QuestionCounts]
+    ) {
         self.precinct = precinct
         self.channel = channel
+        self.day = day
         self.ballots = ballots
         self.members = members
         self.questions = questions
     }
 
-    /// The (precinct, channel) cells these counts cover.
-    public var cells: [CellMember] { members ?? [CellMember(precinct: precinct, channel: channel, ballots: ballots)] }
+    public var key: CellKey { CellKey(precinct: precinct, channel: channel, day: day) }
+
+    /// The cells these counts cover.
+    public var cells: [CellMember] { members ?? [CellMember(precinct: precinct, channel: channel, day: day, ballots: ballots)] }
 }
 
 /// The published result: which trustees decrypted, the cell counts, and the summaries.

@@ -117,6 +117,48 @@ public struct VotingWindow: Codable, Sendable, Equatable {
     public func contains(_ instant: Date) -> Bool { instant >= opens && instant < closes }
 }
 
+/// How ballots are grouped by voting day: the local date of the entry's time at a fixed offset from UTC.
+public struct TallyDays: Codable, Sendable, Equatable {
+    /// Minutes east of UTC of the election's local time (180 for Moscow, 120 for Kyiv in winter).
+    public var utcOffsetMinutes: Int
+
+    /// The offsets in use on Earth, UTC-12:00 to UTC+14:00.
+    public static let offsets = -720...840
+
+    public init(utcOffsetMinutes: Int) { self.utcOffsetMinutes = utcOffsetMinutes }
+
+    /// The local dates of the window, from the opening's to that of its last second, in order.
+    public func days(of window: VotingWindow) -> [String] {
+        let first = dayNumber(of: window.opens), last = dayNumber(of: window.closes.addingTimeInterval(-1))
+        guard first <= last else { return [] }
+        return (first...last).map(Self.civilDate)
+    }
+
+    /// Days since 1970-01-01 of an instant's local date.
+    func dayNumber(of instant: Date) -> Int {
+        let seconds = Int(instant.timeIntervalSince1970.rounded()) + utcOffsetMinutes * 60
+        return seconds >= 0 ? seconds / 86_400 : -((-seconds + 86_399) / 86_400)
+    }
+
+    /// The local date of an instant, `YYYY-MM-DD` (proleptic Gregorian; instants are whole seconds).
+    public func day(of instant: Date) -> String { Self.civilDate(dayNumber(of: instant)) }
+
+    /// `YYYY-MM-DD` of a day number.
+    static func civilDate(_ days: Int) -> String {
+        // Civil date from days since 1970-01-01 (H. Hinnant's algorithm).
+        let z = days + 719_468
+        let era = (z >= 0 ? z : z - 146_096) / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let d = doy - (153 * mp + 2) / 5 + 1
+        let m = mp < 10 ? mp + 3 : mp - 9
+        let y = yoe + era * 400 + (m <= 2 ? 1 : 0)
+        return String(format: "%04d-%02d-%02d", y, m, d)
+    }
+}
+
 /// Everything fixed before the election: published once, hashed over its exact bytes.
 public struct Manifest: Codable, Sendable, Equatable {
     public var version: Int
@@ -139,6 +181,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// The booth the voters' browsers must run: the booth hash `plebiscite serve --booth` prints
     /// (SHA-256 over its files' listing); the booth refuses to run other code. Absent: not pinned.
     public var boothHash: Digest?
+    /// Tally per voting day (PROTOCOL.md 6.3): cells are (precinct, channel, day), the day the
+    /// local date of the counted ballot's entry. Absent: one cell per (precinct, channel).
+    public var tallyDays: TallyDays?
 
     /// What `election init` writes when not told otherwise.
     public static let recommendedMinimumCell = 10
@@ -147,6 +192,8 @@ public struct Manifest: Codable, Sendable, Equatable {
     public var rule: CountingRule.Kind { countingRule ?? .lastBallot }
     /// The minimum cell size in force.
     public var cellMinimum: Int { minimumCell ?? 1 }
+    /// The voting day of a ballot whose entry has time `at`, when the tally is per day.
+    public func tallyDay(_ at: Date) -> String? { tallyDays?.day(of: at) }
 
     public init(
         electionId: String, title: LocalizedText, questions: [Question], regions: [Region], channels: [Channel],
@@ -249,6 +296,12 @@ public struct Manifest: Codable, Sendable, Equatable {
         for d in devices where !channels.contains(d.channel) { out.append("device \(d.id) uses a channel not allowed") }
         for d in devices where d.channel == .remote { out.append("device \(d.id): remote ballots come from no device") }
         if let m = minimumCell, m < 1 || m > 1_000_000 { out.append("minimumCell \(m) must lie in 1...1000000") }
+        if let d = tallyDays, !TallyDays.offsets.contains(d.utcOffsetMinutes) {
+            out.append("tallyDays.utcOffsetMinutes \(d.utcOffsetMinutes) must lie in -720...840")
+        }
+        if tallyDays != nil, window.closes.timeIntervalSince(window.opens) > 366 * 86_400 {
+            out.append("tallyDays needs a window of at most 366 days")
+        }
         return out
     }
 }

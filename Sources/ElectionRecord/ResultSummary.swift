@@ -14,12 +14,14 @@ public struct ScopeResult: Codable, Sendable, Equatable {
     public var turnout: Double { Double(turnoutPPM) / 1_000_000 }
 }
 
-/// Results per precinct, region, channel and in total, derived from the decrypted cells.
+/// Results per precinct, region, channel, day (with `tallyDays`) and in total, derived from the decrypted cells.
 public struct ResultSummary: Codable, Sendable, Equatable {
     public var total: ScopeResult
     public var regions: [ScopeResult]
     public var precincts: [ScopeResult]
     public var channels: [ScopeResult]
+    /// With `tallyDays`: one scope per local date of the window, over the cells of that day.
+    public var days: [ScopeResult]?
 
     /// Adds up result cells into every scope. `credentials` gives each precinct's number of voters.
     /// A scope's ballots are those of its (precinct, channel) cells; its counts add up only the
@@ -71,8 +73,13 @@ public struct ResultSummary: Codable, Sendable, Equatable {
         let channels = manifest.channels.map { ch in
             scope(id: ch.rawValue, name: LocalizedText(ch.rawValue), credentials: allCredentials) { $0.channel == ch }
         }
+        let days = manifest.tallyDays.map { tallyDays in
+            tallyDays.days(of: manifest.window).map { day in
+                scope(id: day, name: LocalizedText(day), credentials: allCredentials) { $0.day == day }
+            }
+        }
         return ResultSummary(
             total: scope(id: "total", name: manifest.title, credentials: allCredentials) { _ in true },
-            regions: regions, precincts: precincts, channels: channels)
+            regions: regions, precincts: precincts, channels: channels, days: days)
     }
 }

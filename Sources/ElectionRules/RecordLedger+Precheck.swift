@@ -82,8 +82,7 @@ extension RecordLedger {
         }
         func layout(_ tally: EncryptedTally) -> [String] {
             tally.cells.map { cell in
-                "\(cell.precinct)/\(cell.channel.rawValue)" + (cell.members == nil ? "" : " merging ")
-                    + (cell.members ?? []).map { "\($0.precinct)/\($0.channel.rawValue)" }.joined(separator: " ")
+                cell.key.label + (cell.members == nil ? "" : " merging ") + (cell.members ?? []).map(\.label).joined(separator: " ")
             }
         }
         if layout(recount) != layout(t) {
@@ -93,7 +92,7 @@ extension RecordLedger {
                     "the tally's aggregates are not the cells the counted ballots give with minimumCell \(manifest.cellMinimum) (section 6.3)"
                 ))
         } else if recount != t {
-            let differing = zip(recount.cells, t.cells).filter { $0 != $1 }.map { "\($0.0.precinct)/\($0.0.channel.rawValue)" }
+            let differing = zip(recount.cells, t.cells).filter { $0 != $1 }.map(\.0.key.label)
             found.append(
                 CheckFailure(
                     .tallyAggregates,
@@ -121,7 +120,7 @@ extension RecordLedger {
         do {
             let cells = try TallyDecryption.decrypt(tally: tally.value, shares: usable, threshold: k, workers: workers)
             if cells != r.cells {
-                let bad = zip(cells, r.cells).filter { $0 != $1 }.map { "\($0.0.precinct)/\($0.0.channel.rawValue)" }
+                let bad = zip(cells, r.cells).filter { $0 != $1 }.map(\.0.key.label)
                 return Precheck(failures: [
                     CheckFailure(
                         .decryptedCounts,

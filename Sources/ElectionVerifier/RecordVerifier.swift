@@ -183,7 +183,7 @@ public final class RecordVerifier {
         switch e.entry.payload {
         case .ballot(let b):
             count(.selectionProofs, b.answers.reduce(0) { $0 + $1.selections.count })
-            if decision == .append { ballots.append((seq, b)) }
+            if decision == .append { ballots.append((seq, e.entry.at, b)) }
         case .result where decision == .append:
             resultVerified = true
         default: break

@@ -137,7 +137,7 @@ extension PlebisciteCommand {
                 let b = try RecordCoding.decode(EncryptedBallot.self, from: line)
                 failures += b.check(in: context, credentials: registryForCheck).count
             }
-            let copies = (0..<(n * 10)).map { _ in ballot }
+            let copies = (0..<(n * 10)).map { i in (seq: i, at: context.manifest.window.opens, ballot: ballot) }
             let tallySeconds =
                 secondsPerCall(iterations: 1) {
                     _ = CountingRule.aggregate(manifest: context.manifest, counted: copies, workers: 1)

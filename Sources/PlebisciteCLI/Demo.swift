@@ -18,6 +18,7 @@ extension PlebisciteCommand {
         @Option(help: "Directory for the election record (must not hold one already).") var out = "demo-record"
         @Option(help: "Seed for the simulated voters' choices (cryptographic randomness is never seeded).") var seed: UInt64 = 1
         @Flag(help: "Replace an existing record in --out.") var force = false
+        @Flag(help: "Tally per voting day (UTC+2): results and forensics per (precinct, channel, day).") var perDay = false
         @Flag(help: "No board server: the board's checks run in this process, appending to the record files.") var direct = false
         @Flag(help: "Stop before the close and keep the board serving the booth, printing its address and unused credentials.")
         var open = false
@@ -38,10 +39,11 @@ extension PlebisciteCommand {
                 try? FileManager.default.removeItem(at: dir.treeHeadsURL)
             }
             print(
-                "Plebiscite demo: \(voters) voters, 3 regions, 9 precincts (one a hamlet), channels station/mobile/remote, 3 trustees (threshold 2), a station ballot is final (stationFinal), aggregates of at least 10 ballots."
+                "Plebiscite demo: \(voters) voters, 3 regions, 9 precincts (one a hamlet), channels station/mobile/remote, 3 trustees (threshold 2), a station ballot is final (stationFinal), aggregates of at least 10 ballots\(perDay ? ", tallied per voting day" : "")."
             )
             let started = Date()
-            let scenario = DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true)
+            var scenario = DemoScenario(voters: voters, seed: seed, workers: workers.count, showProgress: true)
+            if perDay { scenario.tallyDays = TallyDays(utcOffsetMinutes: 120) }
             var assets: BoothAssets?
             if open {
                 do { assets = try BoothAssets(directory: booth) } catch { throw StepFailure("--booth \(booth): \(error)") }

@@ -46,7 +46,8 @@ extension DemoScenario {
             await board.stop()
             let ballots = plan.actions.count { if case .cast = $0.step { true } else { false } }
             return plan.outcome(
-                directory: dir, result: outcome.result, report: outcome.report, matchesIntent: matchesIntent(plan, outcome.result),
+                directory: dir, result: outcome.result, report: outcome.report,
+                matchesIntent: try matchesIntent(plan, outcome.result, record: dir),
                 ballotsCast: ballots - outcome.refused, refused: outcome.refused, offline: team, timings: stopwatch.laps)
         } catch {
             await board.stop()

@@ -27,6 +27,8 @@ public struct DemoScenario: Sendable {
     public var takenRate = 0.004
     /// Share of the roll added by an amendment on the second day (at least one voter).
     public var lateRate = 0.005
+    /// Tally per voting day (the demo votes over three days); nil: per (precinct, channel).
+    public var tallyDays: TallyDays?
 
     public init(voters: Int = 2000, seed: UInt64 = 1, workers: Int = Parallel.cores, showProgress: Bool = false) {
         self.voters = voters
@@ -162,7 +164,7 @@ public struct DemoScenario: Sendable {
         }
         let opens = Date(timeIntervalSince1970: 1_780_293_600)  // 2026-06-01T06:00:00Z
         let closes = opens.addingTimeInterval(2 * 86_400 + 14 * 3_600)  // three voting days
-        let manifest = Manifest(
+        var manifest = Manifest(
             electionId: "demo-referendum-\(seed)", title: "Demo referendum on the constitutional amendment",
             questions: [q1, q2], regions: regions, channels: [.station, .mobile, .remote],
             window: VotingWindow(opens: opens, closes: closes),
@@ -171,6 +173,7 @@ public struct DemoScenario: Sendable {
             },
             threshold: 2, credentialAuthority: authority.signingKey.publicKey, devices: devices, boardKey: boardKey.publicKey,
             countingRule: .stationFinal, minimumCell: Manifest.recommendedMinimumCell)
+        manifest.tallyDays = tallyDays
         let manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
 
@@ -315,9 +318,19 @@ public struct DemoScenario: Sendable {
     /// Whether the decrypted counts equal the simulated voters' final choices: each result cell
     /// (a (precinct, channel) cell or a merged aggregate) against the choices of the voters whose
     /// counted ballot lies in it.
-    func matchesIntent(_ plan: Plan, _ result: ElectionResult) -> Bool {
+    /// Whether the decrypted cells hold exactly the simulated voters' final choices. With a tally per
+    /// day, a voter's cell takes the day of the board's time on the counted ballot (an offline
+    /// ballot's is its upload's), read from the record in `dir`.
+    func matchesIntent(_ plan: Plan, _ result: ElectionResult, record dir: RecordDirectory) throws -> Bool {
+        var dayOf = [Element: String]()
+        if let tallyDays = plan.manifest.tallyDays {
+            for e in try LoadedRecord.load(dir).entries {
+                if case .ballot(let b) = e.entry.payload { dayOf[b.credential] = tallyDays.day(of: e.entry.at) }
+            }
+        }
         var expected = [String: [String: [Int]]]()
-        for (_, (cell, choice)) in plan.intent {
+        for (v, (precinctChannel, choice)) in plan.intent {
+            let cell = precinctChannel + (dayOf[plan.issued[v].credential.publicKey].map { "/\($0)" } ?? "")
             for (q, selected) in choice {
                 var counts = expected[cell, default: [:]][q, default: Array(repeating: 0, count: plan.manifest.question(q)!.options.count)]
                 for o in selected { counts[o] += 1 }
@@ -328,7 +341,7 @@ public struct DemoScenario: Sendable {
         for cell in result.cells {
             var sums = [String: [Int]]()
             for m in cell.cells {
-                let key = "\(m.precinct)/\(m.channel.rawValue)"
+                let key = m.label
                 seen.insert(key)
                 for (q, counts) in expected[key] ?? [:] {
                     sums[q] = zip(sums[q] ?? Array(repeating: 0, count: counts.count), counts).map { $0 + $1 }
@@ -440,7 +453,8 @@ public struct DemoScenario: Sendable {
         let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)
         lap("verification")
         return plan.outcome(
-            directory: dir, result: result, report: report, matchesIntent: matchesIntent(plan, result), ballotsCast: cast - refused,
+            directory: dir, result: result, report: report, matchesIntent: try matchesIntent(plan, result, record: dir),
+            ballotsCast: cast - refused,
             refused: refused, offline: team, timings: stopwatch.laps)
     }
 }

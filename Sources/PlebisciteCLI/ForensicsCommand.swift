@@ -13,7 +13,9 @@ extension ResultsCSV {
     static func fromRecord(_ path: String, workers: Int) throws -> [UInt8] { try fromRecordWithLeader(path, workers: workers).csv }
 
     /// The precinct rows and the leader (see `leader`).
-    static func fromRecordWithLeader(_ path: String, workers: Int, byChannel: Bool = false) throws -> (csv: [UInt8], leader: String?) {
+    static func fromRecordWithLeader(_ path: String, workers: Int, byChannel: Bool = false) throws -> (
+        csv: [UInt8], leader: String?, perDay: Bool
+    ) {
         let dir = RecordDirectory(path: path)
         let record = try LoadedRecord.load(dir)
         let report = RecordVerifier.verify(record, workers: workers)
@@ -30,14 +32,14 @@ extension ResultsCSV {
                     "no (precinct, channel) cell of \(path) has counts of its own: every one was merged (minimumCell \(manifest.cellMinimum))"
                 )
             }
-            return (Array(rows.utf8), leader(summary, manifest: manifest))
+            return (Array(rows.utf8), leader(summary, manifest: manifest), manifest.tallyDays != nil)
         }
         guard summary.precincts.contains(where: { $0.ballotsMergedOut == nil && $0.ballots > 0 }) else {
             throw StepFailure(
                 "no precinct of \(path) has counts of its own: small cells were merged across precincts (minimumCell \(manifest.cellMinimum)), so there are no precinct-level figures to test"
             )
         }
-        return (Array(csv(summary, manifest: manifest).utf8), leader(summary, manifest: manifest))
+        return (Array(csv(summary, manifest: manifest).utf8), leader(summary, manifest: manifest), false)
     }
 
 }
@@ -74,7 +76,10 @@ extension PlebisciteCommand {
         var leaderName: String?
         @Option(help: "Comma-separated stratum columns (region, channel, day...).") var strata: String?
         @Option(help: "Field delimiter (default: guessed from the header).") var delimiter: String?
-        @Flag(help: "For a Plebiscite record: one unit per (precinct, channel) cell, with channel as a stratum (station, mobile, remote).")
+        @Flag(
+            help:
+                "For a Plebiscite record: one unit per tally cell, (precinct, channel) or, when the record tallies per day, (precinct, channel, day), with channel (station, mobile, remote) and day as strata."
+        )
         var byChannel = false
         @Flag(help: "Print every figure as JSON.") var json = false
         @Option(help: "Write an HTML report with the plots.") var report: String?
@@ -141,10 +146,10 @@ extension PlebisciteCommand {
             let table: StationTable
             do {
                 if isDirectory.boolValue {
-                    let (csv, leader) = try ResultsCSV.fromRecordWithLeader(file, workers: workers.count, byChannel: byChannel)
+                    let (csv, leader, perDay) = try ResultsCSV.fromRecordWithLeader(file, workers: workers.count, byChannel: byChannel)
                     if byChannel, preset == nil, mapping == nil {
-                        map.id = ["precinct", "channel"]
-                        map.strata = ["region", "channel"]
+                        map.id = ["precinct", "channel"] + (perDay ? ["day"] : [])
+                        map.strata = ["region", "channel"] + (perDay ? ["day"] : [])
                     }
                     // The winner of the first question leads, as in the official results (unless named).
                     if let leader, preset == nil || preset == .plebiscite, mapping == nil, self.leader == nil { map.leader = [leader] }

@@ -16,7 +16,7 @@ struct OfficialResults: Codable {
     /// The last signed tree head of the record (what anyone can compare with the board's).
     var finalTreeHead: SignedTreeHead?
     var questions: [QuestionResults]
-    /// Each decrypted aggregate that merges small cells: its cells, as "precinct/channel".
+    /// Each decrypted aggregate that merges small cells: its cells, as "precinct/channel[/day]".
     var mergedAggregates: [[String]]
 
     struct Verdict: Codable {
@@ -50,7 +50,7 @@ struct OfficialResults: Codable {
 
     /// One scope's figures for one question.
     struct Row: Codable {
-        /// `total`, `region`, `precinct` or `channel`.
+        /// `total`, `region`, `precinct`, `channel` or `day`.
         var scope: String
         var id: String
         var name: LocalizedText
@@ -102,6 +102,7 @@ struct OfficialResults: Codable {
             }
             for p in summary.precincts where asking.contains(p.id) { rows.append(row("precinct", p) { $0.precinct == p.id }) }
             for c in summary.channels where c.ballots > 0 { rows.append(row("channel", c) { $0.channel.rawValue == c.id }) }
+            for d in summary.days ?? [] where d.ballots > 0 { rows.append(row("day", d) { $0.day == d.id }) }
             questions.append(
                 QuestionResults(
                     id: q.id, text: q.text, options: q.options, emptyCounted: emptyCounted,
@@ -116,7 +117,7 @@ struct OfficialResults: Codable {
                 checksFailed: report.checks.count { $0.status == .failed }, entries: s.entries, ballots: s.ballots,
                 countedBallots: s.countedBallots),
             finalTreeHead: record.treeHeads.last, questions: questions,
-            mergedAggregates: result.cells.compactMap { c in c.members.map { $0.map { "\($0.precinct)/\($0.channel.rawValue)" } } })
+            mergedAggregates: result.cells.compactMap { c in c.members.map { $0.map(\.label) } })
     }
 
     /// A question's outcome from its total: the passing rule when the manifest sets one, else

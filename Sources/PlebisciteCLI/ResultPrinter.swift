@@ -35,6 +35,7 @@ enum ResultPrinter {
             }
             for r in summary.regions { if let l = line(r) { out += l + "\n" } }
             for c in summary.channels { if let l = line(c, indent: "channel: ") { out += l + "\n" } }
+            for d in summary.days ?? [] { if let l = line(d, indent: "day: ") { out += l + "\n" } }
             var total = summary.total
             total.name = "TOTAL"
             if let l = line(total) { out += l + "\n" }

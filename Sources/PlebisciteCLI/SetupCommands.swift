@@ -147,6 +147,8 @@ extension PlebisciteCommand {
             var minimumCell: Int?
             /// The booth hash `plebiscite serve --booth` prints, pinned in the manifest.
             var boothHash: Digest?
+            /// Tally per voting day at this offset from UTC (`{"utcOffsetMinutes": 180}`); absent: per (precinct, channel).
+            var tallyDays: TallyDays?
         }
 
         struct Create: AsyncParsableCommand {
@@ -194,6 +196,7 @@ extension PlebisciteCommand {
                     credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
                     boardKey: boardPublic, countingRule: s.countingRule, minimumCell: s.minimumCell ?? Manifest.recommendedMinimumCell)
                 manifest.boothHash = s.boothHash
+                manifest.tallyDays = s.tallyDays
                 let problems = manifest.problems()
                 guard problems.isEmpty else {
                     throw StepFailure("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))

@@ -31,14 +31,16 @@ public enum ResultsCSV {
         return q.options[i].text
     }
 
-    /// One row per (precinct, channel) cell whose counts are its own (not merged), with its channel:
-    /// the channels of one election compared as strata. A cell's turnout is its ballots over the
-    /// precinct's voters (the share of the roll that voted through that channel).
+    /// One row per tally cell whose counts are its own (not merged), with its channel, and its day
+    /// when the manifest tallies per day: the channels and days of one election compared as strata.
+    /// A cell's turnout is its ballots over the precinct's voters (the share of the roll that voted
+    /// through that channel on that day).
     public static func channelCSV(_ result: ElectionResult, summary: ResultSummary, manifest: Manifest) -> String {
         let first = manifest.questions.first
         var columns = first?.options.map(\.text) ?? []
         for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
-        var out = "precinct,region,channel,registered,ballots," + columns.joined(separator: ",") + "\n"
+        let perDay = manifest.tallyDays != nil
+        var out = "precinct,region,channel," + (perDay ? "day," : "") + "registered,ballots," + columns.joined(separator: ",") + "\n"
         let voters = Dictionary(uniqueKeysWithValues: summary.precincts.map { ($0.id, $0.credentials) })
         for cell in result.cells where cell.members == nil {
             var counts = [String]()
@@ -48,7 +50,8 @@ public enum ResultsCSV {
             }
             let region = manifest.region(ofPrecinct: cell.precinct)?.id ?? ""
             out +=
-                "\(cell.precinct),\(region),\(cell.channel.rawValue),\(voters[cell.precinct] ?? 0),\(cell.ballots),"
+                "\(cell.precinct),\(region),\(cell.channel.rawValue)," + (perDay ? "\(cell.day ?? "")," : "")
+                + "\(voters[cell.precinct] ?? 0),\(cell.ballots),"
                 + counts.joined(separator: ",") + "\n"
         }
         return out

@@ -8,12 +8,13 @@ import Testing
 
 @testable import ElectionProtocol
 
-/// The manifest's new fields (texts per language, boothHash) decided alike by the board and the
+/// The manifest's new fields (texts per language, boothHash, tallyDays) decided alike by the board and the
 /// verifier: the same bytes are refused by both with check 2.2 (or by both as not strict), or
 /// accepted by both.
-@Suite("Manifest texts and booth hash: board and verifier agree")
+@Suite("Manifest texts, booth hash and tally days: board and verifier agree")
 struct ManifestTextsAcceptanceTests {
-    @Test("Each mutation is refused by the board with 2.2 or a malformed reading exactly when the verifier fails 2.2; valid forms pass both")
+    @Test(
+        "Each mutation is refused by the board with 2.2 or a malformed reading exactly when the verifier fails 2.2; valid forms pass both")
     func sameVerdict() async throws {
         let boardKey = Ed25519.SigningKey()
         let (service, cleanup) = try BoardRouterTests.freshService("texts", key: boardKey)
@@ -38,8 +39,20 @@ struct ManifestTextsAcceptanceTests {
             ("a key that is no language tag", try bytes { $0.questions[0].options[0] = LocalizedText(["EN": "yes"]) }, false),
             ("an empty text", try bytes { $0.regions[0].name = LocalizedText(["uk": ""]) }, false),
             ("a number for a text", replacing("\"PLACEHOLDER\"", "1", in: mapped), false),
-            ("an uppercase booth hash", replacing(String(repeating: "ab", count: 32), String(repeating: "AB", count: 32), in: pinned), false),
+            (
+                "an uppercase booth hash", replacing(String(repeating: "ab", count: 32), String(repeating: "AB", count: 32), in: pinned),
+                false
+            ),
             ("a short booth hash", replacing(String(repeating: "ab", count: 32), "abcd", in: pinned), false),
+            ("a tally per day at UTC+3", try bytes { $0.tallyDays = TallyDays(utcOffsetMinutes: 180) }, true),
+            ("a tally per day at UTC+15", try bytes { $0.tallyDays = TallyDays(utcOffsetMinutes: 900) }, false),
+            (
+                "a tally per day over a window of two years",
+                try bytes {
+                    $0.tallyDays = TallyDays(utcOffsetMinutes: 0)
+                    $0.window.closes = $0.window.opens.addingTimeInterval(730 * 86_400)
+                }, false
+            ),
         ]
         for (i, (name, manifest, valid)) in cases.enumerated() {
             // A fresh election id per case, the same change otherwise.

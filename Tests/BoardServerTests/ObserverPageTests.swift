@@ -29,7 +29,10 @@ struct ObserverPageTests {
         defer { cleanup() }
         let site = try BoothScript.site()
         defer { try? FileManager.default.removeItem(atPath: site) }
-        let election = try await BoardRouterTests.openReferendum("observe", on: service, boardKey: boardKey, voters: 4)
+        // Tallied per voting day (UTC): the results show each day's row beside the total.
+        let election = try await BoardRouterTests.openReferendum("observe", on: service, boardKey: boardKey, voters: 4) {
+            $0.tallyDays = TallyDays(utcOffsetMinutes: 0)
+        }
         let config = try BoothPageTests.configuration(booth: site)
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             let port = try #require(client.port)
@@ -65,6 +68,7 @@ struct ObserverPageTests {
             #expect(try await browser.script("return document.getElementById('results-section').hidden") as? Bool == true)
             #expect(try await browser.text("#monitor-ok").contains("2 kept"), "a grown log is proved consistent and kept")
 
+            let votingDay = TallyDays(utcOffsetMinutes: 0).day(of: clock.now)
             // After the window: close, tally, decryption, result.
             clock.set(clock.now.addingTimeInterval(7_200))
             let result = try await election.decide(on: service)
@@ -78,6 +82,11 @@ struct ObserverPageTests {
                 try await browser.script(
                     "return [...document.querySelector('#results tr.total').children].map((c) => c.textContent)") as? [String]
             #expect(totalRow == ["Total", "4", "3", "75.00%", "2", "1", "0"])
+            let dayRows =
+                try await browser.script(
+                    "return [...document.querySelectorAll('#results tr.day')].map((r) => [...r.children].map((c) => c.textContent))")
+                as? [[String]]
+            #expect(dayRows == [["Voting day: \(votingDay)", "4", "3", "75.00%", "2", "1", "0"]])
             // The server's own verifier run: started on the first visit, reported on a later one.
             var verdict = ""
             for _ in 0..<50 where !verdict.contains("valid") {

@@ -214,6 +214,38 @@ struct StepByStepTests {
 
 @Suite("Forensics on Plebiscite's own results")
 struct OwnResultsForensicsTests {
+    @Test(
+        "A record tallied per voting day, through the board: cells per (precinct, channel, day), day scopes that add up, verified; the forensics take channel and day as strata"
+    )
+    func perDayRecord() async throws {
+        let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-days-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        var scenario = DemoScenario(voters: 900, seed: 11, workers: 2)
+        scenario.tallyDays = TallyDays(utcOffsetMinutes: 120)
+        let outcome = try await scenario.runOnBoard(at: RecordDirectory(dir), open: nil)
+        #expect(outcome.report.ok, "\(outcome.report.failures)")
+        #expect(outcome.matchesIntent, "each (precinct, channel, day) cell holds its voters' final choices")
+        let days = ["2026-06-01", "2026-06-02", "2026-06-03"]
+        let members = outcome.result.cells.flatMap(\.cells)
+        #expect(Set(members.compactMap(\.day)) == Set(days) && members.allSatisfy { $0.day != nil })
+        let summary = outcome.result.summary
+        let perDay = try #require(summary.days)
+        #expect(perDay.map(\.id) == days)
+        #expect(perDay.reduce(0) { $0 + $1.ballots } == summary.total.ballots)
+        #expect(perDay.allSatisfy { $0.credentials == summary.total.credentials })
+        let unmerged = outcome.result.cells.filter { $0.members == nil }
+        #expect(unmerged.count > 10, "enough (precinct, channel, day) cells of their own to test")
+        // The forensics: one unit per unmerged cell, strata per channel and per day.
+        let (csv, _, tallied) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2, byChannel: true)
+        let rows = String(decoding: csv, as: UTF8.self).split(separator: "\n")
+        #expect(tallied && rows.first?.hasPrefix("precinct,region,channel,day,registered,ballots,") == true)
+        #expect(rows.count == 1 + unmerged.count)
+        let report = dir.appendingPathComponent("cells.html").path
+        try await CLIRunner.run(["forensics", dir.path, "--by-channel", "--draws", "50", "--report", report])
+        let html = try String(contentsOfFile: report, encoding: .utf8)
+        #expect(html.contains("day=2026-06-01") && html.contains("day=2026-06-03") && html.contains("channel=station"))
+    }
+
     @Test("A demo record's verified precinct results feed the forensics, which say what needs more data")
     func demoRecordForensics() async throws {
         let dir = URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-forensics-\(UUID().uuidString)")
@@ -292,11 +324,12 @@ struct OfficialResultsTests {
         strict.passing = PassingRule(option: "maybe")
         #expect(Manifest.problemsOf(question: strict).contains { $0.contains("not one of its options") })
         // The forensics of the record lead with the winner of the first question.
-        let (_, leader) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2)
+        let (_, leader, _) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2)
         #expect(leader == results.questions[0].outcome.leaders.first)
         // Per channel: one unit per unmerged (precinct, channel) cell, the channel a stratum.
-        let (cells, _) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2, byChannel: true)
+        let (cells, _, perDay) = try ResultsCSV.fromRecordWithLeader(dir.path, workers: 2, byChannel: true)
         let rows = String(decoding: cells, as: UTF8.self).split(separator: "\n")
+        #expect(!perDay, "this record tallies per (precinct, channel)")
         #expect(rows.first == "precinct,region,channel,registered,ballots,yes,no,blank,assembly:yes,assembly:no")
         let single = try #require(record.entries.compactMap { if case .result(let r) = $0.entry.payload { r } else { nil } }.first)
             .cells.filter { $0.members == nil }

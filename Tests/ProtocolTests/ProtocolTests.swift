@@ -411,27 +411,33 @@ struct TallyTests {
         }
     }
 
-    @Test("Tallies of any split of the counted ballots merge into the tally of all of them")
+    @Test("Tallies of any split of the counted ballots merge into the tally of all of them, with or without days")
     func mergedTallies() throws {
         let f = try Fixture()
         try f.setUp(votersPerPrecinct: 4)
-        var ballots = [EncryptedBallot]()
+        var ballots = [CountingRule.Cast]()
         for (i, p) in ["p1", "p2", "p1", "p2", "p2", "p1", "p2", "p1"].enumerated() {
             let choices = p == "p1" ? ["ref": [i % 2]] : ["ref": [1 - i % 2], "pick": i % 3 == 0 ? [0, 2] : [1]]
-            ballots.append(try f.ballot(p, voter: i / 2, choices: choices, channel: i % 3 == 0 ? .station : .remote).0)
+            let ballot = try f.ballot(p, voter: i / 2, choices: choices, channel: i % 3 == 0 ? .station : .remote).0
+            // Twelve hours apart: four voting days.
+            ballots.append((i, f.manifest.window.opens.addingTimeInterval(Double(i) * 43_200), ballot))
         }
-        let m = f.manifest
-        let whole = CountingRule.aggregate(manifest: m, counted: ballots)
-        #expect(whole.cells.count == 4)
-        for cut in 0...ballots.count {
-            let merged = CountingRule.merge(
-                CountingRule.aggregate(manifest: m, counted: Array(ballots[..<cut])),
-                CountingRule.aggregate(manifest: m, counted: Array(ballots[cut...])), manifest: m)
-            #expect(merged == whole, "split at \(cut)")
+        var perDay = f.manifest
+        perDay.tallyDays = TallyDays(utcOffsetMinutes: 180)
+        for (m, cellCount) in [(f.manifest, 4), (perDay, 8)] {
+            let whole = CountingRule.aggregate(manifest: m, counted: ballots)
+            #expect(whole.cells.count == cellCount)
+            #expect(whole.cells.allSatisfy { ($0.day != nil) == (m.tallyDays != nil) })
+            for cut in 0...ballots.count {
+                let merged = CountingRule.merge(
+                    CountingRule.aggregate(manifest: m, counted: Array(ballots[..<cut])),
+                    CountingRule.aggregate(manifest: m, counted: Array(ballots[cut...])), manifest: m)
+                #expect(merged == whole, "split at \(cut)")
+            }
+            // In any order of the parts, and not equal to a tally missing a ballot.
+            let parts = ballots.map { CountingRule.aggregate(manifest: m, counted: [$0]) }
+            #expect(parts.reversed().reduce(EncryptedTally(cells: [])) { CountingRule.merge($0, $1, manifest: m) } == whole)
+            #expect(parts.dropLast().reduce(EncryptedTally(cells: [])) { CountingRule.merge($0, $1, manifest: m) } != whole)
         }
-        // In any order of the parts, and not equal to a tally missing a ballot.
-        let parts = ballots.map { CountingRule.aggregate(manifest: m, counted: [$0]) }
-        #expect(parts.reversed().reduce(EncryptedTally(cells: [])) { CountingRule.merge($0, $1, manifest: m) } == whole)
-        #expect(parts.dropLast().reduce(EncryptedTally(cells: [])) { CountingRule.merge($0, $1, manifest: m) } != whole)
     }
 }

@@ -12,6 +12,8 @@ enum DemoRecord {
         var scenario = DemoScenario(voters: 16, seed: 3, workers: 2)
         scenario.revoteRate = 0.25
         scenario.challengeRate = 0.3
+        // Tallied per voting day, so that every cell's day is tampered with too.
+        scenario.tallyDays = TallyDays(utcOffsetMinutes: 120)
         let outcome = try! scenario.run(at: dir)
         precondition(outcome.report.ok, "demo record must verify: \(outcome.report.failures)")
         let log = try! Data(contentsOf: dir.logURL)

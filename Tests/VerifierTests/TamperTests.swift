@@ -53,7 +53,7 @@ struct TamperTests {
         case "spoiledBallot": return keys.contains("reveals") ? [.spoiledReveal] : [.spoiledWellFormed]
         case "close": return [.closeMarker]
         // Which cells an aggregate covers is 9.2's; its counts and sums are 9.1's.
-        case "tally": return ["precinct", "channel"].contains(leaf) ? [.smallCells] : [.tallyAggregates]
+        case "tally": return ["precinct", "channel", "day"].contains(leaf) ? [.smallCells] : [.tallyAggregates]
         case "decryptionShares": return [.decryptionShareProofs]
         case "result":
             if field == "summary" { return [.resultTotals] }
@@ -114,6 +114,12 @@ struct TamperTests {
             ])
         #expect(report.statistics.spoiledBallots > 0)
         #expect(report.statistics.countedBallots < report.statistics.ballots, "some re-votes superseded earlier ballots")
+        // Per voting day: every tally cell has its day, and the result has one scope per day of the window.
+        let tally = DemoRecord.lines.log.map(Surgery.object).first { $0["kind"] as! String == "tally" }!
+        let cells = (tally["data"] as! [String: Any])["cells"] as! [[String: Any]]
+        #expect(cells.allSatisfy { ($0["day"] as? String)?.hasPrefix("2026-06-0") == true })
+        #expect(report.result?.days?.map(\.id) == ["2026-06-01", "2026-06-02", "2026-06-03"])
+        #expect(report.result?.days?.reduce(0) { $0 + $1.ballots } == report.result?.total.ballots)
     }
 
     @Test("Every field of every kind of entry is guarded by its check", arguments: TamperTests.targets)
@@ -179,7 +185,7 @@ struct BoardDecision {
         ledger = RecordLedger(
             manifest: manifest, manifestHash: ProtocolHashes.manifestHash(record.manifestBytes), entries: record.entries,
             indexesBallots: true)
-        ballots = record.entries.compactMap { if case .ballot(let b) = $0.entry.payload { ($0.entry.seq, b) } else { nil } }
+        ballots = record.entries.compactMap { if case .ballot(let b) = $0.entry.payload { ($0.entry.seq, $0.entry.at, b) } else { nil } }
     }
 
     /// Whether the board refuses `line`'s payload as the entry at `seq` (at the original entry's

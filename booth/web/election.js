@@ -134,12 +134,12 @@ function renderResults(summary) {
     for (const h of [t("site.scope"), t("site.credentials"), t("site.ballots"), t("site.turnout"), ...q.options.map(localized), ...(q.maxSelections === 1 ? [t("site.empty")] : [])]) head.append(el("th", h, { scope: "col" }));
     table.append(el("thead"), el("tbody"));
     table.tHead.append(head);
-    const scopes = [["total", summary.total], ...summary.regions.map((s) => ["region", s]), ...summary.precincts.map((s) => ["precinct", s]), ...summary.channels.filter((c) => c.ballots > 0).map((s) => ["channel", s])];
+    const scopes = [["total", summary.total], ...summary.regions.map((s) => ["region", s]), ...summary.precincts.map((s) => ["precinct", s]), ...summary.channels.filter((c) => c.ballots > 0).map((s) => ["channel", s]), ...(summary.days || []).filter((d) => d.ballots > 0).map((s) => ["day", s])];
     for (const [kind, s] of scopes) {
       const counts = s.questions.find((x) => x.question === q.id)?.counts;
       if (kind === "precinct" && !counts && s.ballots === 0) continue;
       const row = el("tr", undefined, { class: kind });
-      row.append(el("th", kind === "total" ? t("site.total") : kind === "channel" ? `${t("site.channel")}: ${s.id}` : localized(s.name), { scope: "row" }));
+      row.append(el("th", kind === "total" ? t("site.total") : kind === "channel" ? `${t("site.channel")}: ${s.id}` : kind === "day" ? `${t("site.day")}: ${s.id}` : localized(s.name), { scope: "row" }));
       row.append(el("td", String(s.credentials)), el("td", String(s.ballots)), el("td", `${(s.turnoutPPM / 1e4).toFixed(2)}%`));
       if (counts) {
         for (const c of counts) row.append(el("td", String(c)));
