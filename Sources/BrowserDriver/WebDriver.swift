@@ -80,11 +80,20 @@ public final class WebDriver: @unchecked Sendable {
     static func request(_ method: String, _ url: String, _ body: [String: Any]?) async throws -> [String: Any] {
         var r = HTTPClientRequest(url: url)
         r.method = HTTPMethod(rawValue: method)
+        // A fresh loopback connection per command: a pooled one the driver closed while idle fails
+        // the next command with "I/O on closed channel" on a loaded machine.
+        r.headers.add(name: "Connection", value: "close")
         if let body {
             r.headers.add(name: "Content-Type", value: "application/json")
             r.body = .bytes(ByteBuffer(bytes: try JSONSerialization.data(withJSONObject: body)))
         }
-        let response = try await HTTPClient.shared.execute(r, timeout: .seconds(60))
+        let response: HTTPClientResponse
+        do {
+            response = try await HTTPClient.shared.execute(r, timeout: .seconds(60))
+        } catch let error as ChannelError where error == .ioOnClosedChannel {
+            // The request was never written (the channel was closed before it): sending it again is safe.
+            response = try await HTTPClient.shared.execute(r, timeout: .seconds(60))
+        }
         var buffer = try await response.body.collect(upTo: 64 << 20)
         let data = Data(buffer.readBytes(length: buffer.readableBytes) ?? [])
         let json = (try JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
