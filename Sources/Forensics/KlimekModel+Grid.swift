@@ -73,10 +73,6 @@ extension KlimekModel {
                 }
             }
 
-            func distance(_ i: Int, _ e: Int) -> Double {
-                a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in Self.distance(a, b, i, e) } }
-            }
-
             /// Runs `body` with a distance function that reads the tables without bounds checks.
             func withDistance<R>(_ body: ((Int, Int) -> Double) -> R) -> R {
                 a.withUnsafeBufferPointer { a in b.withUnsafeBufferPointer { b in body { i, e in Self.distance(a, b, i, e) } } }
@@ -105,15 +101,14 @@ extension KlimekModel {
             }
         }
 
-        static func distance(observed: [Int], table: Table, point: Point) -> Double {
-            Weighted(table: table, observed: observed).distance(point.incrementalSteps, point.extremeSteps)
-        }
-
         /// The best point at each alpha (the profile): a coarse pass (f_i in steps of 0.01, f_e of 0.005),
         /// then every step around the coarse best.
-        static func profile(observed: [Int], tables: [Table]) -> [Point] {
-            tables.indices.map { ai in
+        /// Also gives the distance at each of `points` (of any alpha), from the same weighted tables.
+        static func profile(observed: [Int], tables: [Table], also points: [Point] = []) -> (best: [Point], at: [Double]) {
+            var at = [Double](repeating: .nan, count: points.count)
+            let best = tables.indices.map { ai in
                 Weighted(table: tables[ai], observed: observed).withDistance { distance in
+                    for (k, p) in points.enumerated() where p.alphaIndex == ai { at[k] = distance(p.incrementalSteps, p.extremeSteps) }
                     var best = Point(alphaIndex: ai, incrementalSteps: 0, extremeSteps: 0, distance: .infinity)
                     func search(_ steps: some Sequence<Int>, _ extreme: some Sequence<Int>) {
                         for i in steps where i >= 0 && i <= cells {
@@ -131,6 +126,7 @@ extension KlimekModel {
                     return best
                 }
             }
+            return (best, at)
         }
     }
 }

@@ -115,7 +115,10 @@ public enum KlimekModel {
         let simulation = Simulation(fair: fair, stations: n * simulatedPerStation, seed: seed, workers: workers)
         let observed = Grid.shareHistogram(share)
         let allTables = simulation.tables(replicas: simulatedPerStation, workers: workers)
-        let profile = Grid.profile(observed: observed, tables: allTables)
+        // Without stuffing every alpha gives the same histogram: the fair distance is read at the first.
+        let fairPoint = Grid.Point(alphaIndex: 0, incrementalSteps: 0, extremeSteps: 0, distance: 0)
+        let (profile, fairAt) = Grid.profile(observed: observed, tables: allTables, also: [fairPoint])
+        let fairDistance = fairAt[0]
         let best = profile.min { $0.distance < $1.distance }!
         // The bootstrap resamples stations: the observed histogram becomes a multinomial draw over its
         // own bins; the simulated stations stay fixed, so the intervals are the data's sampling error.
@@ -129,9 +132,9 @@ public enum KlimekModel {
             while r < replicates {
                 var rng = Xoshiro256(seed: seed, stream: 0x4B4C_494D_0000_0000 | UInt64(r))
                 let resampled = Grid.resample(observed, total: n, using: &rng)
-                let own = Grid.profile(observed: resampled, tables: allTables).min { $0.distance < $1.distance }!
-                let atBest = Grid.distance(observed: resampled, table: allTables[best.alphaIndex], point: best)
-                box.buffer[r] = (own, atBest - own.distance)
+                let (replicate, atBest) = Grid.profile(observed: resampled, tables: allTables, also: [best])
+                let own = replicate.min { $0.distance < $1.distance }!
+                box.buffer[r] = (own, atBest[0] - own.distance)
                 r += w
             }
         }
@@ -154,8 +157,6 @@ public enum KlimekModel {
         }
         if best.extremeSteps == Grid.maxExtremeSteps { edge.append("extreme") }
         if best.incrementalSteps + best.extremeSteps >= Grid.cells { edge.append("incremental") }
-        let fairPoint = Grid.Point(alphaIndex: best.alphaIndex, incrementalSteps: 0, extremeSteps: 0, distance: 0)
-        let fairDistance = Grid.distance(observed: observed, table: allTables[best.alphaIndex], point: fairPoint)
         let ii = interval(\.parameters.incremental), ie = interval(\.parameters.extreme), ia = interval(\.parameters.alpha)
         var verdict = String(
             format:

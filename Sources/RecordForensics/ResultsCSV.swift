@@ -7,19 +7,26 @@ public enum ResultsCSV {
     /// One row per precinct whose counts are its own: a precinct with ballots in an aggregate
     /// merged beyond it (PROTOCOL.md 6.3) has no counts of its own to test, and is left out.
     public static func csv(_ summary: ResultSummary, manifest: Manifest) -> String {
-        let first = manifest.questions.first
-        var columns = first?.options.map(\.text) ?? []
-        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
-        var out = "precinct,region,registered,ballots," + columns.joined(separator: ",") + "\n"
+        var out = "precinct,region,registered,ballots," + optionColumns(manifest) + "\n"
         for p in summary.precincts where p.ballotsMergedOut == nil {
-            var cells = [String]()
-            for q in manifest.questions {
-                cells += (p.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(String.init)
-            }
             let region = manifest.region(ofPrecinct: p.id)?.id ?? ""
-            out += "\(p.id),\(region),\(p.credentials),\(p.ballots)," + cells.joined(separator: ",") + "\n"
+            out += "\(p.id),\(region),\(p.credentials),\(p.ballots)," + optionCounts(p.questions, manifest: manifest) + "\n"
         }
         return out
+    }
+
+    /// The option columns: the first question's options by their text, the others' as `question:option`.
+    static func optionColumns(_ manifest: Manifest) -> String {
+        var columns = manifest.questions.first?.options.map(\.text) ?? []
+        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
+        return columns.joined(separator: ",")
+    }
+
+    /// A row's counts in `optionColumns` order, 0 for a question the scope or cell does not have.
+    static func optionCounts(_ questions: [QuestionCounts], manifest: Manifest) -> String {
+        manifest.questions.flatMap { q in
+            questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)
+        }.map(String.init).joined(separator: ",")
     }
 
     /// The first question's option with the most votes in the total (the first of them on a tie):
@@ -36,23 +43,15 @@ public enum ResultsCSV {
     /// A cell's turnout is its ballots over the precinct's voters (the share of the roll that voted
     /// through that channel on that day).
     public static func channelCSV(_ result: ElectionResult, summary: ResultSummary, manifest: Manifest) -> String {
-        let first = manifest.questions.first
-        var columns = first?.options.map(\.text) ?? []
-        for q in manifest.questions.dropFirst() { columns += q.options.map { "\(q.id):\($0)" } }
         let perDay = manifest.tallyDays != nil
-        var out = "precinct,region,channel," + (perDay ? "day," : "") + "registered,ballots," + columns.joined(separator: ",") + "\n"
+        var out = "precinct,region,channel," + (perDay ? "day," : "") + "registered,ballots," + optionColumns(manifest) + "\n"
         let voters = Dictionary(uniqueKeysWithValues: summary.precincts.map { ($0.id, $0.credentials) })
         for cell in result.cells where cell.members == nil {
-            var counts = [String]()
-            for q in manifest.questions {
-                counts += (cell.questions.first { $0.question == q.id }?.counts ?? Array(repeating: 0, count: q.options.count)).map(
-                    String.init)
-            }
             let region = manifest.region(ofPrecinct: cell.precinct)?.id ?? ""
             out +=
                 "\(cell.precinct),\(region),\(cell.channel.rawValue)," + (perDay ? "\(cell.day ?? "")," : "")
                 + "\(voters[cell.precinct] ?? 0),\(cell.ballots),"
-                + counts.joined(separator: ",") + "\n"
+                + optionCounts(cell.questions, manifest: manifest) + "\n"
         }
         return out
     }
