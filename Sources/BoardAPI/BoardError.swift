@@ -10,7 +10,8 @@ public enum BoardErrorCode: String, Codable, Sendable, CaseIterable {
     // The board.
     case unknownElection, unknownBallot, electionExists, storageUnavailable, serverFailed
     // The acceptance rules.
-    case wrongElection, invalidBallotStyle, invalidChannelOrDevice, invalidCredential, invalidSignature, invalidProof, invalidReveal
+    case wrongElection, invalidBallotStyle, invalidChannelOrDevice, invalidCredential, invalidSignature, invalidProof, invalidReveal,
+        selectionInClear
     case notOpenYet, outsideWindow, electionClosed, duplicateBallot, spoiledBallot, revokedCredential, finalBallotCast
     case wrongPhase, windowOpen, ceremonyFailed, conflictingEntry, invalidEntry
 

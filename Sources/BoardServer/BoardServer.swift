@@ -77,7 +77,7 @@ extension BoardErrorCode {
             .ceremonyFailed, .conflictingEntry, .revokedCredential, .finalBallotCast:
             .conflict
         case .wrongElection, .invalidBallotStyle, .invalidChannelOrDevice, .invalidCredential, .invalidSignature, .invalidProof,
-            .invalidReveal, .invalidEntry:
+            .invalidReveal, .selectionInClear, .invalidEntry:
             .unprocessableContent
         }
     }

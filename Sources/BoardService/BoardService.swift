@@ -13,7 +13,8 @@ import TransparencyLog
 /// of each election's state that it brings up to date from the store before every append, so
 /// several board servers can share one database.
 public actor BoardService {
-    public let store: any BoardStore
+    /// Reached only through `appendAtTail` for appends: nothing else writes the log.
+    private let store: any BoardStore
     public nonisolated let boardKey: Ed25519.SigningKey
     private let clock: @Sendable () -> Date
     private var elections: [String: ElectionCache] = [:]
@@ -37,6 +38,10 @@ public actor BoardService {
         var manifest: Manifest { ledger.manifest }
         var lastHash: Digest { ledger.lastHash }
         var lastTime: Date? { ledger.lastTime }
+
+        /// The head of the cached tree, signed: timed at its last entry (PROTOCOL.md 5), so any
+        /// server signs the same head for the same log.
+        func signedHead(_ key: Ed25519.SigningKey) -> SignedTreeHead { SignedTreeHead.sign(tree, key: key, lastEntryAt: lastTime) }
 
         mutating func absorb(_ e: RecordedEntry) {
             tree.append(leafHash: MerkleHash.leaf(e.line))
@@ -118,30 +123,41 @@ public actor BoardService {
     }
 
     /// Appends the payloads that `choose` picks from the cache, in one store transaction at the
-    /// board's clock (`choose` gets that time too, and may refuse). The first try trusts the cache
-    /// without reading the store's tail: the store appends only if its tail is still where the
-    /// cache ends. When another board server appended first, it catches up and asks `choose`
-    /// again, so what `choose` checked is what the entries follow. Returns what `choose` decided
-    /// and the appended entries.
+    /// board's clock (`choose` gets that time too, and may refuse). `choose` also gets where the
+    /// store holds `ballotHashes` (its unique index, asked once per try), so the rules find a ballot
+    /// posted again before any rule of its position. The first try trusts the cache without reading
+    /// the store's tail: the store appends only if its tail is still where the cache ends. When
+    /// another board server appended first (the tail moved, or it stored one of these ballots), it
+    /// catches up and asks `choose` again, so what `choose` checked is what the entries follow.
+    /// Entry times never go back: each is at least the time of the entry before it. A storage
+    /// failure is never taken for a duplicate: it is answered as `storageUnavailable`. Returns what
+    /// `choose` decided and the appended entries.
     private func appendAtTail<Decision>(
-        _ id: String,
-        _ choose: (ElectionCache, Date) throws(BoardError) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
+        _ id: String, ballotHashes: [Digest] = [],
+        _ choose: (ElectionCache, Date, KnownBallots) throws(BoardError) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
     ) async throws(BoardError) -> (Decision, [RecordedEntry]) {
         for attempt in 0..<8 {
+            var stored = [Digest: Int]()
+            if !ballotHashes.isEmpty {
+                do { stored = try await store.sequences(electionId: id, ballotHashes: ballotHashes) } catch { throw .storage("\(error)") }
+            }
             let cache: ElectionCache
             let caughtUp: Bool
-            if attempt == 0, let cached = elections[id] {
+            // A ballot stored beyond the cache's end: catch up, so that the ledger tells a spoiled one.
+            if attempt == 0, let cached = elections[id], stored.values.allSatisfy({ $0 < cached.tree.size }) {
                 (cache, caughtUp) = (cached, false)
             } else {
                 (cache, caughtUp) = (try await synced(id), true)
             }
+            let known = KnownBallots(
+                stored.reduce(into: [:]) { $0[$1.key] = BallotSighting(seq: $1.value, spoiled: cache.ledger.spoiled[$1.key] == $1.value) })
             let time = max(now(), cache.lastTime ?? .distantPast)
             let decision: Decision
             let payloads: [(payload: EntryPayload, ballotHash: Digest?)]
             // A cache that may be behind decides only what an append confirms (the store appends
             // only at the tail the cache ends at); a refusal, or nothing to append, is decided
             // again on the caught-up log.
-            do { (decision, payloads) = try choose(cache, time) } catch  where !caughtUp { continue }
+            do { (decision, payloads) = try choose(cache, time, known) } catch  where !caughtUp { continue }
             if payloads.isEmpty {
                 if caughtUp { return (decision, []) }
                 continue
@@ -164,6 +180,8 @@ public actor BoardService {
                 }
             } catch BoardStoreError.tailMoved {
                 continue  // another board server appended: catch up and choose again
+            } catch BoardStoreError.ballotTaken {
+                continue  // another board server stored one of these ballots: ask the index again
             } catch { throw .storage("\(error)") }
             // Absorb unless a concurrent sync already read these lines back from the store.
             for e in entries where elections[id]?.tree.size == e.entry.seq { elections[id]?.absorb(e) }
@@ -176,9 +194,9 @@ public actor BoardService {
     /// `choose` wants them: the entry's index and the entry, or the index of the same entry already
     /// there and nothing; a refusal throws.
     private static func decided(
-        _ cache: ElectionCache, _ payload: EntryPayload, _ pre: Precheck, at time: Date
+        _ cache: ElectionCache, _ payload: EntryPayload, _ pre: Precheck, at time: Date, ballots: KnownBallots
     ) throws(BoardError) -> (Int, [(payload: EntryPayload, ballotHash: Digest?)]) {
-        switch cache.ledger.decide(payload, pre, at: time) {
+        switch cache.ledger.decide(payload, pre, at: time, ballots: ballots) {
         case .append: return (cache.tree.size, [(payload, pre.ballotHash)])
         case .alreadyThere(let seq, _): return (seq, [])
         case .refuse(let r): throw .refused(r)
@@ -186,9 +204,14 @@ public actor BoardService {
     }
 
     /// Appends `payload`, whose expensive checks gave `pre`, if the rules accept it at the tail.
-    /// Returns its index, or that of the same entry posted before.
-    private func commitEntry(_ id: String, _ payload: EntryPayload, _ pre: Precheck) async throws(BoardError) -> Int {
-        try await appendAtTail(id) { cache, time throws(BoardError) in try Self.decided(cache, payload, pre, at: time) }.0
+    /// Returns its index, or that of the same entry posted before (`appended` false).
+    private func commitEntry(_ id: String, _ payload: EntryPayload, _ pre: Precheck) async throws(BoardError) -> (seq: Int, appended: Bool)
+    {
+        let (seq, entries) = try await appendAtTail(id, ballotHashes: pre.ballotHash.map { [$0] } ?? []) {
+            cache, time, known throws(BoardError) in
+            try Self.decided(cache, payload, pre, at: time, ballots: known)
+        }
+        return (seq, !entries.isEmpty)
     }
 
     /// The ledger as of the store's tail.
@@ -213,8 +236,9 @@ public actor BoardService {
         // Once closed, no ballot can follow: a recount of the log as it is now holds at the tail.
         if case .tally = payload, ledger.close != nil { recount = try await self.recount(id, ledger: ledger) }
         let pre = ledger.precheck(payload, recount: recount, workers: Parallel.cores)
-        let seq = try await commitEntry(id, payload, pre)
-        if case .result = payload { _ = try await signTreeHead(id) }
+        let (seq, appended) = try await commitEntry(id, payload, pre)
+        // The result's head is signed once: a re-post appends nothing and signs nothing.
+        if case .result = payload, appended { _ = try await signTreeHead(id) }
         return seq
     }
 
@@ -282,27 +306,14 @@ public actor BoardService {
         } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
     }
 
-    /// Writes queued ballots in batches until none are left.
+    /// Writes queued ballots in batches until none are left. A batch that fails as a whole failed
+    /// in the store (a ballot already there is found by the rules, never by a failed write): every
+    /// ballot in it is answered with that failure, and nothing of it was stored.
     private func flush(_ id: String) async {
         while let queue = pending[id], !queue.isEmpty {
             let batch = queue.prefix(Self.maxBatch)
             pending[id] = Array(queue.dropFirst(Self.maxBatch))
-            do { try await commitBatch(id, batch) } catch {
-                // The batch failed as a whole. Usually a ballot in it is stored already (cast again: the
-                // store's unique index refused its hash); it gets its first receipt and the rest go again.
-                // Failing that, one by one, so one ballot's trouble is not everyone's.
-                var stored = [Digest: Int]()
-                do {
-                    for b in batch { if let seq = try await storedSequence(id, b.hash) { stored[b.hash] = seq } }
-                    // Caught up past those lines, the ledger tells a spoiled twin from a ballot cast before.
-                    _ = try await synced(id)
-                    try await commitBatch(id, batch, stored: stored)
-                } catch {
-                    for b in batch {
-                        do { try await commitBatch(id, [b], stored: stored) } catch { b.reply.resume(throwing: error) }
-                    }
-                }
-            }
+            do { try await commitBatch(id, batch) } catch { for b in batch { b.reply.resume(throwing: error) } }
         }
         flushing.remove(id)
     }
@@ -310,37 +321,28 @@ public actor BoardService {
     static let maxBatch = 512
 
     /// Appends a batch in one store transaction and answers every ballot in it: a receipt (also for
-    /// a ballot already on the board, at its position in `stored`) or its rejection by the position
-    /// rules. Throws, answering none, only if the store refused the batch (a ballot in it is stored already, say).
-    private func commitBatch(
-        _ id: String, _ batch: ArraySlice<PendingBallot>, stored: [Digest: Int] = [:]
-    ) async throws(BoardError) {
-        let (answers, appended) = try await appendAtTail(id) { cache, time in
+    /// a ballot already on the board: the rules find it through the store's index, in any phase) or
+    /// its refusal by the rules. Throws, answering none, only if the store failed.
+    private func commitBatch(_ id: String, _ batch: ArraySlice<PendingBallot>) async throws(BoardError) {
+        let (answers, appended) = try await appendAtTail(id, ballotHashes: batch.map(\.hash)) { cache, time, known in
             var answers = [(PendingBallot, Result<Int, BoardError>)]()
             var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
-            var taken = [Digest: Int]()
             var decided = PendingBallots()
             for b in batch {
-                // A ballot already on the board (a retry) gets its receipt, also after the close; a
-                // line stored under its hash may also be its spoiled twin, which the ledger knows.
-                if cache.ledger.spoiled[b.hash] == nil, let seq = stored[b.hash] ?? taken[b.hash] {
-                    answers.append((b, .success(seq)))
-                    continue
-                }
-                switch cache.ledger.decide(.ballot(b.ballot), b.precheck, at: time, pending: decided) {
+                switch cache.ledger.decide(.ballot(b.ballot), b.precheck, at: time, ballots: known, pending: decided) {
                 case .refuse(let r): answers.append((b, .failure(.refused(r))))
                 case .alreadyThere(let seq, _): answers.append((b, .success(seq)))
                 case .append:
-                    decided.add(b.ballot, under: cache.manifest)
-                    taken[b.hash] = cache.tree.size + payloads.count
-                    answers.append((b, .success(cache.tree.size + payloads.count)))
+                    let seq = cache.tree.size + payloads.count
+                    decided.add(b.ballot, hash: b.hash, seq: seq, under: cache.manifest)
+                    answers.append((b, .success(seq)))
                     payloads.append((.ballot(b.ballot), b.hash))
                 }
             }
             return (answers, payloads)
         }
-        guard let tree = elections[id]?.tree else { throw .storage("election \(id) is not loaded") }
-        let head = SignedTreeHead.sign(tree, key: boardKey, at: clock())
+        guard let cache = elections[id] else { throw .storage("election \(id) is not loaded") }
+        let (tree, head) = (cache.tree, cache.signedHead(boardKey))
         var lines = [Int: [UInt8]]()
         for e in appended { lines[e.entry.seq] = e.line }
         for (b, answer) in answers {
@@ -367,14 +369,7 @@ public actor BoardService {
     /// The same spoiled ballot posted again gets its first index.
     public nonisolated func spoil(_ id: String, _ spoiled: SpoiledBallot) async throws(BoardError) -> Int {
         let pre = try await prechecked(id, .spoiledBallot(spoiled))
-        do {
-            return try await commitEntry(id, .spoiledBallot(spoiled), pre)
-        } catch let e where e.knownCode == .storageUnavailable {
-            let hash = pre.ballotHash ?? .zero
-            guard let seq = try await storedSequence(id, hash) else { throw e }
-            if try await syncedLedger(id).spoiled[hash] == seq { return seq }
-            throw .refused(Refusal(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled"))
-        }
+        return try await commitEntry(id, .spoiledBallot(spoiled), pre).seq
     }
 
     // MARK: - Close
@@ -382,11 +377,11 @@ public actor BoardService {
     /// Appends the close marker, signed over the entry it follows and its time, both from the log
     /// it is appended to; refused before the window ends or when closed. Signs and stores a tree head.
     public func close(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        _ = try await appendAtTail(id) { cache, time throws(BoardError) in
+        _ = try await appendAtTail(id) { cache, time, known throws(BoardError) in
             let signature = boardKey.signature(
                 for: ProtocolHashes.closeMessage(
                     manifestHash: cache.ledger.manifestHash, previous: cache.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
-            return try Self.decided(cache, .close(CloseMarker(closedAt: time, signature: signature)), Precheck(), at: time)
+            return try Self.decided(cache, .close(CloseMarker(closedAt: time, signature: signature)), Precheck(), at: time, ballots: known)
         }
         return try await signTreeHead(id)
     }
@@ -412,7 +407,7 @@ public actor BoardService {
         if let since, !(0...size).contains(since) {
             throw .malformed("since=\(since): the log has \(size) entries, and a receipt's head cannot be larger")
         }
-        let head = SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+        let head = cache.signedHead(boardKey)
         let line = try await storedLine(id, seq)
         let status: BallotTrack.Status
         var laterSeq: Int?
@@ -454,17 +449,17 @@ public actor BoardService {
             result: ledger.result?.value.summary)
     }
 
-    /// Signs the current tree head and stores it.
+    /// Signs the current tree head and stores it, unless a head as large is stored already (by
+    /// this server or another: then the stored heads cover this one's entries).
     public func signTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        let cache = try await synced(id)
-        let head = SignedTreeHead.sign(cache.tree, key: boardKey, at: clock())
+        let head = try await synced(id).signedHead(boardKey)
         do { try await store.saveTreeHead(electionId: id, head) } catch { throw .storage("\(error)") }
         return head
     }
 
     /// A freshly signed head of the current tree (not stored).
     public func currentTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        SignedTreeHead.sign(try await synced(id).tree, key: boardKey, at: clock())
+        try await synced(id).signedHead(boardKey)
     }
 
     /// RFC 9162 consistency proof between two sizes.
@@ -500,11 +495,6 @@ public actor BoardService {
                 }
             } catch { throw .storage("no proof: \(error)") }
         }
-    }
-
-    /// Where the store holds a ballot with this hash, if it does.
-    private func storedSequence(_ id: String, _ hash: Digest) async throws(BoardError) -> Int? {
-        do { return try await store.sequence(electionId: id, ballotHash: hash) } catch { throw .storage("\(error)") }
     }
 
     /// The stored line at `seq`.

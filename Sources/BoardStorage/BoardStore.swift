@@ -9,6 +9,10 @@ public enum BoardStoreError: Error, Equatable, Sendable, CustomStringConvertible
     case outOfRange(requested: Range<Int>, size: Int)
     /// The tail is not where the caller built its lines for: another writer appended first.
     case tailMoved
+    /// A line of the batch carries a ballot hash already stored (the unique index refused it):
+    /// another writer stored that ballot or its spoiled twin first. Nothing of the batch is stored.
+    case ballotTaken
+    /// The database failed or could not be reached: nothing is known of a duplicate.
     case backend(String)
 
     public var description: String {
@@ -17,6 +21,7 @@ public enum BoardStoreError: Error, Equatable, Sendable, CustomStringConvertible
         case .electionExists(let id): "election \(id) already exists"
         case .outOfRange(let r, let size): "entries \(r.lowerBound)..<\(r.upperBound) requested, the log has \(size)"
         case .tailMoved: "another writer appended first"
+        case .ballotTaken: "a ballot of the batch is stored already"
         case .backend(let m): "storage failed: \(m)"
         }
     }
@@ -92,15 +97,19 @@ public protocol BoardStore: Sendable {
     func tail(electionId: String) async throws(BoardStoreError) -> LogTail
     /// Lines in a range of sequence numbers.
     func lines(electionId: String, range: Range<Int>) async throws(BoardStoreError) -> [[UInt8]]
-    /// The sequence number of a ballot already stored under this ballot hash, if any.
-    func sequence(electionId: String, ballotHash: Digest) async throws(BoardStoreError) -> Int?
+    /// Where the ballots (cast or spoiled) stored under these ballot hashes are, by hash: one
+    /// look-up of the unique index for a whole batch.
+    func sequences(electionId: String, ballotHashes: [Digest]) async throws(BoardStoreError) -> [Digest: Int]
     /// The ballots (cast or spoiled) whose hash starts with `prefix` (1 to 32 bytes), in log
     /// order, at most `limit`: a tracking code names a hash prefix. Uses the ballot hash index.
     func ballots(electionId: String, hashPrefix prefix: [UInt8], limit: Int) async throws(BoardStoreError) -> [(
         seq: Int, ballotHash: Digest
     )]
-    /// Stores a signed tree head.
-    func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError)
+    /// Stores a signed tree head, unless a stored head is as large or larger (then it returns false):
+    /// stored heads only grow, in size and so in time, whichever server signs them and in whatever
+    /// order they arrive (PROTOCOL.md 5: a head's time is its last entry's).
+    @discardableResult
+    func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) -> Bool
     /// Every signed tree head, in the order they were signed.
     func treeHeads(electionId: String) async throws(BoardStoreError) -> [SignedTreeHead]
 }

@@ -92,6 +92,12 @@ public final class SQLiteBoardStore: BoardStore {
     /// GRDB serialises writes; the transaction holds SQLite's write lock from reading the tail to the
     /// last insert. It runs on GRDB's writer queue, so no task thread waits for the disk.
     public func appendBatch(electionId: String, _ makeLines: @escaping @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
+        do { return try await appendLocked(electionId: electionId, makeLines) } catch let e as DatabaseError
+            where e.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE && (e.message ?? "").contains("ballot_hash")
+        { throw BoardStoreError.ballotTaken }
+    }
+
+    private func appendLocked(electionId: String, _ makeLines: @escaping @Sendable (LogTail) throws -> [StoredLine]) async throws -> Int {
         try await pool.write { db in
             let first = try Self.tail(db, electionId)
             var tail = first
@@ -130,12 +136,24 @@ public final class SQLiteBoardStore: BoardStore {
         }
     }
 
-    public func sequence(electionId: String, ballotHash: Digest) async throws(BoardStoreError) -> Int? {
-        try run {
+    public func sequences(electionId: String, ballotHashes: [Digest]) async throws(BoardStoreError) -> [Digest: Int] {
+        guard !ballotHashes.isEmpty else { return [:] }
+        return try run {
             try pool.read { db in
-                try Int.fetchOne(
-                    db, sql: "SELECT seq FROM entries WHERE election = ? AND ballot_hash = ?",
-                    arguments: [electionId, Data(ballotHash.bytes)])
+                var found = [Digest: Int]()
+                // SQLite binds at most 32,766 parameters: batches are far smaller, but stay safe.
+                for chunk in stride(from: 0, to: ballotHashes.count, by: 1_000).map({
+                    ballotHashes[$0..<min($0 + 1_000, ballotHashes.count)]
+                }) {
+                    let marks = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                    for row in try Row.fetchAll(
+                        db, sql: "SELECT seq, ballot_hash FROM entries WHERE election = ? AND ballot_hash IN (\(marks))",
+                        arguments: StatementArguments([electionId] + chunk.map { Data($0.bytes) }))
+                    {
+                        if let hash = try? Digest(bytes: Array(row["ballot_hash"] as Data)) { found[hash] = row["seq"] }
+                    }
+                }
+                return found
             }
         }
     }
@@ -158,16 +176,23 @@ public final class SQLiteBoardStore: BoardStore {
         }
     }
 
-    public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) {
+    public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) -> Bool {
         try run {
             try pool.write { db in
                 _ = try Self.tail(db, electionId)
+                if let last = try Data.fetchOne(
+                    db, sql: "SELECT head FROM tree_heads WHERE election = ? ORDER BY position DESC LIMIT 1", arguments: [electionId]),
+                    try RecordCoding.decode(SignedTreeHead.self, from: Array(last)).size >= head.size
+                {
+                    return false
+                }
                 let next =
                     try Int.fetchOne(
                         db, sql: "SELECT COALESCE(MAX(position) + 1, 0) FROM tree_heads WHERE election = ?", arguments: [electionId]) ?? 0
                 try db.execute(
                     sql: "INSERT INTO tree_heads (election, position, head) VALUES (?, ?, ?)",
                     arguments: [electionId, next, Data(try RecordCoding.encode(head))])
+                return true
             }
         }
     }

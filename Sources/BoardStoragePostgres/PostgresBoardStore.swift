@@ -192,7 +192,7 @@ public final class PostgresBoardStore: BoardStore {
                 try await run {
                     do { try await client.query(batch.query(electionId), logger: logger) } catch  where Self.sequenceTaken(error) {
                         throw BoardStoreError.tailMoved
-                    }
+                    } catch  where Self.ballotTaken(error) { throw BoardStoreError.ballotTaken }
                 }
                 remember(electionId, batch.tail)
                 return known.count
@@ -211,7 +211,7 @@ public final class PostgresBoardStore: BoardStore {
                         let batch = try Batch(continuing: first, lines: try makeLines(first))
                         do { try await connection.query(batch.query(electionId), logger: logger) } catch  where Self.sequenceTaken(error) {
                             throw SequenceTaken()
-                        }
+                        } catch  where Self.ballotTaken(error) { throw BoardStoreError.ballotTaken }
                         return (first, batch.tail)
                     }
                 } catch let e as PostgresTransactionError where e.closureError is SequenceTaken {}
@@ -225,9 +225,14 @@ public final class PostgresBoardStore: BoardStore {
     /// Another writer inserted a line at one of the batch's sequence numbers.
     private struct SequenceTaken: Error {}
 
-    private static func sequenceTaken(_ error: any Error) -> Bool {
+    private static func sequenceTaken(_ error: any Error) -> Bool { uniqueViolation(error, of: "entries_pkey") }
+
+    /// The unique index on ballot hashes refused a line: that ballot (or its spoiled twin) is stored.
+    private static func ballotTaken(_ error: any Error) -> Bool { uniqueViolation(error, of: "entries_ballot") }
+
+    private static func uniqueViolation(_ error: any Error, of constraint: String) -> Bool {
         guard let e = error as? PSQLError else { return false }
-        return e.serverInfo?[.sqlState] == "23505" && e.serverInfo?[.constraintName] == "entries_pkey"
+        return e.serverInfo?[.sqlState] == "23505" && e.serverInfo?[.constraintName] == constraint
     }
 
     /// Per election: the tail after this store's last append, and how many appends are running.
@@ -292,13 +297,18 @@ public final class PostgresBoardStore: BoardStore {
         }
     }
 
-    public func sequence(electionId: String, ballotHash: Digest) async throws(BoardStoreError) -> Int? {
-        try await run { [self] in
-            for try await seq in try await client.query(
-                "SELECT seq FROM entries WHERE election = \(electionId) AND ballot_hash = \(ByteBuffer(bytes: ballotHash.bytes))",
+    public func sequences(electionId: String, ballotHashes: [Digest]) async throws(BoardStoreError) -> [Digest: Int] {
+        guard !ballotHashes.isEmpty else { return [:] }
+        let hashes = ballotHashes.map { ByteBuffer(bytes: $0.bytes) }
+        return try await run { [self] in
+            var found = [Digest: Int]()
+            for try await (seq, hash) in try await client.query(
+                "SELECT seq, ballot_hash FROM entries WHERE election = \(electionId) AND ballot_hash = ANY(\(hashes)::bytea[])",
                 logger: logger
-            ).decode(Int64.self) { return Int(seq) }
-            return nil
+            ).decode((Int64, ByteBuffer).self) {
+                if let digest = try? Digest(bytes: Self.bytes(hash)) { found[digest] = Int(seq) }
+            }
+            return found
         }
     }
 
@@ -322,17 +332,24 @@ public final class PostgresBoardStore: BoardStore {
         }
     }
 
-    public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) {
+    public func saveTreeHead(electionId: String, _ head: SignedTreeHead) async throws(BoardStoreError) -> Bool {
         let logger = self.logger
-        try await run { [self] in
+        return try await run { [self] in
             let encoded = ByteBuffer(bytes: try RecordCoding.encode(head))
-            try await client.withTransaction(logger: logger) { connection in
+            return try await client.withTransaction(logger: logger) { connection in
+                // The election's row lock orders this with every other server's heads.
                 _ = try await Self.tail(connection, electionId, lock: true, logger: logger)
+                var lastSize = -1
+                for try await last in try await connection.query(
+                    "SELECT head FROM tree_heads WHERE election = \(electionId) ORDER BY position DESC LIMIT 1", logger: logger
+                ).decode(ByteBuffer.self) { lastSize = try RecordCoding.decode(SignedTreeHead.self, from: Self.bytes(last)).size }
+                if lastSize >= head.size { return false }
                 try await connection.query(
                     """
                     INSERT INTO tree_heads (election, position, head)
                     SELECT \(electionId), COALESCE(MAX(position) + 1, 0), \(encoded) FROM tree_heads WHERE election = \(electionId)
                     """, logger: logger)
+                return true
             }
         }
     }

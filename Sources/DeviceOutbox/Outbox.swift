@@ -26,9 +26,13 @@ public final class Outbox: @unchecked Sendable {
         case pending
         /// On the board, with the receipt kept.
         case cast
-        /// The board refused it, with this code and message.
+        /// The board refused it, with this code and message; or the device found the stored ballot
+        /// unusable (code `corruptedBallot`: it does not decode, or not to its ballot hash).
         case refused
     }
+
+    /// The refusal code of a stored ballot the device cannot send as collected.
+    public static let corruptedBallot = "corruptedBallot"
 
     /// One collected ballot.
     public struct Item: Sendable {

@@ -72,7 +72,8 @@ public struct BallotEncryptor: Sendable {
             var nonceSum = Scalar.zero
             var sum = Ciphertext.zero
             for (i, v) in values.enumerated() {
-                let r = Scalar.random()
+                // Never 0 (check 6.11: alpha would be the identity and beta the vote in clear).
+                let r = Scalar.randomNonZero()
                 let ct = Ciphertext.encrypt(bit: UInt8(v), nonce: r, key: key)
                 let ctx = ProtocolHashes.selectionContext(
                     contextHash: context.contextHash, credential: credential.publicKey, question: qid, option: i)

@@ -28,9 +28,11 @@ public struct Placement: Sendable, Equatable {
 /// (`RecordLedger.decide`) against the log it follows, then is appended. The file-based commands
 /// and the demo's direct run append only through it. Not thread-safe: one per record and process.
 ///
-/// A step costs the same whatever the number of ballots: the rules' state is kept beside the
-/// record (`RecordIndex`) and read instead of the log, and the log is read again only to rebuild
-/// that state when it does not match the log, to recount for the tally, and to sign a tree head.
+/// The rules' state is kept beside the record (`RecordIndex`) and read instead of the log (a step
+/// reads 121 bytes per ballot, not the log), and the log is read again only to rebuild that state
+/// when it does not match the log or was written by another version, to recount for the tally,
+/// and to sign a tree head. A rebuild decides every entry of the log by the acceptance rules, as
+/// the verifier does: a log that fails them is refused on opening, with the failing check.
 public final class FileBoard {
     public private(set) var ledger: RecordLedger
     private let writer: RecordWriter
@@ -63,7 +65,9 @@ public final class FileBoard {
     /// Reads the state from the index, if it describes exactly this log. Cost: the ledger file,
     /// 121 bytes per ballot, and the log's last line.
     private func resumeFromIndex(manifest: Manifest, manifestHash: Digest) throws -> Bool {
-        guard let saved = index.ledger(), saved.ledger.manifestHash == manifestHash, let ballots = index.ballots() else { return false }
+        guard let saved = index.ledger(), saved.version == RecordIndex.version, saved.ledger.manifestHash == manifestHash,
+            let ballots = index.ballots()
+        else { return false }
         var l = RecordLedger(manifest: manifest, snapshot: saved.ledger)
         var end = saved.logEnd
         // Only the ballots after the snapshot are folded; the others are searched when needed.
@@ -86,25 +90,58 @@ public final class FileBoard {
         return true
     }
 
-    /// Reads the whole log (strictly) and writes the index afresh.
+    /// Reads the whole log (strictly), decides every entry by the acceptance rules against the
+    /// entries before it (as the verifier does: chain, phases, signatures, proofs, uniqueness,
+    /// recount), and writes the index afresh. A log that fails is refused with its first failure.
+    /// Cost: a verification of the log (runs of ballots are checked on every core).
     private func rebuild(manifest: Manifest, manifestHash: Digest) throws {
         let record = try LoadedRecord.load(writer.directory)
-        if let p = record.problems.first { throw RecordError.malformed("\(writer.directory.logURL.path) line \(p.line): \(p.message)") }
+        let log = writer.directory.logURL.path
+        if let p = record.problems.first { throw RecordError.malformed("\(log) line \(p.line): check 1.1: \(p.message)") }
         var l = RecordLedger(manifest: manifest, manifestHash: manifestHash, indexesBallots: false)
         var fresh = RecordIndex.Ballots(raw: [])
+        var cast = [CountingRule.Cast]()
         var end: UInt64 = 0
-        for e in record.entries {
-            end += UInt64(e.line.count + 1)
-            let ballot = Self.ballot(of: e.entry.payload)
-            let hash = l.context.flatMap { c in ballot.map { $0.0.hash(contextHash: c.contextHash) } }
-            l.fold(e, ballotHash: hash)
-            if let (b, isSpoiled) = ballot, let hash {
-                let final = l.finalBallots[b.credential] == e.entry.seq
-                fresh.append(try Self.indexed(e, b, spoiled: isSpoiled, hash: hash, logEnd: end, final: final))
+        let entries = record.entries
+        var i = 0
+        while i < entries.count {
+            // A run of ballots and spoiled ballots: their expensive checks read nothing the run changes.
+            var runEnd = i
+            while runEnd < entries.count, Self.ballot(of: entries[runEnd].entry.payload) != nil { runEnd += 1 }
+            let run = runEnd > i ? Array(entries[i..<runEnd]) : [entries[i]]
+            let ledger = l
+            let prechecks: [Precheck]
+            if runEnd > i {
+                prechecks = Parallel.map(run, workers: Parallel.cores) { ledger.precheck($0.entry.payload) }
+            } else {
+                var recount: EncryptedTally?
+                if case .tally = run[0].entry.payload, l.close != nil {
+                    recount = CountingRule.tally(manifest: manifest, ballots: cast, revoked: l.registry.revoked, workers: Parallel.cores)
+                }
+                prechecks = [l.precheck(run[0].entry.payload, recount: recount, workers: Parallel.cores)]
             }
+            for (e, pre) in zip(run, prechecks) {
+                let seq = e.entry.seq
+                guard seq == l.size, e.entry.prev == l.lastHash else {
+                    throw RecordError.malformed("\(log) entry \(l.size): check 1.2: seq \(seq) or prev \(e.entry.prev) breaks the chain")
+                }
+                let decision = l.decide(e.entry.payload, pre, at: e.entry.at, ballots: fresh)
+                if let failure = decision.failures.first {
+                    throw RecordError.malformed(
+                        "\(log) entry \(seq) fails the acceptance rules: \(CheckFailure(failure.check, entry: seq, failure.message))")
+                }
+                end += UInt64(e.line.count + 1)
+                l.fold(e, ballotHash: pre.ballotHash)
+                if let (b, isSpoiled) = Self.ballot(of: e.entry.payload), let hash = pre.ballotHash {
+                    if !isSpoiled { cast.append((seq, e.entry.at, b)) }
+                    let final = l.finalBallots[b.credential] == seq
+                    fresh.append(try Self.indexed(e, b, spoiled: isSpoiled, hash: hash, logEnd: end, final: final))
+                }
+            }
+            i += run.count
         }
         ledger = l
-        writer.resume(after: record.entries)
+        writer.resume(after: entries)
         indexed = fresh
         try index.reset(raw: fresh.raw)
         try index.save(l.snapshot, logEnd: end)
@@ -166,16 +203,13 @@ public final class FileBoard {
 
     private func place(_ payload: EntryPayload, _ pre: Precheck, at requested: Date) throws -> Placement {
         let time = writer.effectiveTime(requested)
-        // 6.9 for ballots, from the index: a ballot cast again gets its first receipt, a spoil of a cast ballot is refused.
-        if pre.failures.isEmpty, let hash = pre.ballotHash, let first = indexed.cast(hash) {
-            if case .spoiledBallot = payload {
-                throw Refusal(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled")
-            }
-            return Placement(seq: first.seq, entryHash: first.entryHash, at: first.at, appended: false)
-        }
-        switch ledger.decide(payload, pre, at: time) {
+        switch ledger.decide(payload, pre, at: time, ballots: indexed) {
         case .refuse(let r): throw r
         case .alreadyThere(let seq, _):
+            // A ballot's placement is in the index; another entry's is read from the log.
+            if let hash = pre.ballotHash, let first = indexed.first(hash), first.seq == seq {
+                return Placement(seq: seq, entryHash: first.entryHash, at: first.at, appended: false)
+            }
             let (hash, at) = try entry(seq)
             return Placement(seq: seq, entryHash: hash, at: at, appended: false)
         case .append:
@@ -249,12 +283,13 @@ public final class FileBoard {
             for: ProtocolHashes.closeMessage(
                 manifestHash: ledger.manifestHash, previous: ledger.lastHash, closedAt: Int64(time.timeIntervalSince1970)))
         let placement = try submit(.close(CloseMarker(closedAt: time, signature: signature)), at: time)
-        try writer.signTreeHead(boardKey: boardKey, at: time)
+        try writer.signTreeHead(boardKey: boardKey)
         return placement
     }
 
-    /// Signs the current tree head with the board key into treeheads.jsonl.
-    public func signTreeHead(boardKey: Ed25519.SigningKey, at time: Date) throws {
-        try writer.signTreeHead(boardKey: boardKey, at: time)
+    /// Signs the current tree head with the board key (timed at the last entry) into
+    /// treeheads.jsonl, unless the last head there already covers the whole log.
+    public func signTreeHead(boardKey: Ed25519.SigningKey) throws {
+        try writer.signTreeHead(boardKey: boardKey)
     }
 }

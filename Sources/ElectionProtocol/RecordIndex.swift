@@ -63,19 +63,47 @@ struct RecordIndex {
         }
     }
 
-    /// The index's ballots as the file holds them, searched without decoding every record.
-    /// Complexity: a lookup compares 32 bytes per record (a few MB for 100,000 ballots).
-    struct Ballots {
+    /// The index's ballots as the file holds them, with their ballot hashes in a table: the ballot
+    /// index the acceptance rules consult (check 6.9, a re-post's first receipt).
+    /// Complexity: O(1) per hash look-up; building it hashes every record once (O(n)).
+    struct Ballots: BallotIndex {
         private(set) var raw: [UInt8]
+        private var byHash: [Digest: BallotSighting] = [:]
 
         var count: Int { raw.count / Ballot.size }
 
-        init(raw: [UInt8]) { self.raw = raw }
+        init(raw: [UInt8]) {
+            self.raw = raw
+            for i in 0..<count { if let b = ballot(i) { note(b) } }
+        }
 
         /// Record `i`, decoded.
         func ballot(_ i: Int) -> Ballot? { raw.withUnsafeBytes { Ballot($0, at: i * Ballot.size) } }
 
-        mutating func append(_ b: Ballot) { raw += b.bytes }
+        mutating func append(_ b: Ballot) {
+            raw += b.bytes
+            note(b)
+        }
+
+        private mutating func note(_ b: Ballot) {
+            if byHash[b.ballotHash] == nil { byHash[b.ballotHash] = BallotSighting(seq: b.seq, spoiled: b.spoiled) }
+        }
+
+        func sighting(of ballotHash: Digest) -> BallotSighting? { byHash[ballotHash] }
+
+        /// The record of the first entry stored under this ballot hash.
+        func first(_ ballotHash: Digest) -> Ballot? {
+            guard let seq = byHash[ballotHash]?.seq else { return nil }
+            // Records are in log order: a binary search by seq.
+            var (lo, hi) = (0, count - 1)
+            while lo <= hi {
+                let mid = (lo + hi) / 2
+                guard let b = ballot(mid) else { return nil }
+                if b.seq == seq { return b }
+                if b.seq < seq { lo = mid + 1 } else { hi = mid - 1 }
+            }
+            return nil
+        }
 
         /// The first (or, `reverse`, the last) cast ballot whose 32 bytes at `field` are `value`.
         private func find(field: Int, _ value: Digest, reverse: Bool) -> Ballot? {
@@ -91,18 +119,21 @@ struct RecordIndex {
             }
         }
 
-        /// The first cast ballot with this ballot hash (check 6.9).
-        func cast(_ ballotHash: Digest) -> Ballot? { find(field: 25, ballotHash, reverse: false) }
-
         /// The latest cast ballot of this credential (whose 32 bytes are `credential`).
         func latest(of credential: Digest) -> Ballot? { find(field: 57, credential, reverse: true) }
     }
 
-    /// The ledger file: a snapshot and the log length it covers.
+    /// The ledger file: a snapshot and the log length it covers, and the version of the index's
+    /// format: an index of another version (or none: before versions) is rebuilt from the log.
     struct LedgerFile: Codable {
+        var version: Int?
         var logEnd: UInt64
         var ledger: RecordLedger.Snapshot
     }
+
+    /// The format of ledger.json and ballots.idx this code writes. 2: versioned, and every entry
+    /// of the log decided by the acceptance rules when the index is built.
+    static let version = 2
 
     let folder: URL
     var ledgerURL: URL { folder.appendingPathComponent("ledger.json") }
@@ -125,7 +156,8 @@ struct RecordIndex {
     /// Replaces the snapshot (written aside, then renamed: never half a file).
     func save(_ snapshot: RecordLedger.Snapshot, logEnd: UInt64) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        try Data(try RecordCoding.encode(LedgerFile(logEnd: logEnd, ledger: snapshot))).write(to: ledgerURL, options: .atomic)
+        try Data(try RecordCoding.encode(LedgerFile(version: Self.version, logEnd: logEnd, ledger: snapshot))).write(
+            to: ledgerURL, options: .atomic)
     }
 
     /// Appends ballots to the index.

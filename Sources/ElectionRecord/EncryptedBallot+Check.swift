@@ -59,7 +59,9 @@ extension EncryptedBallot {
             failures.append(CheckFailure(.ballotChannel, "channel \(channel.rawValue) is not allowed in this election"))
         }
         if channel == .remote {
-            if device != nil { failures.append(CheckFailure(.ballotChannel, "remote ballots carry no device")) }
+            if device != nil || deviceSignature != nil {
+                failures.append(CheckFailure(.ballotChannel, "remote ballots carry no device and no device signature"))
+            }
         } else if let deviceId = device {
             if let d = manifest.device(deviceId) {
                 if d.channel != channel {
@@ -107,6 +109,13 @@ extension EncryptedBallot {
                 continue
             }
             for (i, s) in answer.selections.enumerated() {
+                // 6.11: alpha = r*B is the identity only for r = 0, and then beta = v*B shows the vote.
+                if s.ciphertext.alpha.isIdentity {
+                    failures.append(
+                        CheckFailure(
+                            .selectionNotInClear, "question \(q.id) option \(i): the ciphertext's first component is the identity (nonce 0)"
+                        ))
+                }
                 let ctx = ProtocolHashes.selectionContext(
                     contextHash: context.contextHash, credential: credential, question: q.id, option: i)
                 do { try s.proof.verify(ciphertext: s.ciphertext, key: key, lower: 0, upper: 1, context: ctx) } catch {

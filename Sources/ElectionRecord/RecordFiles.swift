@@ -39,6 +39,13 @@ public struct RecordFiles: Sendable {
 
     /// Writes the on-disk layout (manifest.json, log.jsonl, treeheads.jsonl), refusing to overwrite a record.
     public func write(to dir: RecordDirectory) throws {
-        try RecordWriter.export(to: dir, manifestBytes: manifestBytes, log: log, treeHeads: treeHeads)
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.url, withIntermediateDirectories: true)
+        guard !fm.fileExists(atPath: dir.logURL.path) else {
+            throw RecordError.io("\(dir.logURL.path) already exists: refusing to overwrite a record")
+        }
+        try Data(manifestBytes).write(to: dir.manifestURL)
+        try Data(treeHeadsBytes).write(to: dir.treeHeadsURL)
+        try Data(log).write(to: dir.logURL)
     }
 }

@@ -27,10 +27,17 @@ extension RecordLedger {
     /// gave `pre`, follow this log as an entry at `time`? Cheap: the board takes this decision
     /// inside its append at the tail. Every failure found is reported; the code is the first's.
     ///
-    /// `pending` holds the ballots decided for the same group commit but not yet folded (the board
-    /// decides a batch of ballots against one ledger): the next ballot's rule sees them too.
-    public func decide(_ payload: EntryPayload, _ pre: Precheck, at time: Date, pending: PendingBallots = PendingBallots()) -> Decision {
-        if pre.failures.isEmpty, let repeated = repeatedEntry(payload, ballotHash: pre.ballotHash) { return repeated }
+    /// `ballots` says where ballot hashes already stand in the log (the ledger itself when it
+    /// indexes ballots, else the holder's index): a ballot or spoiled ballot posted again is
+    /// found there before any rule of its position, so a retry gets its first receipt in every phase
+    /// and under every counting rule. `pending` holds the entries decided for the same group commit
+    /// but not yet folded (the board decides a batch of ballots against one ledger): the next
+    /// ballot's rule sees them too.
+    public func decide(
+        _ payload: EntryPayload, _ pre: Precheck, at time: Date, ballots: some BallotIndex, pending: PendingBallots = PendingBallots()
+    ) -> Decision {
+        let seen = pre.ballotHash.flatMap { pending.sighting(of: $0) ?? ballots.sighting(of: $0) }
+        if pre.failures.isEmpty, let repeated = repeatedEntry(payload, ballotSeen: seen, hash: pre.ballotHash) { return repeated }
         var found = pre.failures
         var code = pre.code
         func refuse(_ c: RefusalCode, _ check: Check, _ message: String) {
@@ -104,7 +111,7 @@ extension RecordLedger {
                     "the replacement \(r.replacement.hex.prefix(16))... is already listed, for precinct \(other)")
             }
         case .ballot, .spoiledBallot:
-            decidePosition(payload, hash: pre.ballotHash, at: time, pending: pending, refuse)
+            decidePosition(payload, hash: pre.ballotHash, seen: seen, at: time, pending: pending, refuse)
         case .close(let marker):
             if close != nil { refuse(.electionClosed, .closeMarker, "the election is already closed") }
             if time < manifest.window.closes {
@@ -142,9 +149,11 @@ extension RecordLedger {
     }
 
     /// Runs `precheck` and `decide` in one go, as the file-based commands and the verifier do.
-    public func admit(_ payload: EntryPayload, at time: Date, recount: EncryptedTally? = nil, workers: Int = 1) -> (Decision, Precheck) {
+    public func admit(
+        _ payload: EntryPayload, at time: Date, ballots: some BallotIndex, recount: EncryptedTally? = nil, workers: Int = 1
+    ) -> (Decision, Precheck) {
         let pre = precheck(payload, recount: recount, workers: workers)
-        return (decide(payload, pre, at: time), pre)
+        return (decide(payload, pre, at: time, ballots: ballots), pre)
     }
 
     private var phaseName: String {
@@ -153,7 +162,7 @@ extension RecordLedger {
     }
 
     /// The same entry already in the log, where an entry may be posted again (a client's retry).
-    private func repeatedEntry(_ payload: EntryPayload, ballotHash: Digest?) -> Decision? {
+    private func repeatedEntry(_ payload: EntryPayload, ballotSeen seen: BallotSighting?, hash ballotHash: Digest?) -> Decision? {
         func same(_ seq: Int?, _ check: Check, _ what: String) -> Decision? {
             seq.map { .alreadyThere(seq: $0, failure: CheckFailure(check, "\(what) repeats entry \($0)")) }
         }
@@ -170,9 +179,9 @@ extension RecordLedger {
         case .credentialRevocation(let r):
             return same(revocations[r.revoked].flatMap { $0.value == r ? $0.seq : nil }, .credentialRevocations, "the revocation")
         case .ballot:
-            return same(ballotHash.flatMap { ballots?[$0] }, .ballotUnique, "ballot \(ballotHash?.hex ?? "")")
+            return same(seen.flatMap { $0.spoiled ? nil : $0.seq }, .ballotUnique, "ballot \(ballotHash?.hex ?? "")")
         case .spoiledBallot:
-            return same(ballotHash.flatMap { spoiled[$0] }, .ballotUnique, "spoiled ballot \(ballotHash?.hex ?? "")")
+            return same(seen.flatMap { $0.spoiled ? $0.seq : nil }, .ballotUnique, "spoiled ballot \(ballotHash?.hex ?? "")")
         case .tally(let t): return same(tally.flatMap { $0.value == t ? $0.seq : nil }, .tallyAggregates, "the tally")
         case .decryptionShares(let d):
             return same(shares[d.trustee].flatMap { $0.value == d ? $0.seq : nil }, .decryptionShareProofs, "the share set")
@@ -221,9 +230,21 @@ extension RecordLedger {
 
     /// Checks 6.4 (revocation), 6.8, 6.9 and 6.10 for a ballot or spoiled ballot received at `time`.
     private func decidePosition(
-        _ payload: EntryPayload, hash: Digest?, at time: Date, pending: PendingBallots, _ refuse: (RefusalCode, Check, String) -> Void
+        _ payload: EntryPayload, hash: Digest?, seen: BallotSighting?, at time: Date, pending: PendingBallots,
+        _ refuse: (RefusalCode, Check, String) -> Void
     ) {
-        let what = payload.kind == "ballot" ? "ballot" : "spoiled ballot"
+        let isBallot = if case .ballot = payload { true } else { false }
+        let what = isBallot ? "ballot" : "spoiled ballot"
+        // 6.9 first, so that its code is the one given: the hash's fate never changes with the phase.
+        if let hash, let seen {
+            switch (isBallot, seen.spoiled) {
+            case (true, true):
+                refuse(.spoiledBallot, .ballotUnique, "ballot \(hash) was challenged and spoiled at entry \(seen.seq); encrypt afresh")
+            case (false, false):
+                refuse(.duplicateBallot, .ballotUnique, "ballot \(hash) was cast at entry \(seen.seq) and cannot be spoiled")
+            default: refuse(.duplicateBallot, .ballotUnique, "\(what) \(hash) repeats entry \(seen.seq)")
+            }
+        }
         let ballot: EncryptedBallot? =
             switch payload {
             case .ballot(let b): b
@@ -254,26 +275,24 @@ extension RecordLedger {
         } else if time >= manifest.window.closes {
             refuse(.outsideWindow, .ballotWindow, "\(what) at \(time): voting closed at \(manifest.window.closes)")
         }
-        guard let hash else { return }
-        if case .ballot = payload, spoiled[hash] != nil {
-            refuse(.spoiledBallot, .ballotUnique, "ballot \(hash) was challenged and spoiled; encrypt afresh")
-        }
-        if case .spoiledBallot = payload, ballots?[hash] != nil {
-            refuse(.duplicateBallot, .ballotUnique, "ballot \(hash) was already cast and cannot be spoiled")
-        }
     }
 }
 
 /// Ballots decided for one group commit but not folded into the ledger yet: what the rule for the
 /// next ballot of the same batch must know of them.
-public struct PendingBallots: Sendable {
+public struct PendingBallots: Sendable, BallotIndex {
     /// Credentials whose station ballot in the batch is final (`stationFinal`).
     public private(set) var finals: Set<Element> = []
+    /// The batch's ballot hashes and where they go.
+    private var hashes: [Digest: BallotSighting] = [:]
 
     public init() {}
 
-    /// Notes a ballot the rules let append.
-    public mutating func add(_ ballot: EncryptedBallot, under manifest: Manifest) {
+    /// Notes a ballot the rules let append at `seq`, with its ballot hash.
+    public mutating func add(_ ballot: EncryptedBallot, hash: Digest, seq: Int, under manifest: Manifest) {
         if manifest.rule == .stationFinal, ballot.channel == .station { finals.insert(ballot.credential) }
+        if hashes[hash] == nil { hashes[hash] = BallotSighting(seq: seq, spoiled: false) }
     }
+
+    public func sighting(of ballotHash: Digest) -> BallotSighting? { hashes[ballotHash] }
 }

@@ -74,9 +74,11 @@ extension RecordLedger {
             return Precheck(failures: [CheckFailure(.entryOrder, "tally before the close marker")], code: .wrongPhase)
         }
         guard let recount else { return Precheck(failures: [CheckFailure(.tallyAggregates, "no recount to compare with")]) }
+        // 8.2 on the published tally alone (an observer checks it without recounting): the recount
+        // could never break it, since each counted ballot has its own listed credential.
         var found = [CheckFailure]()
         var perPrecinct = [String: Int]()
-        for member in recount.cells.flatMap(\.cells) { perPrecinct[member.precinct, default: 0] += member.ballots }
+        for member in t.cells.flatMap(\.cells) { perPrecinct[member.precinct, default: 0] += member.ballots }
         for (p, n) in perPrecinct.sorted(by: { $0.key < $1.key }) where n > registry.counts[p, default: 0] {
             found.append(CheckFailure(.supersede, "precinct \(p): \(n) counted ballots for \(registry.counts[p, default: 0]) credentials"))
         }
@@ -109,6 +111,12 @@ extension RecordLedger {
         guard let tally else { return Precheck(failures: [CheckFailure(.entryOrder, "result before the tally")], code: .wrongPhase) }
         let k = manifest.threshold
         let usable = r.trustees.compactMap { validShares.contains($0) ? shares[$0]?.value : nil }
+        // 10.2 with 6.3: the k indices in ascending order, so one set of trustees is written one way.
+        guard zip(r.trustees, r.trustees.dropFirst()).allSatisfy({ $0 < $1 }) else {
+            return Precheck(failures: [
+                CheckFailure(.decryptionThreshold, "result names trustees \(r.trustees), not in strictly ascending order (section 6.3)")
+            ])
+        }
         guard Set(r.trustees).count == k, r.trustees.count == k, usable.count == k else {
             return Precheck(failures: [
                 CheckFailure(

@@ -11,6 +11,9 @@ public enum RefusalCode: String, Codable, Sendable, CaseIterable {
     case invalidSignature
     case invalidProof
     case invalidReveal
+    /// A selection ciphertext whose first component is the identity: its nonce is 0 and it shows
+    /// the vote in clear (6.11).
+    case selectionInClear
     // A ballot or spoiled ballot in its place in the log (6.8, 6.9).
     case notOpenYet
     case outsideWindow
@@ -50,6 +53,7 @@ public enum RefusalCode: String, Codable, Sendable, CaseIterable {
         case .ballotWindow: self = .outsideWindow
         case .ballotUnique: self = .duplicateBallot
         case .stationFinal: self = .finalBallotCast
+        case .selectionNotInClear: self = .selectionInClear
         case .entryOrder: self = .wrongPhase
         default: self = .invalidEntry
         }

@@ -30,6 +30,7 @@ public final class RecordVerifier {
     private var ballots = [CountingRule.Cast]()
     private var countedBallots = 0
     private var supersededBallots = 0
+    private var revokedBallots = 0
     private var resultVerified = false
 
     public init(manifestBytes: [UInt8], workers: Int = Parallel.cores) {
@@ -112,6 +113,9 @@ public final class RecordVerifier {
         for p in problems { fail(.treeHeads, nil, "treeheads.jsonl line \(p.line): \(p.message)") }
         for head in treeHeads {
             count(.treeHeads)
+            if !head.isCanonical {
+                fail(.treeHeads, nil, "tree head of size \(head.size) is not in canonical form (lowercase hex, sizes not negative)")
+            }
             if let m = ledger?.manifest, !head.verify(boardKey: m.boardKey) {
                 fail(.treeHeads, nil, "tree head of size \(head.size) is not signed by the board key")
             }
@@ -156,7 +160,7 @@ public final class RecordVerifier {
         case .ballot(let b):
             [
                 .ballotElection, .ballotStyle, .ballotChannel, .ballotCredential, .ballotSignature, .countProofs, .ballotWindow,
-                .ballotUnique,
+                .ballotUnique, .selectionNotInClear,
             ] + (manifest.rule == .stationFinal ? [.stationFinal] : [])
         case .spoiledBallot: [.spoiledWellFormed, .spoiledReveal, .ballotWindow, .ballotUnique]
         case .close: [.closeMarker]
@@ -170,7 +174,7 @@ public final class RecordVerifier {
     /// reports what they find, and folds the entry.
     private func decide(_ e: RecordedEntry, _ pre: Precheck, ledger: inout RecordLedger) {
         let seq = e.entry.seq
-        let decision = ledger.decide(e.entry.payload, pre, at: e.entry.at)
+        let decision = ledger.decide(e.entry.payload, pre, at: e.entry.at, ballots: ledger)
         add(decision.failures, entry: seq)
         count(.entryOrder)
         // 11.1 and 11.2 run only on k valid share sets (10.2); 4.1-4.3 only on every trustee's k commitments (3.2).
@@ -210,7 +214,9 @@ public final class RecordVerifier {
             if case .tally = e.entry.payload, l.close != nil {
                 let counted = CountingRule.counted(ballots, revoked: l.registry.revoked)
                 countedBallots = counted.count
-                supersededBallots = ballots.count - counted.count
+                let voters = Set(ballots.map(\.ballot.credential)).count
+                supersededBallots = ballots.count - voters
+                revokedBallots = voters - counted.count
                 recount = CountingRule.tally(manifest: l.manifest, counted: counted, workers: workers)
             }
             decide(e, l.precheck(e.entry.payload, recount: recount, workers: workers), ledger: &l)
@@ -268,6 +274,7 @@ public final class RecordVerifier {
             failures: failures.sorted { ($0.entry ?? -1, $0.check) < ($1.entry ?? -1, $1.check) },
             statistics: .init(
                 entries: nextSeq, ballots: cast, countedBallots: countedBallots, supersededBallots: supersededBallots,
+                revokedBallots: revokedBallots,
                 spoiledBallots: l?.spoiled.count ?? 0, seconds: elapsed, ballotsPerSecond: Double(cast) / seconds, workers: workers),
             result: resultVerified && failures.isEmpty ? l?.result?.value.summary : nil)
     }

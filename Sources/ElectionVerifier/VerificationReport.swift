@@ -17,8 +17,11 @@ public struct VerificationReport: Codable, Sendable {
         public var entries: Int
         public var ballots: Int
         public var countedBallots: Int
-        /// Ballots cast but not counted: an earlier ballot of a credential that voted again.
+        /// Ballots cast but not counted because a later ballot of the same credential follows.
         public var supersededBallots: Int
+        /// Ballots cast but not counted because their credential was revoked: the last ballot of
+        /// each revoked credential (its earlier ones are superseded).
+        public var revokedBallots: Int
         public var spoiledBallots: Int
         public var seconds: Double
         public var ballotsPerSecond: Double

@@ -447,7 +447,7 @@ public struct DemoScenario: Sendable {
         state = try RecordState(LoadedRecord.load(dir))
         let (result, _) = try Tallier.combine(state, context: context, workers: workers)
         try board.submit(.result(result), at: closes.addingTimeInterval(7_200), workers: workers)
-        try board.signTreeHead(boardKey: boardKey, at: closes.addingTimeInterval(7_200))
+        try board.signTreeHead(boardKey: boardKey)
         lap("decryption")
 
         let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: workers)

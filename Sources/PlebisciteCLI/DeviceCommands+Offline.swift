@@ -135,15 +135,19 @@ extension PlebisciteCommand.DeviceCommand {
             var cast = 0, refused = 0
             var stopped: String?
             for item in waiting {
+                // A ballot the device cannot send as collected is recorded as failed, with why, and the
+                // upload goes on with the others: one damaged row never holds back every ballot after it.
                 let ballot: EncryptedBallot
                 do { ballot = try RecordCoding.decode(EncryptedBallot.self, from: item.ballot) } catch {
-                    throw StepFailure(
-                        "\(outbox): " + Outbox.OutboxError.corrupted("ballot \(item.number) does not decode: \(error)").description)
+                    try box.markRefused(item.number, code: Outbox.corruptedBallot, message: "the stored ballot does not decode: \(error)")
+                    refused += 1
+                    continue
                 }
                 guard ballot.hash(contextHash: context.contextHash) == item.ballotHash else {
-                    throw StepFailure(
-                        "\(outbox): " + Outbox.OutboxError.corrupted("ballot \(item.number) does not hash to its tracking code").description
-                    )
+                    try box.markRefused(
+                        item.number, code: Outbox.corruptedBallot, message: "the stored ballot does not hash to its tracking code")
+                    refused += 1
+                    continue
                 }
                 do {
                     // One retry at most: the upload stops at the board's silence and resumes when run again.

@@ -15,8 +15,9 @@ struct LoadElection: Sendable {
     let issued: [CredentialAuthority.Issued]
     let lists: [CredentialList]
 
-    /// An election on the board with `boardKey`, open from a minute ago for `hours`, with `voters` credentials.
-    init(voters: Int, boardKey: Ed25519.PublicKey, hours: Double = 24) throws {
+    /// An election on the board with `boardKey`, open from a minute ago for `hours` (or in `window`),
+    /// with `voters` credentials.
+    init(voters: Int, boardKey: Ed25519.PublicKey, hours: Double = 24, window: VotingWindow? = nil) throws {
         let trustee = Trustee(id: "t1")
         let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
         let q = Question(id: "q", text: "Yes or no?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
@@ -25,7 +26,7 @@ struct LoadElection: Sendable {
         manifest = Manifest(
             electionId: "load-\(UInt32.random(in: 0..<UInt32.max))", title: "Load run", questions: [q],
             regions: [Region(id: "r", name: "R", precincts: precincts)], channels: [.remote],
-            window: VotingWindow(opens: now.addingTimeInterval(-60), closes: now.addingTimeInterval(hours * 3600)),
+            window: window ?? VotingWindow(opens: now.addingTimeInterval(-60), closes: now.addingTimeInterval(hours * 3600)),
             trustees: [
                 TrusteeDescriptor(id: "t1", index: 1, signingKey: trustee.signingKey.publicKey, exchangeKey: trustee.exchangeKey.publicKey)
             ],

@@ -57,9 +57,9 @@ enum ResultPrinter {
         let failed = r.checks.filter { $0.status == .failed }.count
         out += String(
             format:
-                "Verifier: %@. %d checks passed, %d failed (phase: %@). %d entries, %d ballots (%d counted, %d superseded by a later ballot of the same credential; %d spoiled) in %.2f s, %.0f ballots/s on %d thread(s).\n",
+                "Verifier: %@. %d checks passed, %d failed (phase: %@). %d entries, %d ballots (%d counted, %d superseded by a later ballot of the same credential, %d of revoked credentials; %d spoiled) in %.2f s, %.0f ballots/s on %d thread(s).\n",
             r.ok ? "VALID" : "INVALID", passed, failed, r.phase, s.entries, s.ballots, s.countedBallots, s.supersededBallots,
-            s.spoiledBallots,
+            s.revokedBallots, s.spoiledBallots,
             s.seconds, s.ballotsPerSecond, s.workers)
         return out
     }

@@ -28,10 +28,12 @@ public struct SignedTreeHead: Codable, Sendable, Hashable {
         return t.digest32()
     }
 
-    /// Signs the head of `tree` now.
-    public static func sign(_ tree: MerkleTree, key: Ed25519.SigningKey, at time: Date = Date()) -> SignedTreeHead {
+    /// Signs the head of `tree`, timed at its last entry (`lastEntryAt`, the `at` of line size - 1;
+    /// 0 for an empty tree): PROTOCOL.md 5. A head is then a function of the log alone, so heads
+    /// never go back in time as the log grows, whichever server signs them and whatever its clock.
+    public static func sign(_ tree: MerkleTree, key: Ed25519.SigningKey, lastEntryAt: Date?) -> SignedTreeHead {
         let root = tree.root()
-        let ms = Int64((time.timeIntervalSince1970 * 1000).rounded(.down))
+        let ms = Int64(((lastEntryAt?.timeIntervalSince1970 ?? 0) * 1000).rounded(.down))
         return SignedTreeHead(
             size: tree.size, root: Hex.encode(root), timestamp: ms,
             signature: Hex.encode(key.signature(for: message(size: tree.size, root: root, timestamp: ms))))
@@ -44,6 +46,15 @@ public struct SignedTreeHead: Codable, Sendable, Hashable {
     }
 
     public var rootBytes: [UInt8] { (try? Hex.decode(root, count: 32)) ?? [] }
+
+    /// Whether the head is in its one canonical form (PROTOCOL.md 5.1): root and signature in
+    /// lowercase hex of 32 and 64 bytes, size and timestamp not negative.
+    public var isCanonical: Bool {
+        func lowerHex(_ s: String, _ n: Int) -> Bool {
+            s.utf8.count == 2 * n && s.utf8.allSatisfy { (48...57).contains($0) || (97...102).contains($0) }
+        }
+        return size >= 0 && timestamp >= 0 && lowerHex(root, 32) && lowerHex(signature, 64)
+    }
 }
 
 /// Tree heads whose signature has been checked, so that a client checking many receipts under

@@ -99,7 +99,7 @@ struct BallotTrackTests {
         // A receipt from another (forked) log: same size, another root, signed by the board.
         var forkedReceipt = s.first
         forkedReceipt.treeHead = SignedTreeHead.sign(
-            MerkleTree(leaves: (0..<s.first.treeHead.size).map { [UInt8($0 % 256)] }), key: s.boardKey)
+            MerkleTree(leaves: (0..<s.first.treeHead.size).map { [UInt8($0 % 256)] }), key: s.boardKey, lastEntryAt: Date())
         // Each case: the answer, the receipt it is checked with, the expected problem ("ok": none).
         // All ask for voter 0's first ballot but the last, which asks for voter 3's.
         let cases: [(BallotTrack, BoardReceipt?, String)] = [

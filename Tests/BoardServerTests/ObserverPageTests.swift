@@ -132,7 +132,8 @@ struct ObserverPageTests {
             // A board that once showed another log of the same size: the monitor warns, with both heads.
             let current = try await service.currentTreeHead("observe")
             let forged = SignedTreeHead.sign(
-                MerkleTree(leaves: (0..<current.size).map { [UInt8($0 % 256), 7] }), key: boardKey, at: clock.now)
+                MerkleTree(leaves: (0..<current.size).map { [UInt8($0 % 256), 7] }), key: boardKey,
+                lastEntryAt: Date(timeIntervalSince1970: Double(current.timestamp) / 1000))
             let forgedJSON = String(decoding: try RecordCoding.encode([forged]), as: UTF8.self)
             _ = try await browser.script("localStorage.setItem('plebiscite.heads.observe', \(String(reflecting: forgedJSON))); return 0;")
             try await browser.open(page)

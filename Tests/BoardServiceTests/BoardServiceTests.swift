@@ -192,7 +192,7 @@ struct BoardServiceTests {
         let key = Ed25519.SigningKey()
         var tree = MerkleTree()
         for i in 0..<5 { tree.append(leafHash: MerkleHash.leaf([UInt8(i)])) }
-        let head = SignedTreeHead.sign(tree, key: key, at: Date(timeIntervalSince1970: 1_800_000_000.123))
+        let head = SignedTreeHead.sign(tree, key: key, lastEntryAt: Date(timeIntervalSince1970: 1_800_000_000.123))
         for line in [#"{"at":"x","data":{"q":"a \" b \\ c"}}"#, "tab\t and \u{1} and é 😀 / \n", ""] {
             let r = BoardReceipt(
                 ballotHash: ProtocolHashes.entryHash(Array(line.utf8)), trackingCode: "ABCD-EFGH", index: 3, line: line, treeHead: head,

@@ -180,7 +180,8 @@ struct BoardReferendumTests {
             b.append(leafHash: MerkleHash.leaf(Array(i == 3 ? "rewritten".utf8 : "entry \(i)".utf8)))
         }
         let t = Date()
-        let headA = SignedTreeHead.sign(a, key: key, at: t), headB = SignedTreeHead.sign(b, key: key, at: t.addingTimeInterval(1))
+        let headA = SignedTreeHead.sign(a, key: key, lastEntryAt: t),
+            headB = SignedTreeHead.sign(b, key: key, lastEntryAt: t.addingTimeInterval(1))
         let tree = a
         var monitor = HeadMonitor(state: MonitorState(election: "e", manifestHash: .zero, boardKey: key.publicKey)) { m, n in
             try tree.consistencyProof(from: m, to: n)
@@ -189,19 +190,19 @@ struct BoardReferendumTests {
         await #expect(throws: MonitorAlarm.forkedRoots(headB, headA)) { try await monitor.compare(headB) }
         var small = MerkleTree()
         small.append(leafHash: MerkleHash.leaf(Array("entry 0".utf8)))
-        let smaller = SignedTreeHead.sign(small, key: key, at: t.addingTimeInterval(2))
+        let smaller = SignedTreeHead.sign(small, key: key, lastEntryAt: t.addingTimeInterval(2))
         await #expect(throws: MonitorAlarm.logShrank(earlier: headA, later: smaller)) { try await monitor.observe(smaller) }
-        let forged = SignedTreeHead.sign(b, key: Ed25519.SigningKey(), at: t.addingTimeInterval(3))
+        let forged = SignedTreeHead.sign(b, key: Ed25519.SigningKey(), lastEntryAt: t.addingTimeInterval(3))
         await #expect(throws: MonitorAlarm.badSignature(forged)) { try await monitor.observe(forged) }
         // A grown log with a valid proof is accepted and kept.
         a.append(leafHash: MerkleHash.leaf(Array("entry 5".utf8)))
         let grownTree = a
         var grownMonitor = HeadMonitor(state: monitor.state) { m, n in try grownTree.consistencyProof(from: m, to: n) }
-        try await grownMonitor.observe(SignedTreeHead.sign(a, key: key, at: t.addingTimeInterval(4)))
+        try await grownMonitor.observe(SignedTreeHead.sign(a, key: key, lastEntryAt: t.addingTimeInterval(4)))
         #expect(grownMonitor.state.heads.count == 2)
         // ... and one whose prefix was rewritten is not.
         b.append(leafHash: MerkleHash.leaf(Array("entry 5".utf8)))
-        let rewritten = SignedTreeHead.sign(b, key: key, at: t.addingTimeInterval(5))
+        let rewritten = SignedTreeHead.sign(b, key: key, lastEntryAt: t.addingTimeInterval(5))
         var fooled = HeadMonitor(state: monitor.state) { m, n in try grownTree.consistencyProof(from: m, to: n) }
         await #expect {
             try await fooled.observe(rewritten)

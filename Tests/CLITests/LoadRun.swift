@@ -29,9 +29,11 @@ final class LoadRun: @unchecked Sendable {
     }
 
     /// Creates the election on the board and publishes its setup with the administrator's token.
-    func setUp(on client: BoardClient, operatorToken: String) async throws {
+    @discardableResult
+    func setUp(on client: BoardClient, operatorToken: String) async throws -> ElectionCreated {
         let created = try await client.createElection(manifestBytes: election.manifestBytes, operatorToken: operatorToken)
         for payload in election.setup { _ = try await client.publish(election.id, payload, token: created.adminToken) }
+        return created
     }
 
     var receiptCount: Int { lock.withLock { receipts.count } }

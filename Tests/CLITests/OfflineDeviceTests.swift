@@ -170,6 +170,19 @@ struct OfflineDeviceTests {
         let refused = try box.items(.refused)
         #expect(refused.count == 1 && refused.allSatisfy { $0.refusalCode == "revokedCredential" })
         #expect(try box.counts()[.pending] == nil)
+
+        // 5. A stored ballot that does not decode is recorded as failed, with why; the ballot after it still goes.
+        let broken = try box.add(
+            ballotHash: try Digest(bytes: [UInt8](repeating: 9, count: 32)), ballot: Array("{\"not\":1}".utf8), at: Date())
+        let (revote, _) = try encryptor.encrypt(
+            precinct: "p1", channel: .mobile, credential: issued[0].credential, device: ("mob1", deviceKey.key), choices: ["q": [1]])
+        let revoteHash = revote.hash(contextHash: context.contextHash)
+        try box.add(ballotHash: revoteHash, ballot: try RecordCoding.encode(revote), at: Date())
+        try await CLIRunner.run(["device", "upload", "--record", "\(url)/elections/offline", "--outbox", outbox])
+        let failed = try box.items(.refused).filter { $0.refusalCode == Outbox.corruptedBallot }
+        #expect(failed.map(\.number) == [broken] && failed[0].refusalMessage?.contains("does not decode") == true)
+        #expect(try box.items(.cast).contains { $0.ballotHash == revoteHash })
+        #expect(try box.counts()[.pending] == nil)
         // Near and after the close, a device with waiting ballots says so.
         let closes = manifest.window.closes
         #expect(

@@ -1,6 +1,8 @@
 import ElectionRecord
 import Foundation
+import PlebisciteCrypto
 import Ristretto
+import Testing
 
 @testable import ElectionProtocol
 
@@ -86,6 +88,51 @@ final class Fixture {
 
     /// Releases the fixture's board and its lock on the record.
     func releaseBoard() { board = nil }
+
+    /// Appends an entry to log.jsonl without the rules, as a dishonest operator might (the board
+    /// must be released first).
+    func appendUnchecked(_ payload: EntryPayload, at time: Date) throws {
+        let last = try #require(try LoadedRecord.load(dir).entries.last)
+        let entry = LogEntry(seq: last.entry.seq + 1, prev: last.hash, at: time, payload: payload)
+        let log = try FileHandle(forWritingTo: dir.logURL)
+        defer { try? log.close() }
+        try log.seekToEnd()
+        try log.write(contentsOf: Data(try RecordCoding.encode(entry) + [UInt8(ascii: "\n")]))
+    }
+
+    /// A ballot whose selections all have nonce 0 (alpha the identity): its proofs and signature
+    /// are valid, and its ciphertexts show the vote in clear.
+    func ballotInClear(_ precinct: String, voter: Int, choices: [String: [Int]]) throws -> EncryptedBallot {
+        let credential = credentials[precinct]![voter]
+        let key = context.jointKey
+        let answers = manifest.precinct(precinct)!.questions.map { qid -> EncryptedAnswer in
+            let q = manifest.question(qid)!
+            let values = q.options.indices.map { choices[qid, default: []].contains($0) ? 1 : 0 }
+            var sum = Ciphertext.zero
+            let selections = values.enumerated().map { i, v -> EncryptedSelection in
+                let ct = Ciphertext.encrypt(bit: UInt8(v), nonce: .zero, key: key)
+                sum += ct
+                let ctx = ProtocolHashes.selectionContext(
+                    contextHash: context.contextHash, credential: credential.publicKey, question: qid, option: i)
+                return EncryptedSelection(
+                    ciphertext: ct,
+                    proof: RangeProof.prove(value: v, nonce: .zero, ciphertext: ct, key: key, lower: 0, upper: 1, context: ctx))
+            }
+            let ctx = ProtocolHashes.countContext(contextHash: context.contextHash, credential: credential.publicKey, question: qid)
+            return EncryptedAnswer(
+                question: qid, selections: selections,
+                countProof: RangeProof.prove(
+                    value: values.reduce(0, +), nonce: .zero, ciphertext: sum, key: key, lower: q.minSelections, upper: q.maxSelections,
+                    context: ctx))
+        }
+        var ballot = EncryptedBallot(
+            electionId: manifest.electionId, precinct: precinct, channel: .remote, credential: credential.publicKey, device: nil,
+            answers: answers, signature: SchnorrSignature(challenge: .zero, response: .zero), deviceSignature: nil)
+        ballot.signature = SchnorrSignature.sign(
+            message: ballot.hash(contextHash: context.contextHash).bytes, secret: credential.secret, key: credential.publicKey,
+            context: context.contextHash.bytes)
+        return ballot
+    }
 
     func ballot(_ precinct: String, voter: Int, choices: [String: [Int]], channel: Channel = .remote) throws -> (
         EncryptedBallot, BallotSecrets

@@ -274,9 +274,9 @@ struct CastingTests {
             return .close(CloseMarker(closedAt: closedAt, signature: f.boardKey.signature(for: message)))
         }
         func refusal(_ p: EntryPayload, at: Date) -> Refusal? {
-            if case .refuse(let r) = ledger.admit(p, at: at).0 { r } else { nil }
+            if case .refuse(let r) = ledger.admit(p, at: at, ballots: ledger).0 { r } else { nil }
         }
-        #expect(ledger.admit(marker(f.closes), at: f.closes).0 == .append)
+        #expect(ledger.admit(marker(f.closes), at: f.closes, ballots: ledger).0 == .append)
         #expect(refusal(marker(f.closes.addingTimeInterval(-1)), at: f.closes.addingTimeInterval(-1))?.code == .windowOpen)
         #expect(refusal(marker(f.closes, closedAt: f.closes.addingTimeInterval(60)), at: f.closes)?.failures.first?.check == .closeMarker)
         #expect(refusal(marker(f.closes, previous: .zero), at: f.closes)?.code == .invalidEntry)

@@ -14,7 +14,6 @@ struct SmallTrees: Decodable {
     let consistency: [Consistency]
 }
 
-
 @Suite("RFC 9162 Merkle tree")
 struct MerkleTreeTests {
     @Test("Roots, inclusion and consistency proofs of the small trees match the independently computed vectors")
@@ -129,7 +128,7 @@ struct MerkleTreeTests {
     func signedTreeHead() {
         let key = Ed25519.SigningKey()
         let tree = MerkleTree(leaves: [[1], [2], [3]])
-        let sth = SignedTreeHead.sign(tree, key: key)
+        let sth = SignedTreeHead.sign(tree, key: key, lastEntryAt: Date())
         #expect(sth.verify(boardKey: key.publicKey))
         #expect(!sth.verify(boardKey: Ed25519.SigningKey().publicKey))
         var bad = sth

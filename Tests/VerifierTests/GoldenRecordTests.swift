@@ -17,6 +17,7 @@ struct GoldenRecordTests {
         var ballots: Int
         var countedBallots: Int
         var supersededBallots: Int
+        var revokedBallots: Int
         var spoiledBallots: Int
         var result: ResultSummary
     }
@@ -34,9 +35,10 @@ struct GoldenRecordTests {
         #expect(report.ok, "\(report.failures.prefix(5))")
         #expect(report.phase == expected.phase)
         let s = report.statistics
-        let figures: [Int] = [s.entries, s.ballots, s.countedBallots, s.supersededBallots, s.spoiledBallots]
+        let figures: [Int] = [s.entries, s.ballots, s.countedBallots, s.supersededBallots, s.revokedBallots, s.spoiledBallots]
         let expectedFigures: [Int] = [
-            expected.entries, expected.ballots, expected.countedBallots, expected.supersededBallots, expected.spoiledBallots,
+            expected.entries, expected.ballots, expected.countedBallots, expected.supersededBallots, expected.revokedBallots,
+            expected.spoiledBallots,
         ]
         #expect(figures == expectedFigures)
         #expect(report.result == expected.result)
@@ -45,6 +47,8 @@ struct GoldenRecordTests {
         #expect(
             report.checks.filter { $0.status == .notYetApplicable }.map(\.check)
                 == (name == "Golden" ? ["3.4", "5.3", "5.4", "6.10"] : ["3.4"]))
+        // Every ballot is counted, superseded or of a revoked credential, never two of these.
+        #expect(s.countedBallots + s.supersededBallots + s.revokedBallots == s.ballots)
         if name == "Golden2" {
             let record = try LoadedRecord.load(dir)
             let tally = record.entries.compactMap { if case .tally(let t) = $0.entry.payload { t } else { nil } }.first

@@ -194,7 +194,91 @@ struct BoardDecision {
         guard let entry = try? RecordCoding.decode(LogEntry.self, from: line) else { return true }
         let time = (try? RecordCoding.decode(LogEntry.self, from: DemoRecord.lines.log[seq]))?.at ?? entry.at
         let recount = CountingRule.tally(manifest: ledger.manifest, ballots: ballots, revoked: ledger.registry.revoked, workers: 2)
-        let (decision, _) = ledger.admit(entry.payload, at: time, recount: recount, workers: 2)
+        let (decision, _) = ledger.admit(entry.payload, at: time, ballots: ledger, recount: recount, workers: 2)
         return decision != .append
+    }
+}
+
+/// Rules PROTOCOL.md states that no single changed field reaches: each change fed to the board
+/// (the acceptance rules after the record's prefix) and to the verifier, refused by both.
+@Suite("Stated rules, refused by the board and the verifier alike")
+struct StatedRuleTests {
+    /// The record with line `index` replaced by `object`, the verifier's failed checks, and whether the board refuses it.
+    static func fed(_ index: Int, _ object: [String: Any]) -> (failed: Set<Check>, boardRefuses: Bool) {
+        let lines = DemoRecord.lines.log
+        let tampered = Surgery.rechain(lines, replacing: index, with: Surgery.line(object))
+        let report = RecordVerifier.verify(DemoRecord.record(lines: tampered), workers: 2)
+        return (Set(report.failures.map(\.check)), BoardDecision(prefix: Array(lines[..<index])).refuses(Surgery.line(object), at: index))
+    }
+
+    @Test("A result naming its trustees in descending order fails 10.2 (6.3: ascending)")
+    func resultTrusteesDescending() throws {
+        let lines = DemoRecord.lines.log
+        let index = try #require(lines.firstIndex { Surgery.object($0)["kind"] as? String == "result" })
+        var entry = Surgery.object(lines[index])
+        var data = entry["data"] as! [String: Any]
+        let trustees = data["trustees"] as! [Any]
+        try #require(trustees.count >= 2, "the demo's threshold names several trustees")
+        data["trustees"] = Array(trustees.reversed())
+        entry["data"] = data
+        let (failed, refused) = Self.fed(index, entry)
+        #expect(failed.contains(.decryptionThreshold), "\(failed)")
+        #expect(refused)
+    }
+
+    @Test("A remote ballot carrying a device signature fails 6.3, although no hash covers that field")
+    func remoteDeviceSignature() throws {
+        let lines = DemoRecord.lines.log
+        let index = try #require(
+            lines.firstIndex {
+                let o = Surgery.object($0)
+                return o["kind"] as? String == "ballot" && (o["data"] as! [String: Any])["channel"] as? String == "remote"
+            })
+        var entry = Surgery.object(lines[index])
+        var data = entry["data"] as! [String: Any]
+        data["deviceSignature"] = String(repeating: "ab", count: 64)
+        entry["data"] = data
+        let (failed, refused) = Self.fed(index, entry)
+        // (The close marker signs the hash of the entry before it, which rechaining changed: 8.1.)
+        #expect(failed.subtracting([.closeMarker]) == [.ballotChannel], "\(failed)")
+        #expect(refused)
+    }
+}
+
+extension StatedRuleTests {
+    @Test("Check 8.2 reads the published tally: a precinct counting more ballots than credentials fails it (and 9.1)")
+    func moreBallotsThanCredentials() throws {
+        let lines = DemoRecord.lines.log
+        let index = try #require(lines.firstIndex { Surgery.object($0)["kind"] as? String == "tally" })
+        var entry = Surgery.object(lines[index])
+        var data = entry["data"] as! [String: Any]
+        var cells = data["cells"] as! [[String: Any]]
+        if var members = cells[0]["members"] as? [[String: Any]] {
+            members[0]["ballots"] = 1_000_000
+            cells[0]["members"] = members
+        } else {
+            cells[0]["ballots"] = 1_000_000
+        }
+        data["cells"] = cells
+        entry["data"] = data
+        let (failed, refused) = Self.fed(index, entry)
+        #expect(failed.isSuperset(of: [.supersede, .tallyAggregates]), "\(failed)")
+        #expect(refused)
+    }
+
+    @Test("A tree head in uppercase hex fails 1.4 (5.1 reads treeheads.jsonl strictly)")
+    func uppercaseHead() throws {
+        let record = DemoRecord.record(heads: DemoRecord.lines.heads)
+        #expect(RecordVerifier.verify(record, workers: 2).ok)
+        let dir = RecordDirectory(
+            URL(fileURLWithPath: NSTemporaryDirectory()).appendingPathComponent("plebiscite-heads-\(UUID().uuidString)"))
+        defer { try? FileManager.default.removeItem(at: dir.url) }
+        try RecordFiles(manifestBytes: record.manifestBytes, lines: DemoRecord.lines.log, treeHeads: DemoRecord.lines.heads).write(to: dir)
+        var text = try String(contentsOf: dir.treeHeadsURL, encoding: .utf8)
+        let root = try #require(DemoRecord.lines.heads.first?.root)
+        text = text.replacingOccurrences(of: root, with: root.uppercased())
+        try text.write(to: dir.treeHeadsURL, atomically: true, encoding: .utf8)
+        let report = RecordVerifier.verify(try LoadedRecord.load(dir), workers: 2)
+        #expect(!report.ok && report.failures.allSatisfy { $0.check == .treeHeads }, "\(report.failures.prefix(3))")
     }
 }
