@@ -8,7 +8,7 @@ public enum BoardErrorCode: String, Codable, Sendable, CaseIterable {
     // The request itself.
     case malformed, unsupportedMediaType, bodyTooLarge, requestTimeout, unauthorized, forbidden, notFound, methodNotAllowed, rateLimited
     // The board.
-    case unknownElection, unknownBallot, electionExists, storageUnavailable, serverFailed
+    case unknownElection, unknownBallot, electionExists, storageUnavailable, busy, serverFailed
     // The acceptance rules.
     case wrongElection, invalidBallotStyle, invalidChannelOrDevice, invalidCredential, invalidSignature, invalidProof, invalidReveal,
         selectionInClear

@@ -81,9 +81,35 @@ public final class BoardClient: Sendable {
     static let answerLimit = 256 << 20
 
     /// Sends one request and returns the body of a 2xx answer; a refusal comes back as `.refused`.
+    /// A GET (it changes nothing) is sent again: once when the board was unreachable, up to
+    /// `getRetries` times when it answered a transient refusal (busy, storage unavailable, rate
+    /// limited), after the wait its Retry-After asks for (at most a minute) or a growing pause.
     func send(_ method: HTTPMethod, _ path: String, body: [UInt8]? = nil, token: String? = nil) async throws(BoardClientError)
         -> [UInt8]
     {
+        var attempt = 0
+        while true {
+            do { return try await sendOnce(method, path, body: body, token: token) } catch {
+                // Unreachable is tried once more (a connection the server had closed); a busy board several times.
+                let retries = if case .unreachable = error.error { 1 } else { Self.getRetries }
+                guard method == .GET, error.error.isTransient, attempt < retries else { throw error.error }
+                attempt += 1
+                let pause = error.retryAfter.map { min($0, 60) } ?? (0.1 * Double(1 << min(attempt, 5)))
+                try? await Task.sleep(nanoseconds: UInt64(pause * 1e9))
+            }
+        }
+    }
+
+    /// Times a GET is sent again after a transient failure.
+    static let getRetries = 5
+
+    /// A failed request and the wait the board asked for.
+    struct Failure: Error {
+        var error: BoardClientError
+        var retryAfter: Double?
+    }
+
+    private func sendOnce(_ method: HTTPMethod, _ path: String, body: [UInt8]?, token: String?) async throws(Failure) -> [UInt8] {
         var request = HTTPClientRequest(url: board + path)
         request.method = method
         if let body {
@@ -92,16 +118,18 @@ public final class BoardClient: Sendable {
         }
         if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
         let status: Int
+        let retryAfter: Double?
         var bytes: [UInt8]
         do {
             let response = try await http.execute(request, timeout: timeout)
             status = Int(response.status.code)
+            retryAfter = response.headers.first(name: "Retry-After").flatMap(Double.init)
             var buffer = try await response.body.collect(upTo: Self.answerLimit)
             bytes = buffer.readBytes(length: buffer.readableBytes) ?? []
         } catch {
-            throw .unreachable("\(method) \(path): \(error)")
+            throw Failure(error: .unreachable("\(method) \(path): \(error)"))
         }
-        guard (200..<300).contains(status) else { throw Self.refusal(status: status, body: bytes) }
+        guard (200..<300).contains(status) else { throw Failure(error: Self.refusal(status: status, body: bytes), retryAfter: retryAfter) }
         return bytes
     }
 

@@ -2,15 +2,18 @@ import BoardAPI
 import BoardService
 import ElectionRecord
 import Foundation
+import HTTPTypes
 import Hummingbird
 import NIOCore
-import ZIPFoundation
 
 /// The observers' API: GET /elections/ID/status (counts, phase, result), GET
 /// /elections/ID/verification (the server's own verifier run, per phase), GET
 /// /elections/ID/forensics.html (the forensics of the verified result) and GET
 /// /elections/ID/record.zip (the record as files, for `plebiscite verify DIR`).
-func addObserverRoutes(to router: Router<BoardRequestContext>, service: BoardService, reports: VerificationReports) {
+func addObserverRoutes(
+    to router: Router<BoardRequestContext>, service: BoardService, reports: VerificationReports, archives: RecordArchives,
+    budget: ByteBudget?
+) {
     router.get("/elections/:id/status") { _, context in
         let id = try context.parameters.require("id")
         return jsonResponse(try await call { () async throws(BoardError) in try await service.status(id) })
@@ -36,29 +39,35 @@ func addObserverRoutes(to router: Router<BoardRequestContext>, service: BoardSer
     }
     router.get("/elections/:id/record.zip") { _, context in
         let id = try context.parameters.require("id")
-        let (manifest, lines, heads) = try await call { () async throws(BoardError) in try await service.export(id) }
-        let files = RecordFiles(manifestBytes: manifest, lines: lines, treeHeads: heads)
-        let zip: Data
-        do { zip = try recordArchive(id, files) } catch { throw fail(.serverFailed, "cannot zip the record: \(error)") }
+        let opened: RecordArchives.Opened?
+        do { opened = try await archives.open(id, service: service) } catch let e as BoardError { throw BoardHTTPError(error: e) } catch {
+            throw fail(.serverFailed, "cannot zip the record: \(error)")
+        }
+        guard let opened else {
+            throw fail(
+                .busy, "the board is building other records' archives; try again in a few seconds",
+                headers: [.retryAfter: "\(busyRetrySeconds)"])
+        }
+        let handle = opened.handle
         return Response(
             status: .ok,
             headers: [
                 .contentType: "application/zip", .contentDisposition: "attachment; filename=\"\(id)-record.zip\"",
-                .cacheControl: "no-cache",
+                .cacheControl: "no-cache", recordSizeField: "\(opened.size)",
             ],
-            body: .init(byteBuffer: ByteBuffer(bytes: zip)))
+            body: .init(contentLength: opened.bytes) { writer in
+                defer { try? handle.close() }
+                while let chunk = try handle.read(upToCount: 1 << 17), !chunk.isEmpty {
+                    await budget?.spend(chunk.count)
+                    try await writer.write(ByteBuffer(bytes: chunk))
+                }
+                try await writer.finish(nil)
+            })
     }
 }
 
-/// The record's files in one zip, under a folder named after the election (deflated).
-func recordArchive(_ id: String, _ files: RecordFiles) throws -> Data {
-    let archive = try Archive(accessMode: .create)
-    for (name, bytes) in [("manifest.json", files.manifestBytes), ("log.jsonl", files.log), ("treeheads.jsonl", files.treeHeadsBytes)] {
-        let data = Data(bytes)
-        try archive.addEntry(
-            with: "\(id)/\(name)", type: .file, uncompressedSize: Int64(data.count), compressionMethod: .deflate
-        ) { position, size in data.subdata(in: Int(position)..<Int(position) + size) }
-    }
-    guard let data = archive.data else { throw CocoaError(.fileWriteUnknown) }
-    return data
-}
+/// The header that says how many entries of the log a record.zip holds.
+let recordSizeField = HTTPField.Name("Record-Size")!
+
+/// The seconds a busy answer (503) asks the client to wait.
+let busyRetrySeconds = 5

@@ -34,6 +34,18 @@ public struct BoardServerConfiguration: Sendable {
     /// Serve HTTPS with this certificate and key (nil: plain HTTP, for a proxy in front or tests).
     /// Every answer then carries HSTS.
     public var tls: TLSConfiguration?
+    /// Reads that cost real work (building a record.zip, a page of more than `heavyPage` entries):
+    /// at most `running` at once and `waiting` queued; beyond, 503 busy with Retry-After.
+    public var heavyReads: (running: Int, waiting: Int) = (running: 2, waiting: 32)
+    /// Bytes per second all downloads of record.zip share (nil: no bound): anonymous readers on
+    /// fast links cannot take the processors the voters' casts need.
+    public var archiveBytesPerSecond: Int? = 32 << 20
+    /// Connections one client address may hold open at once; a further one is closed on arrival
+    /// (nil: no cap). Behind a proxy every client has the proxy's address: raise it or cap there.
+    public var connectionsPerClient: Int? = 256
+
+    /// Pages of entries longer than this count as heavy reads.
+    static let heavyPage = 1_000
 
     public init(tokenSecret: [UInt8], operatorToken: String) {
         self.tokenSecret = tokenSecret
@@ -71,7 +83,7 @@ extension BoardErrorCode {
         case .notFound, .unknownElection, .unknownBallot: .notFound
         case .methodNotAllowed: .methodNotAllowed
         case .rateLimited: .tooManyRequests
-        case .storageUnavailable: .serviceUnavailable
+        case .storageUnavailable, .busy: .serviceUnavailable
         case .serverFailed: .internalServerError
         case .electionExists, .electionClosed, .outsideWindow, .notOpenYet, .spoiledBallot, .duplicateBallot, .wrongPhase, .windowOpen,
             .ceremonyFailed, .conflictingEntry, .revokedCredential, .finalBallotCast:
@@ -181,6 +193,16 @@ public func buildRouter(
     service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics(),
     reports: VerificationReports? = nil
 ) -> Router<BoardRequestContext> {
+    buildRouter(
+        service: service, configuration: config, metrics: metrics, reports: reports,
+        heavyReads: HeavyReads(running: config.heavyReads.running, waiting: config.heavyReads.waiting))
+}
+
+/// The router with the given bound on heavy reads (tests hold its slots).
+func buildRouter(
+    service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics, reports: VerificationReports?,
+    heavyReads: HeavyReads
+) -> Router<BoardRequestContext> {
     let reports = reports ?? VerificationReports(service: service)
     let router = Router(context: BoardRequestContext.self)
     let table = RouteTable()
@@ -206,7 +228,9 @@ public func buildRouter(
         return Response(status: .ok, headers: [.contentType: "application/yaml"], body: .init(byteBuffer: ByteBuffer(bytes: Array(text))))
     }
     addBoothRoutes(to: router, booth: config.booth)
-    addObserverRoutes(to: router, service: service, reports: reports)
+    addObserverRoutes(
+        to: router, service: service, reports: reports, archives: RecordArchives(builds: heavyReads),
+        budget: config.archiveBytesPerSecond.map(ByteBudget.init(bytesPerSecond:)))
     router.post("/elections") { request, _ in
         try authorize(request, accept: [config.operatorToken], what: "creating an election")
         let bytes = try await jsonBody(request)
@@ -340,8 +364,20 @@ public func buildRouter(
             let end = request.uri.queryParameters.get("end", as: Int.self),
             start <= end
         else { throw fail(.malformed, "give ?start=INDEX&end=INDEX with start <= end") }
-        let lines = try await call { () async throws(BoardError) in try await service.entries(id, range: start..<end) }
-        return jsonResponse(EntriesResponse(start: start, entries: lines))
+        @Sendable func page() async throws -> Response {
+            jsonResponse(
+                EntriesResponse(
+                    start: start,
+                    entries: try await call { () async throws(BoardError) in try await service.entries(id, range: start..<end) }
+                ))
+        }
+        guard end - start > BoardServerConfiguration.heavyPage else { return try await page() }
+        guard let response = try await heavyReads.run(page) else {
+            throw fail(
+                .busy, "the board is serving other long reads; try again in a few seconds, or ask for fewer entries",
+                headers: [.retryAfter: "\(busyRetrySeconds)"])
+        }
+        return response
     }
     table.set(router.routes.map { ("\($0.path)", $0.method.rawValue) })
     return router
@@ -387,7 +423,11 @@ public func buildApplication(
     logger: Logger = Logger(label: "plebiscite.board"),
     onServerRunning: @escaping @Sendable (any NIOCore.Channel) async -> Void = { _ in }
 ) -> some ApplicationProtocol {
-    let http: HTTPServerBuilder = .http1(configuration: .init(idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1)))))
+    let counts = config.connectionsPerClient.map(ConnectionCounts.init(limit:))
+    let http: HTTPServerBuilder = .http1(
+        configuration: .init(
+            additionalChannelHandlers: counts.map { [ConnectionCapHandler(counts: $0)] } ?? [],
+            idleTimeout: .nanoseconds(Int64(config.idleTimeout / .nanoseconds(1)))))
     var server = http
     if let tls = config.tls {
         // The builder's errors come when the server starts (a bad certificate or key): it then does not start.

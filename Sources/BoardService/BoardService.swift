@@ -568,7 +568,7 @@ public actor BoardService {
     }
 
     /// Lines read from the store at a time.
-    static let pageSize = 10_000
+    public static let pageSize = 10_000
 
     /// The manifest's exact published bytes.
     public func manifest(_ id: String) async throws(BoardError) -> [UInt8] {
@@ -590,24 +590,36 @@ public actor BoardService {
 
     /// Entries in a range, as their exact lines.
     public func entries(_ id: String, range: Range<Int>) async throws(BoardError) -> [String] {
+        try await lines(id, range: range).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The whole record as files: manifest bytes, log lines, stored tree heads.
+    /// Complexity: the whole log in memory; `snapshot` and `lines` read it a page at a time.
+    public func export(_ id: String) async throws(BoardError) -> (manifest: [UInt8], log: [[UInt8]], heads: [SignedTreeHead]) {
+        let s = try await snapshot(id)
+        var log = [[UInt8]]()
+        try await forEachStoredPage(id, size: s.size) { page throws(BoardError) in log += page }
+        return (s.manifest, log, s.heads)
+    }
+
+    /// What a record taken now consists of: the manifest, the stored heads and the log's size. The
+    /// heads are read before the size, so each covers a prefix of the first `size` lines (another
+    /// server may append and sign in between). The lines follow with `lines(_:range:)`.
+    public func snapshot(_ id: String) async throws(BoardError) -> (manifest: [UInt8], heads: [SignedTreeHead], size: Int) {
+        let manifest = try await manifest(id)
+        let heads: [SignedTreeHead]
+        do { heads = try await store.treeHeads(electionId: id) } catch { throw .storage("\(error)") }
+        let size = try await synced(id).tree.size
+        return (manifest, heads.filter { $0.size <= size }, size)
+    }
+
+    /// Stored lines in a range of at most `pageSize`, as bytes: the exact published lines.
+    public func lines(_ id: String, range: Range<Int>) async throws(BoardError) -> [[UInt8]] {
         let size = try await synced(id).tree.size
         guard range.lowerBound >= 0, range.upperBound <= size, range.count <= Self.pageSize else {
             throw .malformed(
                 "entries \(range.lowerBound)..<\(range.upperBound): the log has \(size), at most \(Self.pageSize) per request")
         }
-        do { return try await store.lines(electionId: id, range: range).map { String(decoding: $0, as: UTF8.self) } } catch {
-            throw .storage("\(error)")
-        }
-    }
-
-    /// The whole record as files: manifest bytes, log lines, stored tree heads.
-    public func export(_ id: String) async throws(BoardError) -> (manifest: [UInt8], log: [[UInt8]], heads: [SignedTreeHead]) {
-        let size = try await synced(id).tree.size
-        do {
-            return (
-                try await store.manifest(electionId: id), try await store.lines(electionId: id, range: 0..<size),
-                try await store.treeHeads(electionId: id)
-            )
-        } catch { throw .storage("\(error)") }
+        do { return try await store.lines(electionId: id, range: range) } catch { throw .storage("\(error)") }
     }
 }

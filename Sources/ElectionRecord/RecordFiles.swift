@@ -32,7 +32,7 @@ public struct RecordFiles: Sendable {
     public var treeHeadsBytes: [UInt8] { Self.treeHeadLines(treeHeads) }
 
     /// Heads as treeheads.jsonl holds them: each head's JSON and a newline.
-    static func treeHeadLines(_ heads: [SignedTreeHead]) -> [UInt8] {
+    public static func treeHeadLines(_ heads: [SignedTreeHead]) -> [UInt8] {
         // A head (integers and hex strings) always encodes.
         heads.flatMap { (try? RecordCoding.encode($0)).map { $0 + [UInt8(ascii: "\n")] } ?? [] }
     }

@@ -56,7 +56,8 @@ extension PlebisciteCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks: ballots and records against libsodium (default), the board over HTTP, or the forensics analysis.",
             discussion: "Build with `swift build -c release` first: debug builds are many times slower.",
-            subcommands: [BallotBench.self, BoardBench.self, ForensicsBench.self, BoothBench.self], defaultSubcommand: BallotBench.self)
+            subcommands: [BallotBench.self, BoardBench.self, ReadLoadBench.self, ForensicsBench.self, BoothBench.self],
+            defaultSubcommand: BallotBench.self)
     }
 
     /// `plebiscite bench ballots`: ballot and record figures as ratios to libsodium measured in the same run.
@@ -103,10 +104,7 @@ extension PlebisciteCommand {
         }
 
         func run() throws {
-            #if DEBUG
-                Terminal.error(
-                    "warning: this is a debug build; run `swift build -c release` and .build/release/plebiscite bench for real figures")
-            #endif
+            BenchOutput.warnIfDebug("run `swift build -c release` and .build/release/plebiscite bench for real figures")
             let n = iterations
             let us = 1e6
             let p = PrimitiveTimes(
@@ -229,5 +227,20 @@ extension PlebisciteCommand {
                 contextHash: ProtocolHashes.manifestHash(Array("bench".utf8)))
             return (context, CredentialRegistry())
         }
+    }
+}
+
+/// What every benchmark prints around its figures.
+enum BenchOutput {
+    /// Warns on standard error when the figures come from a debug build.
+    static func warnIfDebug(_ advice: String = "build with -c release for real figures") {
+        #if DEBUG
+            Terminal.error("warning: this is a debug build; \(advice)")
+        #endif
+    }
+
+    /// The figures as pretty JSON (`json`) or as the benchmark's text.
+    static func show<Report: Encodable>(_ report: Report, json: Bool, text: (Report) -> String) throws {
+        print(json ? String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self) : text(report))
     }
 }

@@ -87,15 +87,8 @@ extension PlebisciteCommand {
         }
 
         func run() async throws {
-            #if DEBUG
-                Terminal.error("warning: this is a debug build; build with -c release for real figures")
-            #endif
-            let report = try await measure(progress: !json)
-            if json {
-                print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
-            } else {
-                print(Self.render(report))
-            }
+            BenchOutput.warnIfDebug()
+            try BenchOutput.show(try await measure(progress: !json), json: json, text: Self.render)
         }
 
         /// Runs the benchmark and returns its figures.

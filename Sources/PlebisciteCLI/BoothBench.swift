@@ -45,9 +45,7 @@ extension PlebisciteCommand {
         }
 
         func run() async throws {
-            #if DEBUG
-                Terminal.error("warning: this is a debug build; the native side is slow: run .build/release/plebiscite bench booth")
-            #endif
+            BenchOutput.warnIfDebug("the native side is slow: run .build/release/plebiscite bench booth")
             let report = try await measure()
             if json {
                 print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))

@@ -25,9 +25,7 @@ extension PlebisciteCommand {
         }
 
         func run() throws {
-            #if DEBUG
-                Terminal.error("warning: this is a debug build; run `swift build -c release` for real figures")
-            #endif
+            BenchOutput.warnIfDebug("run `swift build -c release` for real figures")
             let start = Date()
             let table: StationTable
             do { table = try StationTable.load(path: file, mapping: preset.mapping) } catch { throw ValidationError("\(file): \(error)") }

@@ -68,8 +68,32 @@ final class LoadConnection {
         buffer += chunk[..<n]
     }
 
+    /// GETs `path` and reads the answer's body without keeping it (a reader under load); returns
+    /// the status and the body's length.
+    func getDiscarding(_ path: String) throws(LoadConnectionError) -> (status: Int, length: Int) {
+        try send(Array("GET \(path) HTTP/1.1\r\nHost: \(host)\r\n\r\n".utf8))
+        let (status, length) = try readHead()
+        var left = length - min(length, buffer.count)
+        buffer.removeFirst(length - left)
+        while left > 0 {
+            let n = chunk.withUnsafeMutableBytes { recv(fd, $0.baseAddress!, min($0.count, left), 0) }
+            guard n > 0 else { throw .io(n == 0 ? "the board closed the connection" : "recv: errno \(errno)") }
+            left -= n
+        }
+        return (status, length)
+    }
+
     /// One response with a Content-Length body (what the board sends).
     private func readResponse() throws(LoadConnectionError) -> (status: Int, body: [UInt8]) {
+        let (status, length) = try readHead()
+        while buffer.count < length { try fill() }
+        let body = Array(buffer[..<length])
+        buffer.removeFirst(length)
+        return (status, body)
+    }
+
+    /// Reads a response's head, leaving the buffer at its body; returns the status and Content-Length.
+    private func readHead() throws(LoadConnectionError) -> (status: Int, length: Int) {
         let separator = Array("\r\n\r\n".utf8)
         var headEnd: Int?
         while headEnd == nil {
@@ -87,11 +111,8 @@ final class LoadConnection {
                 return Int(parts[1].trimmingCharacters(in: .whitespaces))
             }).first
         else { throw .badResponse("no Content-Length") }
-        let bodyStart = headEnd! + 4
-        while buffer.count < bodyStart + length { try fill() }
-        let body = Array(buffer[bodyStart..<bodyStart + length])
-        buffer.removeFirst(bodyStart + length)
-        return (status, body)
+        buffer.removeFirst(headEnd! + 4)
+        return (status, length)
     }
 }
 

@@ -14,11 +14,14 @@ struct LoadElection: Sendable {
     let setup: [EntryPayload]
     let issued: [CredentialAuthority.Issued]
     let lists: [CredentialList]
+    /// The one trustee and its commitment: what a run that goes on to decryption needs.
+    let trustee: Trustee
+    let commitment: TrusteeCommitment
 
     /// An election on the board with `boardKey`, open from a minute ago for `hours` (or in `window`),
     /// with `voters` credentials.
     init(voters: Int, boardKey: Ed25519.PublicKey, hours: Double = 24, window: VotingWindow? = nil) throws {
-        let trustee = Trustee(id: "t1")
+        trustee = Trustee(id: "t1")
         let authority = CredentialAuthority(signingKey: Ed25519.SigningKey())
         let q = Question(id: "q", text: "Yes or no?", options: ["yes", "no"], minSelections: 1, maxSelections: 1)
         let precincts = (1...4).map { Precinct(id: "p\($0)", name: "P\($0)", questions: ["q"]) }
@@ -33,7 +36,7 @@ struct LoadElection: Sendable {
             threshold: 1, credentialAuthority: authority.signingKey.publicKey, devices: [], boardKey: boardKey)
         manifestBytes = try RecordCoding.encode(manifest, pretty: true)
         let manifestHash = ProtocolHashes.manifestHash(manifestBytes)
-        let commitment = try trustee.commit(manifest: manifest, manifestHash: manifestHash)
+        commitment = try trustee.commit(manifest: manifest, manifestHash: manifestHash)
         context = ElectionContext(manifest: manifest, manifestHash: manifestHash, commitments: [commitment.commitments])
         let roll = VoterRoll(voters: (0..<voters).map { VoterRoll.Voter(id: "v\($0)", precinct: "p\($0 % 4 + 1)") })
         (lists, issued) = authority.issue(roll: roll, manifest: manifest, manifestHash: manifestHash)

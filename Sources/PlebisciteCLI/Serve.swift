@@ -28,6 +28,9 @@ extension PlebisciteCommand {
         @Option(help: "The board's key file (created if missing).") var boardKey = "board-server.key.json"
         @Option(help: "File with the token secret (created if missing).") var tokenSecret = "board-secret"
         @Option(help: "Largest request body in bytes.") var bodyLimit = 1 << 20
+        @Option(help: "Connections one client address may hold open at once (0: no cap; behind a proxy, cap there).")
+        var connectionsPerClient = 256
+        @Option(help: "MiB per second all downloads of record.zip share (0: no bound).") var archiveMibPerSecond = 32
         @Option(help: "Log level: trace, debug, info, notice, warning, error, critical.") var logLevel = "info"
         @Option(help: "Directory of the booth's files (.build/booth/site after scripts/build-booth-wasm), served under /booth/.")
         var booth: String?
@@ -39,6 +42,10 @@ extension PlebisciteCommand {
         func validate() throws {
             if port < 0 || port > 65535 { throw ValidationError("--port must be 0 to 65535") }
             if bodyLimit < 1024 { throw ValidationError("--body-limit must be at least 1024 bytes") }
+            if connectionsPerClient < 0 { throw ValidationError("--connections-per-client must be 0 (no cap) or more") }
+            if archiveMibPerSecond < 0 || archiveMibPerSecond > 100_000 {
+                throw ValidationError("--archive-mib-per-second must be 0 (no bound) to 100,000")
+            }
             if (tlsCert == nil) != (tlsKey == nil) { throw ValidationError("give --tls-cert and --tls-key together") }
             if Logger.Level(rawValue: logLevel) == nil {
                 throw ValidationError("--log-level must be one of trace, debug, info, notice, warning, error, critical")
@@ -55,6 +62,8 @@ extension PlebisciteCommand {
             config.host = host
             config.port = port
             config.bodyLimit = bodyLimit
+            config.connectionsPerClient = connectionsPerClient > 0 ? connectionsPerClient : nil
+            config.archiveBytesPerSecond = archiveMibPerSecond > 0 ? archiveMibPerSecond << 20 : nil
             if let booth {
                 do { config.booth = try BoothAssets(directory: booth) } catch { throw ValidationError("--booth \(booth): \(error)") }
             }

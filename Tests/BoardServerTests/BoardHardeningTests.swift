@@ -1,6 +1,7 @@
 import BoardAPI
 import BoardService
 import BoardStorage
+import BoardTestSupport
 import ElectionRecord
 import Foundation
 import Hummingbird
@@ -114,7 +115,7 @@ struct BoardHardeningTests {
     }
 
     /// A raw TCP connection to the live server.
-    final class RawConnection {
+    final class RawConnection: @unchecked Sendable {
         let fd: Int32
 
         init(port: Int) throws {
@@ -170,7 +171,7 @@ struct BoardHardeningTests {
             "POST /elections/x/ballots HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{\"a\":"
         )
         for (name, connection) in [("silent", silent), ("half a header", halfHeader), ("half a body", halfBody)] {
-            let closed = connection.readUntilClosed()
+            let closed = try await offThePool { connection.readUntilClosed() }
             #expect(closed != nil, "\(name): still open after 10 s")
             if let (text, seconds) = closed {
                 #expect(seconds < 8, "\(name): closed after \(seconds) s")
@@ -180,6 +181,7 @@ struct BoardHardeningTests {
         // A prompt client is still served.
         let prompt = try RawConnection(port: board.port)
         prompt.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
-        #expect(prompt.readUntilClosed()?.0.contains("200 OK") == true)
+        let answer = try await offThePool { prompt.readUntilClosed() }
+        #expect(answer?.0.contains("200 OK") == true)
     }
 }

@@ -20,10 +20,10 @@ struct SkewedClockTests {
 
     /// Stops a server started by `serve`: SIGTERM to the server (the wrapper's child, if any), then
     /// waits for the process the test started.
-    static func stop(_ process: ChildProcess) {
+    static func stop(_ process: ChildProcess, signal: Int32 = SIGTERM) {
         let children = (try? String(contentsOfFile: "/proc/\(process.pid)/task/\(process.pid)/children", encoding: .utf8)) ?? ""
-        for child in children.split(separator: " ").compactMap({ pid_t($0) }) { _ = kill(child, SIGTERM) }
-        process.kill(SIGTERM)
+        for child in children.split(separator: " ").compactMap({ pid_t($0) }) { _ = kill(child, signal) }
+        process.kill(signal)
     }
 
     /// `plebiscite serve` on `database`, its clock shifted by `skew` (a faketime offset such as
@@ -31,7 +31,13 @@ struct SkewedClockTests {
     func serve(_ name: String, database: String, skew: String?, passphrase: [String]) async throws -> (
         ChildProcess, String, BoardClient, url: String
     ) {
-        let port = ChildProcess.freePort()
+        try await Self.serve(name, database: database, skew: skew, passphrase: passphrase, dir: dir)
+    }
+
+    /// `serve` with the workspace `dir` and the port given (a restarted server keeps its address).
+    static func serve(
+        _ name: String, database: String, skew: String?, passphrase: [String], dir: String, port: Int = ChildProcess.freePort()
+    ) async throws -> (ChildProcess, String, BoardClient, url: String) {
         // Through Debian's `faketime` wrapper (libfaketime preloaded by hand leaves the Swift
         // runtime without its arguments); `stop` signals the server behind the wrapper.
         let server = try ChildProcess(
