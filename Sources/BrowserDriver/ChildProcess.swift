@@ -114,6 +114,31 @@ public final class ChildProcess: @unchecked Sendable {
         return child.output
     }
 
+    /// Runs a tool to completion and returns its output; throws if it fails. The wait happens on a
+    /// thread of its own: Swift's cooperative pool has as many threads as cores (2 here), and a
+    /// task blocked in `waitpid` there stalls every other task of the process, a board or an
+    /// HTTP client serving the very tool waited for included.
+    @discardableResult
+    public static func run(_ argv: [String]) async throws(Failure) -> String {
+        let outPath = "/tmp/plebiscite-spawn-\(getpid())-\(UUID().uuidString.prefix(8)).log"
+        defer { unlink(outPath) }
+        let child = try ChildProcess(argv, outputPath: outPath)
+        let status = await child.waitOffThePool()
+        guard status & 0x7f == 0, (status >> 8) & 0xff == 0 else {
+            throw Failure(command: argv.joined(separator: " "), output: child.output)
+        }
+        return child.output
+    }
+
+    /// `wait()` on a thread of its own (see the async `run`).
+    public func waitOffThePool() async -> Int32 {
+        await withCheckedContinuation { (done: CheckedContinuation<Int32, Never>) in
+            let thread = Thread { done.resume(returning: self.wait()) }
+            thread.stackSize = 1 << 20
+            thread.start()
+        }
+    }
+
     /// A TCP port on 127.0.0.1 that was free a moment ago.
     public static func freePort() -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)

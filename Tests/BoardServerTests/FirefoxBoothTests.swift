@@ -31,7 +31,7 @@ struct FirefoxBoothTests {
             let script = BoothScript.root.appendingPathComponent("booth/test/firefox-booth.py").path
             // Debian's Python, which has Debian's python3-websockets; Firefox in the process's browser turn.
             let output = try await BrowserTurn.run {
-                try ChildProcess.run(["/usr/bin/python3", script, "\(base)/vote#c=\(election.issued[0].credential.text)", "\(base)/track/"])
+                try await ChildProcess.run(["/usr/bin/python3", script, "\(base)/vote#c=\(election.issued[0].credential.text)", "\(base)/track/"])
             }
             let last = try #require(output.split(separator: "\n").last)
             let shown = try #require(try JSONSerialization.jsonObject(with: Data(last.utf8)) as? [String: String], "\(output)")

@@ -30,7 +30,7 @@ struct AcceptanceModelTests {
     @Test("PostgreSQL: random concurrent operations; every acknowledged prefix verifies", arguments: [11, 12] as [UInt64])
     func postgres(_ seed: UInt64) async throws {
         let db = "plebiscite_model_\(UUID().uuidString.prefix(8).lowercased())"
-        let server = try PostgresTestServer.createDatabase(db)
+        let server = try await PostgresTestServer.createDatabase(db)
         let store = try await server.store(db)
         defer { store.close() }
         try await AcceptanceModel(seed: seed, store: store).run()

@@ -8,8 +8,8 @@ import Testing
 struct PostgresBoardStoreTests {
     @Test("sslmode in the URL: a server taking TLS only is reached with require and verify-full, refused without TLS or an unknown root")
     func tls() async throws {
-        let (server, cert) = try PostgresTestServer.startTLS()
-        try server.createDatabase("tlsdb")
+        let (server, cert) = try await PostgresTestServer.startTLS()
+        try await server.createDatabase("tlsdb")
         let base = "postgres://\(server.username)@127.0.0.1:\(server.port)/tlsdb"
         func open(_ query: String, timeout: Duration = .seconds(10)) async throws -> PostgresBoardStore {
             try await PostgresBoardStore(try #require(try PostgresLocation(url: base + query)), connectTimeout: timeout)
@@ -37,13 +37,13 @@ struct PostgresBoardStoreTests {
         #expect(throws: BoardStoreError.self) { _ = try PostgresLocation(url: base + "?ssl=true") }
         #expect(try PostgresLocation(url: "board.sqlite") == nil)
         #expect(try PostgresLocation(url: base)?.tls == .disable)
-        try server.stopImmediately()
+        try await server.stopImmediately()
     }
 
     @Test("Passes the shared board-store suite")
     func conformance() async throws {
         let db = "plebiscite_\(UUID().uuidString.prefix(8).lowercased())"
-        let server = try PostgresTestServer.createDatabase(db)
+        let server = try await PostgresTestServer.createDatabase(db)
         let store = try await server.store(db)
         defer { store.close() }
         var reopened: [PostgresBoardStore] = []
@@ -59,7 +59,7 @@ struct PostgresBoardStoreTests {
     @Test("Two stores on one database append concurrently without gaps or forks")
     func twoServers() async throws {
         let db = "plebiscite_\(UUID().uuidString.prefix(8).lowercased())"
-        let server = try PostgresTestServer.createDatabase(db)
+        let server = try await PostgresTestServer.createDatabase(db)
         let a = try await server.store(db)
         let b = try await server.store(db)
         defer {
@@ -111,8 +111,8 @@ struct PostgresBoardStoreTests {
 
     @Test("Appends in flight when PostgreSQL stops all get an answer; the log stays a gap-free chain after it restarts")
     func serverRestart() async throws {
-        let pg = try PostgresTestServer.start()  // its own server: the other tests share theirs
-        defer { try? pg.stopImmediately() }
+        let pg = try await PostgresTestServer.start()  // its own server: the other tests share theirs
+        defer { pg.stopImmediatelyBlocking() }
         let store = try await pg.store("board", create: true, deadline: .seconds(4))
         defer { store.close() }
         try await store.createElection(id: "e", manifest: [1])
@@ -136,9 +136,9 @@ struct PostgresBoardStoreTests {
             }
             group.addTask {
                 try await Task.sleep(nanoseconds: 300_000_000)
-                try pg.stopImmediately()
+                try await pg.stopImmediately()
                 try await Task.sleep(nanoseconds: 1_000_000_000)
-                try pg.start()
+                try await pg.start()
                 return (0, 0)
             }
             return try await group.reduce(into: [(ok: Int, failed: Int)]()) { $0.append($1) }

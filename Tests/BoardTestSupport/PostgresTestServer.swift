@@ -19,13 +19,19 @@ public enum PostgresTestServer {
         var data: String { "\(directory)/data" }
 
         /// Stops the server at once, as a crash would (pg_ctl -m immediate: no checkpoint).
-        public func stopImmediately() throws {
-            try PostgresTestServer.run("\(bin)/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+        public func stopImmediately() async throws {
+            try await PostgresTestServer.run("\(bin)/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
+        }
+
+        /// `stopImmediately` from a `defer` or at exit, where nothing can be awaited (it blocks the
+        /// calling thread for the second pg_ctl takes).
+        public func stopImmediatelyBlocking() {
+            _ = try? PostgresTestServer.runBlocking("\(bin)/pg_ctl", ["-D", data, "-m", "immediate", "-w", "stop"])
         }
 
         /// Starts it again on the same port and data (crash recovery runs first).
-        public func start() throws {
-            try PostgresTestServer.run(
+        public func start() async throws {
+            try await PostgresTestServer.run(
                 "\(bin)/pg_ctl",
                 [
                     "-D", data, "-l", "\(directory)/server.log", "-w", "-t", "60", "-o",
@@ -35,13 +41,13 @@ public enum PostgresTestServer {
         }
 
         /// A fresh database on this server.
-        public func createDatabase(_ name: String) throws {
-            try PostgresTestServer.run("\(bin)/createdb", ["-h", host, "-p", "\(port)", "-U", username, name])
+        public func createDatabase(_ name: String) async throws {
+            try await PostgresTestServer.run("\(bin)/createdb", ["-h", host, "-p", "\(port)", "-U", username, name])
         }
 
         /// A board store on database `name` of this server (created if `create`).
         public func store(_ name: String, create: Bool = false, deadline: Duration = .seconds(30)) async throws -> PostgresBoardStore {
-            if create { try createDatabase(name) }
+            if create { try await createDatabase(name) }
             return try await PostgresBoardStore(
                 host: host, port: port, username: username, password: nil, database: name, deadline: deadline)
         }
@@ -57,8 +63,19 @@ public enum PostgresTestServer {
     nonisolated(unsafe) private static var started: [Instance] = []
     private static let lock = NSLock()
 
-    /// The server shared by the tests that only need a database.
-    public static let shared = Result { () throws -> Instance in try start() }
+    /// The server shared by the tests that only need a database, started by the first to ask.
+    public static func shared() async throws -> Instance { try await SharedServer.one.instance() }
+
+    /// Starts the shared server once, however many tests ask at once.
+    private actor SharedServer {
+        static let one = SharedServer()
+        private var starting: Task<Instance, any Error>?
+
+        func instance() async throws -> Instance {
+            if starting == nil { starting = Task { try await PostgresTestServer.start() } }
+            return try await starting!.value
+        }
+    }
 
     static func binDirectory() -> String? {
         let root = "/usr/lib/postgresql"
@@ -71,16 +88,24 @@ public enum PostgresTestServer {
 
     static var asPostgres: Bool { getuid() == 0 }
 
+    /// Runs a PostgreSQL tool (as the postgres user when the tests run as root), waiting off the cooperative pool.
     @discardableResult
-    static func run(_ tool: String, _ args: [String]) throws -> String {
-        try ChildProcess.run(asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + args : [tool] + args)
+    static func run(_ tool: String, _ args: [String]) async throws -> String {
+        try await ChildProcess.run(command(tool, args))
+    }
+
+    @discardableResult
+    static func runBlocking(_ tool: String, _ args: [String]) throws -> String { try ChildProcess.run(command(tool, args)) }
+
+    static func command(_ tool: String, _ args: [String]) -> [String] {
+        asPostgres ? ["/usr/sbin/runuser", "-u", "postgres", "--", tool] + args : [tool] + args
     }
 
     /// A new server that takes TLS connections only (`ssl=on`, pg_hba `hostssl` alone), with a
     /// self-signed certificate for 127.0.0.1 (returned, to trust it with `sslrootcert`).
-    public static func startTLS() throws -> (Instance, TestCertificate) {
-        var certificate: TestCertificate?
-        let instance = try start { instance in
+    public static func startTLS() async throws -> (Instance, TestCertificate) {
+        nonisolated(unsafe) var certificate: TestCertificate?
+        let instance = try await start { instance in
             let cert = try TestCertificate.make(in: instance.directory)
             if asPostgres { try ChildProcess.run(["/usr/bin/chown", "postgres:postgres", cert.certificate, cert.key]) }
             try "hostssl all all 127.0.0.1/32 trust\nlocal all all trust\n".write(
@@ -93,27 +118,28 @@ public enum PostgresTestServer {
 
     /// Creates and starts a new server on a free port; `configure` may change the data folder
     /// after initdb and return more settings.
-    public static func start(configure: (Instance) throws -> String = { _ in "" }) throws -> Instance {
+    public static func start(configure: (Instance) throws -> String = { _ in "" }) async throws -> Instance {
         guard let bin = binDirectory() else { throw Failure.notInstalled }
         let dir = "/tmp/plebiscite-pg-\(getpid())-\(UUID().uuidString.prefix(6))"
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-        if asPostgres { try ChildProcess.run(["/usr/bin/chown", "postgres:postgres", dir]) }
+        if asPostgres { try await ChildProcess.run(["/usr/bin/chown", "postgres:postgres", dir]) }
         let user = asPostgres ? "postgres" : NSUserName()
         var instance = Instance(host: "127.0.0.1", port: ChildProcess.freePort(), username: user, directory: dir, bin: bin)
-        try run("\(bin)/initdb", ["-D", instance.data, "-A", "trust", "-U", user, "--no-sync"])
+        try await run("\(bin)/initdb", ["-D", instance.data, "-A", "trust", "-U", user, "--no-sync"])
         instance.settings = try configure(instance)
-        try instance.start()
-        lock.lock()
-        let first = started.isEmpty
-        started.append(instance)
-        lock.unlock()
+        try await instance.start()
+        let first = lock.withLock {
+            let first = started.isEmpty
+            started.append(instance)
+            return first
+        }
         if first {
             atexit {
                 PostgresTestServer.lock.lock()
                 let all = PostgresTestServer.started
                 PostgresTestServer.lock.unlock()
                 for s in all {
-                    try? s.stopImmediately()
+                    s.stopImmediatelyBlocking()
                     try? FileManager.default.removeItem(atPath: s.directory)
                 }
             }
@@ -122,9 +148,9 @@ public enum PostgresTestServer {
     }
 
     /// A fresh database on the shared server.
-    public static func createDatabase(_ name: String) throws -> Instance {
-        let server = try shared.get()
-        try server.createDatabase(name)
+    public static func createDatabase(_ name: String) async throws -> Instance {
+        let server = try await shared()
+        try await server.createDatabase(name)
         return server
     }
 }

@@ -108,8 +108,8 @@ struct BoardCrashTests {
 
     @Test("PostgreSQL restarted mid-load: clients retry or get a clear error, nothing acknowledged is lost")
     func databaseRestartedMidLoad() async throws {
-        let pg = try PostgresTestServer.start()  // its own server: the other tests share theirs
-        defer { try? pg.stopImmediately() }
+        let pg = try await PostgresTestServer.start()  // its own server: the other tests share theirs
+        defer { pg.stopImmediatelyBlocking() }
         let store = try await pg.store("board", create: true, deadline: .seconds(5))
         defer { store.close() }
         let key = Ed25519.SigningKey()
@@ -129,10 +129,10 @@ struct BoardCrashTests {
         async let load: Void = run.cast(on: client, clients: 8, retries: 6, stopOnError: false)
         while run.receiptCount < 40 { try await Task.sleep(nanoseconds: 5_000_000) }
         let beforeStop = run.receiptCount
-        try pg.stopImmediately()
+        try await pg.stopImmediately()
         try await Task.sleep(nanoseconds: 1_000_000_000)
         #expect(run.receiptCount <= beforeStop + 8, "no receipts while the database is down (at most those in flight)")
-        try pg.start()
+        try await pg.start()
         await load
         // Whatever retries could not cover is a clear, transient refusal (storage unavailable), never a wrong answer.
         #expect(run.errors.allSatisfy { $0.isTransient }, "\(run.errors.prefix(3))")

@@ -59,7 +59,7 @@ struct ChaosTests {
         func kill(_ i: Int) async throws {
             guard let process = lock.withLock({ processes[i] }) else { return }
             SkewedClockTests.stop(process, signal: SIGKILL)
-            _ = try await offThePool { process.wait() }
+            _ = await process.waitOffThePool()
             lock.withLock {
                 processes[i] = nil
                 kills += 1
@@ -97,7 +97,7 @@ struct ChaosTests {
         let passphrase = try CLIRunner.workspace(dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = "plebiscite_chaos_\(UUID().uuidString.prefix(8).lowercased())"
-        let pg = try PostgresTestServer.createDatabase(db)
+        let pg = try await PostgresTestServer.createDatabase(db)
         let fleet = Fleet(database: "postgres://\(pg.username)@\(pg.host):\(pg.port)/\(db)", passphrase: passphrase, dir: dir)
         defer { fleet.stopAll() }
         // The first server writes the board key and secret; the others read them.

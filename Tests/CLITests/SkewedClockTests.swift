@@ -59,7 +59,7 @@ struct SkewedClockTests {
         let passphrase = try CLIRunner.workspace(dir)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let db = "plebiscite_skew_\(UUID().uuidString.prefix(8).lowercased())"
-        let pg = try PostgresTestServer.createDatabase(db)
+        let pg = try await PostgresTestServer.createDatabase(db)
         let database = "postgres://\(pg.username)@\(pg.host):\(pg.port)/\(db)"
         // The first server writes the key and the secret; the others read them.
         let (a, token, atA, _) = try await serve("a", database: database, skew: nil, passphrase: passphrase)
