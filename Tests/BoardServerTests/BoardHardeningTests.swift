@@ -184,4 +184,26 @@ struct BoardHardeningTests {
         let answer = try await offThePool { prompt.readUntilClosed() }
         #expect(answer?.0.contains("200 OK") == true)
     }
+
+    @Test(
+        "The cause of 'I/O on closed channel': the live test client reuses a connection the board closed when idle; the pages' tests keep theirs open"
+    )
+    func idleCloseUnderTestClient() async throws {
+        let (service, cleanup) = try BoardRouterTests.freshService("idle-close")
+        defer { cleanup() }
+        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
+        config.port = 0
+        config.idleTimeout = .seconds(1)
+        try await buildApplication(service: service, configuration: config).test(.live) { client in
+            try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
+            // A pause longer than the idle timeout: what a stalled test process (its cooperative
+            // threads blocked) does between two requests. The board closes the connection meanwhile.
+            try await Task.sleep(nanoseconds: 2_000_000_000)
+            await #expect(throws: (any Error).self) {
+                try await client.execute(uri: "/health", method: .get) { _ in }
+            }
+        }
+        // The browser tests' boards: an idle timeout no stall reaches.
+        #expect(try BoothPageTests.configuration(booth: "/nonexistent", requireBooth: false).idleTimeout >= .seconds(600))
+    }
 }

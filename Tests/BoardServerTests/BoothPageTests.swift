@@ -18,10 +18,14 @@ import Testing
 @Suite("The booth in a real browser")
 struct BoothPageTests {
     /// A board on a free port serving the booth of `site`.
-    static func configuration(booth site: String) throws -> BoardServerConfiguration {
+    /// A live board for the pages' tests. Its idle timeout is far beyond any stall of a loaded test
+    /// process: HummingbirdTesting's live client does not reconnect when the board has closed its
+    /// connection ("I/O on closed channel", BoardHardeningTests.idleCloseUnderTestClient).
+    static func configuration(booth site: String, requireBooth: Bool = true) throws -> BoardServerConfiguration {
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
         config.port = 0
-        config.booth = try BoothAssets(directory: site)
+        config.idleTimeout = .seconds(600)
+        if requireBooth { config.booth = try BoothAssets(directory: site) }
         return config
     }
 
@@ -219,8 +223,7 @@ extension BoothPageTests {
         _ = try await BoardRouterTests.openReferendum("pin-wrong", on: service, boardKey: boardKey, voters: 1) {
             $0.boothHash = try! Digest(bytes: pinned.bytes.reversed())
         }
-        var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
-        config.port = 0
+        var config = try Self.configuration(booth: "", requireBooth: false)
         config.booth = booth
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             let port = try #require(client.port)
