@@ -11,7 +11,7 @@ struct PostgresBoardStoreTests {
         let (server, cert) = try await PostgresTestServer.startTLS()
         try await server.createDatabase("tlsdb")
         let base = "postgres://\(server.username)@127.0.0.1:\(server.port)/tlsdb"
-        func open(_ query: String, timeout: Duration = .seconds(10)) async throws -> PostgresBoardStore {
+        func open(_ query: String, timeout: Duration = .seconds(60)) async throws -> PostgresBoardStore {
             try await PostgresBoardStore(try #require(try PostgresLocation(url: base + query)), connectTimeout: timeout)
         }
         for query in ["?sslmode=require", "?sslmode=verify-full&sslrootcert=\(cert.certificate)", "?sslmode=prefer"] {

@@ -48,8 +48,11 @@ public enum PostgresTestServer {
         /// A board store on database `name` of this server (created if `create`).
         public func store(_ name: String, create: Bool = false, deadline: Duration = .seconds(30)) async throws -> PostgresBoardStore {
             if create { try await createDatabase(name) }
+            // The first contact bounded generously: it only guards against a hang, and a loaded
+            // machine (a CPU hog beside the suite) may take seconds to create the tables.
             return try await PostgresBoardStore(
-                host: host, port: port, username: username, password: nil, database: name, deadline: deadline)
+                host: host, port: port, username: username, password: nil, database: name, connectTimeout: .seconds(60),
+                deadline: deadline)
         }
     }
 
