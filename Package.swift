@@ -162,3 +162,12 @@ let package = Package(
         ),
     ]
 )
+
+// The fuzz targets (Fuzz/PlebisciteFuzz), only when scripts/fuzz builds them: they link libFuzzer.
+if Context.environment["PLEBISCITE_FUZZ"] != nil {
+    package.targets.append(
+        .executableTarget(
+            name: "PlebisciteFuzz", dependencies: ["BoardAPI", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
+            path: "Fuzz/PlebisciteFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+    package.products.append(.executable(name: "PlebisciteFuzz", targets: ["PlebisciteFuzz"]))
+}

@@ -14,7 +14,11 @@ public enum Parallel {
         if w == 1 { return items.map(transform) }
         let results = UnsafeMutableBufferPointer<R?>.allocate(capacity: n)
         results.initialize(repeating: nil)
-        defer { results.deallocate() }
+        defer {
+            // The results were copied out: release what the buffer holds, then the buffer.
+            _ = results.deinitialize()
+            results.deallocate()
+        }
         let box = UnsafeSendable(results)
         // More chunks than workers so uneven items balance out.
         let chunks = min(n, w * 8)
