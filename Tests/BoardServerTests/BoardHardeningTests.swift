@@ -197,8 +197,13 @@ struct BoardHardeningTests {
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             // A pause longer than the idle timeout: what a stalled test process (its cooperative
-            // threads blocked) does between two requests. The board closes the connection meanwhile.
-            try await Task.sleep(nanoseconds: 2_000_000_000)
+            // threads blocked) does between two requests. It ends when the board closes a second
+            // connection made idle after the client's (the event), so the client's is closed too.
+            let port = try #require(client.port)
+            let later = try RawConnection(port: port)
+            later.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\n\r\n")
+            let closed = try await offThePool { later.readUntilClosed() }
+            #expect(closed?.0.contains("200 OK") == true, "the board closes an idle connection")
             await #expect(throws: (any Error).self) {
                 try await client.execute(uri: "/health", method: .get) { _ in }
             }
