@@ -211,7 +211,7 @@ struct ChaosTests {
         // until then; the outer bound only guards against a hang), then the others are killed and
         // restarted between each of the administrator's and the trustee's steps.
         var closeHead: SignedTreeHead?
-        for _ in 0..<900 where closeHead == nil {
+        for _ in 0..<3_000 where closeHead == nil {
             do { closeHead = try await Self.anyServer([clients[2]], first: 0) { try await $0.close(id, token: created.adminToken) } } catch
             {
                 guard case .refused(let e) = error as? BoardClientError, e.code == "windowOpen" else { throw error }
