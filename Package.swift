@@ -152,6 +152,7 @@ let package = Package(
                 "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "ElectionProtocol", "BoardAPI", "BoardClient", "BoardServer",
                 "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "DeviceOutbox", "TransparencyLog", "Ristretto",
                 "TestVectors", "RecordForensics", .product(name: "Logging", package: "swift-log"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(
             name: "VerifierTests",
@@ -167,7 +168,7 @@ let package = Package(
 if Context.environment["PLEBISCITE_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
-            name: "PlebisciteFuzz", dependencies: ["BoardAPI", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
+            name: "PlebisciteFuzz", dependencies: ["BoardAPI", "DeviceOutbox", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
             path: "Fuzz/PlebisciteFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     package.products.append(.executable(name: "PlebisciteFuzz", targets: ["PlebisciteFuzz"]))
 }

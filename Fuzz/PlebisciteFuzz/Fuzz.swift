@@ -1,4 +1,5 @@
 import BoardAPI
+import DeviceOutbox
 import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
@@ -22,7 +23,7 @@ func violated(_ what: String) -> Never { fatalError("property violated: \(what)"
 
 /// Each target: bytes in, no crash, no hang, and its property holds.
 enum Target: String, CaseIterable {
-    case json, entry, manifest, receipt, reference, credential, csv, record
+    case json, entry, manifest, spec, receipt, reference, credential, outbox, csv, record
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -39,6 +40,16 @@ enum Target: String, CaseIterable {
             }
         case .manifest:
             if let m = try? RecordCoding.decodeStrict(Manifest.self, from: bytes) { _ = m.problems() }
+        case .spec:
+            // The election spec: what decodes makes a manifest whose problems are named; a valid one reads back.
+            if let spec = try? RecordCoding.decodeStrict(ElectionSpec.self, from: bytes) {
+                let manifest = Fixtures.manifest(spec)
+                if manifest.problems().isEmpty {
+                    guard let encoded = try? RecordCoding.encode(manifest),
+                        (try? RecordCoding.decodeStrict(Manifest.self, from: encoded)) == manifest
+                    else { violated("a valid manifest does not read back") }
+                }
+            }
         case .receipt:
             if let r = try? RecordCoding.decode(BoardReceipt.self, from: bytes) {
                 _ = r.problem(boardKey: Fixtures.boardKey, ballotHash: r.ballotHash, contextHash: Fixtures.contextHash)
@@ -55,6 +66,8 @@ enum Target: String, CaseIterable {
                     violated("credential \(c.text) does not read back")
                 }
             }
+        case .outbox:
+            Fixtures.outbox(bytes)
         case .csv:
             for preset in Preset.allCases { _ = try? StationTable.parse(bytes, mapping: preset.mapping) }
         case .record:
@@ -70,6 +83,51 @@ enum Fixtures {
     /// The manifest of the record target: FUZZ_MANIFEST, a golden record's manifest.json.
     nonisolated(unsafe) static let manifest: [UInt8]? = ProcessInfo.processInfo.environment["FUZZ_MANIFEST"].flatMap {
         FileManager.default.contents(atPath: $0).map(Array.init)
+    }
+
+    /// The manifest a spec describes, with this run's keys in place of the files it names.
+    static func manifest(_ spec: ElectionSpec) -> Manifest {
+        spec.manifest(
+            trustees: spec.trustees.indices.map {
+                TrusteeDescriptor(id: "t\($0 + 1)", index: $0 + 1, signingKey: boardKey, exchangeKey: [UInt8](repeating: 9, count: 32))
+            }, credentialAuthority: boardKey,
+            devices: (spec.devices ?? []).indices.map { DeviceDescriptor(id: "d\($0 + 1)", channel: .station, signingKey: boardKey) },
+            boardKey: boardKey)
+    }
+
+    /// An outbox file as `device upload` meets it: opened for the owner it records, listed, each
+    /// ballot checked; or refused with a typed error. Never a trap.
+    static func outbox(_ bytes: [UInt8]) {
+        let path = NSTemporaryDirectory() + "plebiscite-fuzz-outbox-\(getpid()).sqlite"
+        let files = [path, path + "-wal", path + "-shm", path + "-journal"]
+        for f in files { unlink(f) }
+        defer { for f in files { unlink(f) } }
+        guard FileManager.default.createFile(atPath: path, contents: Data(bytes)) else { violated("cannot write \(path)") }
+        guard let owner = try? Outbox.owner(at: path), let box = try? Outbox(path: path, owner: owner) else { return }
+        _ = try? box.counts()
+        for item in (try? box.items()) ?? [] { _ = try? item.collectedBallot(contextHash: contextHash) }
+    }
+
+    /// Writes the outbox target's seed: an outbox holding a ballot of the golden record that
+    /// checks, one cast with a receipt and one refused (`PlebisciteFuzz seed-outbox FILE`).
+    static func seedOutbox(_ path: String) throws {
+        guard let manifest else { violated("set FUZZ_MANIFEST to a golden record's manifest.json") }
+        let dir = URL(fileURLWithPath: ProcessInfo.processInfo.environment["FUZZ_MANIFEST"]!).deletingLastPathComponent()
+        let log = try String(contentsOf: dir.appendingPathComponent("log.jsonl"), encoding: .utf8)
+        let ballots = log.split(separator: "\n").compactMap { line -> EncryptedBallot? in
+            guard case .ballot(let b) = (try? RecordCoding.decode(LogEntry.self, from: Array(line.utf8)))?.payload else { return nil }
+            return b
+        }
+        guard ballots.count >= 3 else { violated("the golden log has fewer than 3 ballots") }
+        let owner = Outbox.Owner(electionId: "fuzz", manifestHash: ProtocolHashes.manifestHash(manifest), deviceId: "d1")
+        let box = try Outbox(path: path, owner: owner)
+        for (i, b) in ballots.prefix(3).enumerated() {
+            let n = try box.add(
+                ballotHash: b.hash(contextHash: contextHash), ballot: try RecordCoding.encode(b),
+                at: Date(timeIntervalSince1970: 1_800_000_000))
+            if i == 1 { try box.markCast(n, seq: 7, receipt: Array(#"{"index":7}"#.utf8)) }
+            if i == 2 { try box.markRefused(n, code: "outsideWindow", message: "the window closed") }
+        }
     }
 
     /// The same log to the file board (which decides every entry when it opens a record) and to
@@ -97,10 +155,16 @@ enum Fixtures {
 
 @_cdecl("PlebisciteFuzz_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?) -> CInt {
-    guard argc >= 2, let name = argv?[1].map({ String(cString: $0) }), let target = Target(rawValue: name) else {
+    guard argc >= 2, let name = argv?[1].map({ String(cString: $0) }),
+        let target = Target(rawValue: name) ?? (name == "seed-outbox" ? .outbox : nil)
+    else {
         FileHandle.standardError.write(
             Data("usage: PlebisciteFuzz TARGET [libFuzzer options] [CORPUS...]; targets: \(Target.allCases.map(\.rawValue))\n".utf8))
         return 64
+    }
+    if name == "seed-outbox", argc == 3 {
+        do { try Fixtures.seedOutbox(String(cString: argv![2]!)) } catch { violated("seed-outbox: \(error)") }
+        return 0
     }
     selected = target
     // libFuzzer reads argv[0] and its own options: drop the target's name.

@@ -130,7 +130,7 @@ public final class Outbox: @unchecked Sendable {
             where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB
         {
             throw .corrupted("\(e.message ?? "\(e)")")
-        } catch { throw .io("\(error)") }
+        } catch let e as RowDecodingError { throw .corrupted("\(e)") } catch { throw .io("\(error)") }
     }
 
     /// The owner recorded in an outbox file, without opening it for a device (for `device upload`).
@@ -152,15 +152,15 @@ public final class Outbox: @unchecked Sendable {
             where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB
         {
             throw .corrupted("\(e.message ?? "\(e)")")
-        } catch { throw .io("\(error)") }
+        } catch let e as RowDecodingError { throw .corrupted("\(e)") } catch { throw .io("\(error)") }
     }
 
     /// The owner row of an open outbox, if it has one.
     private static func storedOwner(_ db: Database) throws -> Owner? {
         guard let row = try Row.fetchOne(db, sql: "SELECT election, manifest_hash, device FROM outbox_owner") else { return nil }
-        let hash: String = row["manifest_hash"]
+        let hash: String = try row.decode(forColumn: "manifest_hash")
         guard let digest = try? Digest(hex: hash) else { throw OutboxError.corrupted("its manifest hash \(hash.prefix(80)) is not hex") }
-        return Owner(electionId: row["election"], manifestHash: digest, deviceId: row["device"])
+        return Owner(electionId: try row.decode(forColumn: "election"), manifestHash: digest, deviceId: try row.decode(forColumn: "device"))
     }
 
     private func run<T>(_ body: () throws -> T) throws(OutboxError) -> T {
@@ -168,7 +168,7 @@ public final class Outbox: @unchecked Sendable {
             where e.resultCode == .SQLITE_CORRUPT || e.resultCode == .SQLITE_NOTADB
         {
             throw .corrupted("\(e.message ?? "\(e)")")
-        } catch { throw .io("\(error)") }
+        } catch let e as RowDecodingError { throw .corrupted("\(e)") } catch { throw .io("\(error)") }
     }
 
     /// Keeps a collected ballot (committed to disk when this returns). Returns its number.
@@ -217,19 +217,25 @@ public final class Outbox: @unchecked Sendable {
                     } else {
                         try Row.fetchAll(db, sql: "SELECT * FROM ballots ORDER BY number")
                     }
-                return try rows.map { r in
-                    let hash: String = r["ballot_hash"], s: String = r["status"]
-                    guard let digest = try? Digest(hex: hash), let st = Status(rawValue: s) else {
-                        throw OutboxError.corrupted("ballot \(r["number"] as Int? ?? -1) has a malformed hash or status")
-                    }
-                    return Item(
-                        number: r["number"], ballotHash: digest, trackingCode: r["tracking_code"], ballot: Array(r["ballot"] as Data),
-                        collectedAt: Date(timeIntervalSince1970: r["collected_at"]), status: st, seq: r["seq"],
-                        receipt: (r["receipt"] as Data?).map(Array.init), refusalCode: r["refusal_code"],
-                        refusalMessage: r["refusal_message"])
-                }
+                return try rows.map(Self.item)
             }
         }
+    }
+
+    /// A stored row as an item; a value of the wrong type or a NULL where the schema has none
+    /// (a file written by something else) is a corrupted outbox, never a trap.
+    private static func item(_ r: Row) throws -> Item {
+        let number: Int = try r.decode(forColumn: "number")
+        let hash: String = try r.decode(forColumn: "ballot_hash"), status: String = try r.decode(forColumn: "status")
+        guard let digest = try? Digest(hex: hash), let st = Status(rawValue: status) else {
+            throw OutboxError.corrupted("ballot \(number) has a malformed hash or status")
+        }
+        return Item(
+            number: number, ballotHash: digest, trackingCode: try r.decode(forColumn: "tracking_code"),
+            ballot: Array(try r.decode(Data.self, forColumn: "ballot")),
+            collectedAt: Date(timeIntervalSince1970: try r.decode(forColumn: "collected_at")), status: st,
+            seq: try r.decode(forColumn: "seq"), receipt: try r.decode(Data?.self, forColumn: "receipt").map(Array.init),
+            refusalCode: try r.decode(forColumn: "refusal_code"), refusalMessage: try r.decode(forColumn: "refusal_message"))
     }
 
     /// How many ballots stand at each status.
@@ -238,7 +244,9 @@ public final class Outbox: @unchecked Sendable {
             try queue.read { db in
                 var out = [Status: Int]()
                 for row in try Row.fetchAll(db, sql: "SELECT status, COUNT(*) AS n FROM ballots GROUP BY status") {
-                    if let s = Status(rawValue: row["status"]) { out[s] = row["n"] }
+                    if let s = Status(rawValue: try row.decode(String.self, forColumn: "status")) {
+                        out[s] = try row.decode(forColumn: "n")
+                    }
                 }
                 return out
             }

@@ -138,14 +138,8 @@ extension PlebisciteCommand.DeviceCommand {
                 // A ballot the device cannot send as collected is recorded as failed, with why, and the
                 // upload goes on with the others: one damaged row never holds back every ballot after it.
                 let ballot: EncryptedBallot
-                do { ballot = try RecordCoding.decode(EncryptedBallot.self, from: item.ballot) } catch {
-                    try box.markRefused(item.number, code: Outbox.corruptedBallot, message: "the stored ballot does not decode: \(error)")
-                    refused += 1
-                    continue
-                }
-                guard ballot.hash(contextHash: context.contextHash) == item.ballotHash else {
-                    try box.markRefused(
-                        item.number, code: Outbox.corruptedBallot, message: "the stored ballot does not hash to its tracking code")
+                do { ballot = try item.collectedBallot(contextHash: context.contextHash) } catch {
+                    try box.markRefused(item.number, code: Outbox.corruptedBallot, message: error.description)
                     refused += 1
                     continue
                 }

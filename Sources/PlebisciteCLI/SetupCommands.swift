@@ -129,32 +129,13 @@ extension PlebisciteCommand {
             commandName: "election", abstract: "Administrator: create the election, finish the key ceremony.",
             subcommands: [Create.self, FinishCeremony.self])
 
-        /// The administrator's description of the election; public files are referenced by path.
-        struct Spec: Codable {
-            var electionId: String
-            var title: LocalizedText
-            var questions: [Question]
-            var regions: [Region]
-            var channels: [Channel]
-            var window: VotingWindow
-            var threshold: Int
-            var trustees: [String]
-            var authority: String
-            var devices: [String]?
-            /// `lastBallot` (the default) or `stationFinal`.
-            var countingRule: CountingRule.Kind?
-            /// The fewest ballots a decrypted aggregate covers; 10 when not given (1 turns merging off).
-            var minimumCell: Int?
-            /// The booth hash `plebiscite serve --booth` prints, pinned in the manifest.
-            var boothHash: Digest?
-            /// Tally per voting day at this offset from UTC (`{"utcOffsetMinutes": 180}`); absent: per (precinct, channel).
-            var tallyDays: TallyDays?
-        }
-
         struct Create: AsyncParsableCommand {
             static let configuration = CommandConfiguration(
                 abstract: "Write the manifest from a spec file and start the record; create the board key.",
-                discussion: "The spec names the trustees', authority's and devices' .pub.json files; trustee indices follow their order.")
+                discussion: """
+                    The spec names the trustees', credential authority's and devices' .pub.json files; trustee indices follow \
+                    their order. Every field, its default and a complete example: docs/ELECTION.md.
+                    """)
             @Option(help: "The election spec (JSON).") var spec: String
             @OptionGroup var record: RecordOptions
             @Option(help: "Where to write the board's key file (encrypted); not used on a board server, which has its own key.")
@@ -164,7 +145,7 @@ extension PlebisciteCommand {
             @OptionGroup var passphrase: PassphraseOptions
 
             func run() async throws {
-                let s = try Files.read(Spec.self, spec, what: "election spec")
+                let s = try Files.read(ElectionSpec.self, spec, what: "election spec")
                 let base = URL(fileURLWithPath: spec).deletingLastPathComponent()
                 func identity(_ path: String, kind: String) throws -> PublicIdentity {
                     let full = path.hasPrefix("/") ? path : base.appendingPathComponent(path).path
@@ -190,13 +171,10 @@ extension PlebisciteCommand {
                     }
                     boardPublic = try await record.withBoard { client, _ in try await client.info().boardKey }
                 }
-                var manifest = Manifest(
-                    electionId: s.electionId, title: s.title, questions: s.questions, regions: s.regions, channels: s.channels,
-                    window: s.window, trustees: trustees, threshold: s.threshold,
-                    credentialAuthority: try identity(s.authority, kind: "authority").signingKey, devices: devices,
-                    boardKey: boardPublic, countingRule: s.countingRule, minimumCell: s.minimumCell ?? Manifest.recommendedMinimumCell)
-                manifest.boothHash = s.boothHash
-                manifest.tallyDays = s.tallyDays
+                let manifest = s.manifest(
+                    trustees: trustees, credentialAuthority: try identity(s.credentialAuthority, kind: "authority").signingKey,
+                    devices: devices,
+                    boardKey: boardPublic)
                 let problems = manifest.problems()
                 guard problems.isEmpty else {
                     throw StepFailure("the spec is not a valid election:\n  " + problems.joined(separator: "\n  "))

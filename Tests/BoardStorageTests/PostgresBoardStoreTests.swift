@@ -2,6 +2,7 @@ import BoardStorage
 import BoardStoragePostgres
 import BoardTestSupport
 import Foundation
+import Synchronization
 import Testing
 
 @Suite("PostgreSQL board store (a real server on loopback)")
@@ -116,6 +117,8 @@ struct PostgresBoardStoreTests {
         let store = try await pg.store("board", create: true, deadline: .seconds(4))
         defer { store.close() }
         try await store.createElection(id: "e", manifest: [1])
+        // The stop comes after the 40th acknowledged append (an event, not a time), so appends are in flight.
+        let acknowledged = AppendCount()
         let outcomes = try await withThrowingTaskGroup(of: (ok: Int, failed: Int).self) { group in
             for i in 0..<8 {
                 group.addTask {
@@ -126,6 +129,7 @@ struct PostgresBoardStoreTests {
                                 StoredLine(line: try BoardStoreConformance.line($0, note: "\(i)-\(j)"))
                             }
                             ok += 1
+                            acknowledged.count.withLock { $0 += 1 }
                         } catch {
                             failed += 1
                             try await Task.sleep(nanoseconds: 200_000_000)
@@ -135,8 +139,10 @@ struct PostgresBoardStoreTests {
                 }
             }
             group.addTask {
-                try await Task.sleep(nanoseconds: 300_000_000)
+                // Bounded only as a hang guard (120 s).
+                for _ in 0..<24_000 where acknowledged.count.withLock({ $0 }) < 40 { try await Task.sleep(nanoseconds: 5_000_000) }
                 try await pg.stopImmediately()
+                // How long the database stays down; nothing asserted depends on it.
                 try await Task.sleep(nanoseconds: 1_000_000_000)
                 try await pg.start()
                 return (0, 0)
@@ -152,4 +158,9 @@ struct PostgresBoardStoreTests {
         #expect(size >= ok && size <= ok + failed)
         try BoardStoreConformance.checkChain(try await store.lines(electionId: "e", range: 0..<size))
     }
+}
+
+/// Acknowledged appends, counted across tasks.
+final class AppendCount: Sendable {
+    let count = Mutex(0)
 }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoardTestSupport
 import Foundation
 
 @testable import PlebisciteCLI
@@ -6,8 +7,21 @@ import Foundation
 /// Runs `plebiscite` commands in the test process, as a user would type them.
 enum CLIRunner {
     static func run(_ args: [String]) async throws {
-        var command = try PlebisciteCommand.parseAsRoot(args)
-        if var async = command as? any AsyncParsableCommand { try await async.run() } else { try command.run() }
+        let command = try PlebisciteCommand.parseAsRoot(args)
+        if var async = command as? any AsyncParsableCommand {
+            try await async.run()
+        } else {
+            // A synchronous command (key derivation, file steps) runs on a thread of its own, never
+            // on the cooperative pool (2 threads here) that other tests' awaits need.
+            let box = CommandBox(command)
+            try await offThePool { try box.command.run() }
+        }
+    }
+
+    /// A parsed command handed to the thread that runs it (used by that thread alone).
+    private final class CommandBox: @unchecked Sendable {
+        var command: any ParsableCommand
+        init(_ command: any ParsableCommand) { self.command = command }
     }
 
     /// The message of a refused command ("exit N" for a plain exit code), or nil if it succeeded.

@@ -139,7 +139,7 @@ struct OfflineDeviceTests {
         // 3. The board comes back on the same file; the upload finishes.
         (server, operatorToken) = try await BoardCrashTests.serve(in: dir, run: 2, port: port, passphrase: passphrase)
         var done = false
-        for _ in 0..<20 where !done {
+        for _ in 0..<300 where !done {  // a hang guard: the first upload after the restart normally finishes
             done = await CLIRunner.refusal(["device", "upload", "--record", "\(url)/elections/offline", "--outbox", outbox]) == nil
             if !done { try await Task.sleep(nanoseconds: 200_000_000) }
         }

@@ -40,7 +40,7 @@ struct StepByStepTests {
              "channels": ["station", "remote"],
              "window": {"opens": "\(opens)", "closes": "\(closes)"},
              "threshold": 2, "trustees": ["t1/t1.pub.json", "t2/t2.pub.json", "t3/t3.pub.json"],
-             "authority": "ca/authority.pub.json", "devices": ["dev/st1.pub.json"]}
+             "credentialAuthority": "ca/authority.pub.json", "devices": ["dev/st1.pub.json"]}
             """
         // A typo in the spec (`device` for `devices`) is named, not silently dropped; a missing field is not "malformed JSON".
         try spec.replacingOccurrences(of: "\"devices\"", with: "\"device\"").write(
