@@ -95,7 +95,9 @@ let package = Package(
         // Optimised even in debug builds: the test suite reproduces published figures with 1,000 Monte Carlo draws.
         .target(
             name: "Forensics",
-            dependencies: [.product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation")],
+            dependencies: [
+                .product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+            ],
             swiftSettings: [.unsafeFlags(["-O"])]),
         // The forensics of a verified result: its precinct rows as the forensics read them.
         .target(name: "RecordForensics", dependencies: ["ElectionRecord", "Forensics"]),
@@ -110,7 +112,7 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
         ),
-        .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"]),
+        .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"], swiftSettings: [.swiftLanguageMode(.v5)]),
         // The one loader of test-vector files, and the protocol's known answers (protocol-hashes.json).
         .target(name: "TestVectors", path: "Tests/TestVectors", resources: [.copy("Vectors")]),
         .testTarget(name: "RistrettoTests", dependencies: ["Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
@@ -125,7 +127,8 @@ let package = Package(
         .testTarget(
             name: "BoardServiceTests",
             dependencies: [
-                "BoardAPI", "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "ElectionProtocol", "ElectionRecord",
+                "BoardAPI", "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "ElectionProtocol",
+                "ElectionRecord",
                 "ElectionRules", "ElectionVerifier", "TransparencyLog", "Ristretto",
             ]),
         .testTarget(
@@ -136,15 +139,19 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOSSL", package: "swift-nio-ssl"),
             ]),
-        .testTarget(name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
         .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
         .testTarget(
             name: "ProtocolTests",
-            dependencies: ["ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "TestVectors", "TransparencyLog"]),
+            dependencies: [
+                "ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "TestVectors", "TransparencyLog",
+            ]),
         .testTarget(
             name: "ForensicsTests",
             dependencies: [
-                "Forensics", .product(name: "CompressNIO", package: "compress-nio"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
+                "Forensics", .product(name: "CompressNIO", package: "compress-nio"),
+                .product(name: "ZIPFoundation", package: "ZIPFoundation"),
             ]),
         .testTarget(
             name: "CLITests",
@@ -168,7 +175,8 @@ let package = Package(
 if Context.environment["PLEBISCITE_FUZZ"] != nil {
     package.targets.append(
         .executableTarget(
-            name: "PlebisciteFuzz", dependencies: ["BoardAPI", "DeviceOutbox", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
+            name: "PlebisciteFuzz",
+            dependencies: ["BoardAPI", "DeviceOutbox", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
             path: "Fuzz/PlebisciteFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
     package.products.append(.executable(name: "PlebisciteFuzz", targets: ["PlebisciteFuzz"]))
 }

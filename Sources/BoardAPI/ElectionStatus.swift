@@ -32,10 +32,19 @@ public struct ElectionStatus: Codable, Sendable, Equatable {
     public var counts: [Count]
     /// The `result` entry's summary, once there is one.
     public var result: ResultSummary?
+    /// Once there is a result: each question's figures per scope, over the precincts that ask it
+    /// (`ElectionResult.questionScopes`), which observers' pages show as they are.
+    public var questions: [QuestionScopes]?
+    /// The board's clock when it answered, which decides the window (the booth shows the
+    /// election closed once it is past the window's end, whatever the device's own clock says).
+    public var boardTime: Date?
 
     public init(
-        electionId: String, phase: Phase, entries: Int, credentials: [String: Int], counts: [Count], result: ResultSummary?
+        electionId: String, phase: Phase, entries: Int, credentials: [String: Int], counts: [Count], result: ResultSummary?,
+        questions: [QuestionScopes]? = nil, boardTime: Date? = nil
     ) {
+        self.questions = questions
+        self.boardTime = boardTime
         self.electionId = electionId
         self.phase = phase
         self.entries = entries

@@ -62,6 +62,14 @@ actor RecordArchives {
         let directory = directory
         let task = Task<Built, any Error> {
             defer { builds.release() }
+            // A zip ends under a head the board signed: one over the whole log is signed (and kept)
+            // unless a stored head covers it already, so a record taken while voting carries one.
+            var (snapshot, key) = (snapshot, key)
+            if (snapshot.heads.map(\.size).max() ?? -1) < snapshot.size {
+                _ = try await service.signTreeHead(id)
+                snapshot = try await service.snapshot(id)
+                key = Key(size: snapshot.size, heads: snapshot.heads.count)
+            }
             return try await Self.build(id, snapshot, service: service, directory: directory, to: url, key: key)
         }
         building[id] = task

@@ -446,7 +446,8 @@ public actor BoardService {
         return ElectionStatus(
             electionId: id, phase: ledger.stage, entries: cache.tree.size, credentials: ledger.registry.counts,
             counts: cache.counts.keys.sorted().flatMap { p in cache.counts[p]!.keys.sorted().map { cache.counts[p]![$0]! } },
-            result: ledger.result?.value.summary)
+            result: ledger.result?.value.summary, questions: ledger.result?.value.questionScopes(manifest: cache.manifest),
+            boardTime: now())
     }
 
     /// Signs the current tree head and stores it, unless a head as large is stored already (by

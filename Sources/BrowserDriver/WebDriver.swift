@@ -149,8 +149,9 @@ public final class WebDriver: @unchecked Sendable {
         return try await call("POST", "/execute/async", ["script": source, "args": []])
     }
 
-    /// Polls `condition` (a script returning a boolean) until it holds, for at most `timeout` seconds.
-    public func wait(_ condition: String, timeout: Double = 20) async throws {
+    /// Polls `condition` (a script returning a boolean) until it holds, for at most `timeout` seconds:
+    /// a guard against a hang, long enough for a machine under load (the wait ends at the event).
+    public func wait(_ condition: String, timeout: Double = 120) async throws {
         let end = Date().addingTimeInterval(timeout)
         while Date() < end {
             if (try await script("return Boolean(\(condition));")) as? Bool == true { return }
@@ -158,7 +159,7 @@ public final class WebDriver: @unchecked Sendable {
         }
         throw Failure(
             description:
-                "timed out waiting for \(condition); error shown: \((try? await script("return document.getElementById('error')?.textContent")) ?? "")"
+                "timed out waiting for \(condition); error shown: \((try? await script("return document.getElementById('error')?.textContent")) ?? ""); page \((try? await script("return location.href + ' ready=' + document.body?.dataset.ready + ' ' + (document.getElementById('open-state')?.textContent ?? '')")) ?? "")"
         )
     }
 

@@ -14,7 +14,7 @@ public enum TallyError: Error, Equatable, Sendable, CustomStringConvertible {
         case .notClosed: "the election is not closed: no tally before the close marker"
         case .noTally: "no tally has been published yet"
         case .notEnoughValidShares(let valid, let need, let rejected):
-            "only \(valid.count) trustees (\(valid)) published valid shares, \(need) needed"
+            "only \(valid.count) \(valid.count == 1 ? "trustee" : "trustees") (\(valid)) published valid shares, \(need) needed"
                 + (rejected.isEmpty ? "" : "; rejected: " + rejected.map(\.description).joined(separator: "; "))
         case .decryptionFailed(let m): "decryption failed: \(m)"
         }

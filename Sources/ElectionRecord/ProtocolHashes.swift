@@ -232,3 +232,12 @@ public enum ProtocolHashes {
         return stride(from: 0, to: 16, by: 4).map { String(chars[$0..<$0 + 4]) }.joined(separator: "-")
     }
 }
+
+extension Digest {
+    /// An election's fingerprint as people compare it (letter, booth, observers' page): the first
+    /// 16 hex digits of its manifest hash in groups of four, "3f9a 12bc 77de 0a41".
+    public var fingerprint: String {
+        let head = Array(hex.prefix(16))
+        return stride(from: 0, to: head.count, by: 4).map { String(head[$0..<$0 + 4]) }.joined(separator: " ")
+    }
+}

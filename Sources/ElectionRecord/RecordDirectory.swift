@@ -21,6 +21,11 @@ public struct RecordDirectory: Sendable {
 public struct LineProblem: Error, Sendable, Equatable {
     public var line: Int
     public var message: String
+
+    public init(line: Int, message: String) {
+        self.line = line
+        self.message = message
+    }
 }
 
 /// A record as read from disk: manifest bytes, the entries that parsed, and the lines that did not.

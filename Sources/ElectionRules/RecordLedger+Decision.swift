@@ -115,7 +115,7 @@ extension RecordLedger {
         case .close(let marker):
             if close != nil { refuse(.electionClosed, .closeMarker, "the election is already closed") }
             if time < manifest.window.closes {
-                refuse(.windowOpen, .closeMarker, "closed at \(time), before the window ends at \(manifest.window.closes)")
+                refuse(.windowOpen, .closeMarker, "a close at \(time) is before the window ends at \(manifest.window.closes)")
             }
             if marker.closedAt != time {
                 refuse(.invalidEntry, .closeMarker, "closedAt \(marker.closedAt) differs from the entry's time \(time)")

@@ -269,12 +269,19 @@ public final class RecordVerifier {
         let phase = (l?.stage ?? .setup).rawValue
         let seconds = max(elapsed, 1e-9)
         let cast = l?.ballotCount ?? 0
+        // Before the close is tallied, the ballots that would count if it closed now (each
+        // credential's last, revoked ones aside): the same rule the tally's recount applies.
+        var (counted, superseded, revoked) = (countedBallots, supersededBallots, revokedBallots)
+        if let l, l.tally == nil {
+            let now = CountingRule.counted(ballots, revoked: l.registry.revoked)
+            let voters = Set(ballots.map(\.ballot.credential)).count
+            (counted, superseded, revoked) = (now.count, ballots.count - voters, voters - now.count)
+        }
         return VerificationReport(
             ok: failures.isEmpty, phase: phase, checks: statuses,
             failures: failures.sorted { ($0.entry ?? -1, $0.check) < ($1.entry ?? -1, $1.check) },
             statistics: .init(
-                entries: nextSeq, ballots: cast, countedBallots: countedBallots, supersededBallots: supersededBallots,
-                revokedBallots: revokedBallots,
+                entries: nextSeq, ballots: cast, countedBallots: counted, supersededBallots: superseded, revokedBallots: revoked,
                 spoiledBallots: l?.spoiled.count ?? 0, seconds: elapsed, ballotsPerSecond: Double(cast) / seconds, workers: workers),
             result: resultVerified && failures.isEmpty ? l?.result?.value.summary : nil)
     }

@@ -16,6 +16,8 @@ public struct VerificationReport: Codable, Sendable {
     public struct Statistics: Codable, Sendable {
         public var entries: Int
         public var ballots: Int
+        /// Ballots the tally counts: each credential's last, revoked ones aside. Before a tally is
+        /// in the record, those that would count if voting ended now (the same rule).
         public var countedBallots: Int
         /// Ballots cast but not counted because a later ballot of the same credential follows.
         public var supersededBallots: Int

@@ -161,7 +161,7 @@ public enum ForensicsAnalysis {
 extension ForensicsReport {
     /// The terminal summary: every test's figures, assumptions and verdict.
     public var summary: String {
-        var s = "Election forensics: \(source)\n"
+        var s = "Election forensics: \(source)\n\(conclusion)\n\n"
         s += "  \(dataRows) data rows -> \(stations) stations analysed, \(excludedRows) rows excluded; leader: \(leader)\n"
         for r in roles {
             let cols = r.columns.map { $0.replacingOccurrences(of: "\n", with: " ") }
@@ -195,9 +195,10 @@ extension ForensicsReport {
         for d in digits { s += "   \(d.verdict)\n" }
         if let p = poll { s += "\n5. Comparison with an independent poll\n   \(p.verdict)\n" }
         if !strata.isEmpty {
-            let flagged = strata.filter { ($0.integer?.z ?? 0) > 3 || $0.cornerFraction > 0.05 }
+            let flagged = strataByAnomaly.filter(\.isFlagged)
             s += "\nStrata: \(strata.count); \(flagged.count) flagged (integer z > 3 or > 5% of ballots in the 90%/90% corner)"
-            for st in flagged.sorted(by: { ($0.integer?.z ?? 0) > ($1.integer?.z ?? 0) }).prefix(10) {
+            if flagged.count > 10 { s += ", the 10 most anomalous:" }
+            for st in flagged.prefix(10) {
                 s += String(
                     format: "\n   %@: %d stations, integer z = %.1f, corner %.1f%%", st.stratum, st.stations, st.integer?.z ?? 0,
                     st.cornerFraction * 100)

@@ -15,6 +15,7 @@ extension ForensicsReport {
             <p>\(dataRows) data rows; \(stations) stations analysed; \(excludedRows) rows excluded. Leader: <b>\(e(leader))</b>.
             Turnout \(String(format: "%.2f%%", fingerprint.meanTurnout * 100)), leader share \(String(format: "%.2f%%", fingerprint.leaderShare * 100)) of ballots.
             These tests find statistical fingerprints that falsification leaves; they measure how unusual the figures are, not who did what.</p>
+            <p class="verdict" id="conclusion">\(e(conclusion))</p>
             """
         h +=
             "<h2>1. Turnout and leader share (Klimek et al., PNAS 2012)</h2><p class=\"verdict\">\(e(fingerprint.verdict))</p><p class=\"assume\">\(e(fingerprint.assumptions))</p>"
@@ -60,19 +61,43 @@ extension ForensicsReport {
                 "<h2>5. Comparison with an independent poll</h2><p class=\"verdict\">\(e(p.verdict))</p><p class=\"assume\">\(e(p.assumptions))</p>"
         }
         if !strata.isEmpty {
+            let flagged = strata.count(where: \.isFlagged)
+            h += "<h2>By stratum</h2><table id=\"strata\"><caption>\(flagged) of \(strata.count) strata flagged (marked): "
+            h += "whole-number percentages beyond chance (z &gt; 3) or more than 5% of ballots in the 90/90 corner. "
+            h += "Sorted from the most anomalous: flagged first, then by the corner's share of ballots, then by z.</caption>"
             h +=
-                "<h2>By stratum</h2><table><tr><th>stratum</th><th>stations</th><th>turnout</th><th>leader</th><th>integer excess</th><th>z</th><th>90/90 corner</th><th>Shpilkin ref.</th><th>anomalous</th><th>2BL p</th><th>last-digit p</th></tr>"
-            for s in strata {
+                "<tr><th>stratum</th><th>stations</th><th>turnout</th><th>leader</th><th>integer excess</th><th>z</th><th>90/90 corner</th><th>Shpilkin ref.</th><th>anomalous</th><th>2BL p</th><th>last-digit p</th></tr>"
+            var footnotes = Set<String>()
+            for s in strataByAnomaly {
+                h += s.isFlagged ? "<tr class=\"flagged\"><td>&#9873; \(e(s.stratum))</td>" : "<tr><td>\(e(s.stratum))</td>"
                 h +=
-                    "<tr><td>\(e(s.stratum))</td><td>\(s.stations)</td><td>\(String(format: "%.1f%%", s.meanTurnout * 100))</td><td>\(String(format: "%.1f%%", s.leaderShare * 100))</td>"
+                    "<td>\(s.stations)</td><td>\(String(format: "%.1f%%", s.meanTurnout * 100))</td><td>\(String(format: "%.1f%%", s.leaderShare * 100))</td>"
                 h +=
                     "<td>\(s.integer.map { String(format: "%.0f", $0.excess) } ?? "-")</td><td>\(s.integer?.z.map { String(format: "%.1f", $0) } ?? "-")</td>"
+                h += "<td>\(String(format: "%.1f%%", s.cornerFraction * 100))</td>"
+                // The reference peak and the anomalous votes, only where they can mean something.
+                switch (s.shpilkinReferenceTurnout, s.anomalousVotes) {
+                case (nil, _): h += "<td>needs more data</td><td>-</td>"
+                case (let t?, nil):
+                    footnotes.insert("a")
+                    h += "<td>\(String(format: "%.1f%%", min(t, 1) * 100)) (a)</td><td>-</td>"
+                case (let t?, let n?):
+                    if (s.shpilkinAnomalousVotes ?? 0) < 0 { footnotes.insert("b") }
+                    h +=
+                        "<td>\(String(format: "%.1f%%", t * 100))</td><td>\(ShpilkinEstimate.grouped(n))\((s.shpilkinAnomalousVotes ?? 0) < 0 ? " (b)" : "")</td>"
+                }
                 h +=
-                    "<td>\(String(format: "%.1f%%", s.cornerFraction * 100))</td><td>\(s.shpilkinReferenceTurnout.map { String(format: "%.1f%%", $0 * 100) } ?? "needs more data")</td>"
-                h +=
-                    "<td>\(s.shpilkinAnomalousVotes.map(String.init) ?? "-")</td><td>\(s.secondDigitP.map { String(format: "%.3g", $0) } ?? "-")</td><td>\(s.lastDigitP.map { String(format: "%.3g", $0) } ?? "-")</td></tr>"
+                    "<td>\(s.secondDigitP.map { String(format: "%.3g", $0) } ?? "-")</td><td>\(s.lastDigitP.map { String(format: "%.3g", $0) } ?? "-")</td></tr>"
             }
             h += "</table>"
+            if footnotes.contains("a") {
+                h +=
+                    "<p class=\"assume\">(a) The turnout peak lies at 90% or above: there is no honest reference to measure against, so no anomalous votes are estimated (such a stratum is anomalous as a whole; see the corner column).</p>"
+            }
+            if footnotes.contains("b") {
+                h +=
+                    "<p class=\"assume\">(b) The leader does worse above the reference than the reference predicts: no anomalous votes (0, where the raw estimate is negative).</p>"
+            }
         }
         if !excluded.isEmpty {
             h +=

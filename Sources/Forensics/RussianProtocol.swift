@@ -19,18 +19,32 @@ public enum RussianProtocol {
         return String(letters).split(separator: " ").joined(separator: " ")
     }
 
+    /// A header's words, asked for by their stems.
+    struct Row {
+        let words: [Substring]
+        init(_ words: String) { self.words = words.split(separator: " ") }
+        /// Whether a word starts with `stem`.
+        func has(_ stem: String) -> Bool { words.contains { $0.hasPrefix(stem) } }
+        /// A protocol row: "Число ..." or "Количество ...", also abbreviated ("Чис.", "Кол-во").
+        var isCount: Bool { words.first.map { $0.hasPrefix("чис") || $0.hasPrefix("колич") || $0 == "кол" } ?? false }
+    }
+
     /// The mapping with its roles filled from `header`, and the candidate columns.
     static func recognize(_ header: [String], mapping: ColumnMapping) throws(ForensicsInputError) -> (ColumnMapping, [String]) {
         let w = header.map(words)
-        func columns(_ test: (String) -> Bool) -> [String] { header.indices.filter { test(w[$0]) }.map { header[$0] } }
-        let isCount = { (h: String) in h.hasPrefix("число") }
-        let ballot = { (h: String) in h.contains("бюллетен") && !h.contains("открепительн") }
-        let registered = columns { isCount($0) && ($0.contains("включенных в список") || $0.contains("внесенных в список")) }
-        let issued = columns { isCount($0) && ballot($0) && $0.contains("выданных") }
-        let invalid = columns { isCount($0) && ballot($0) && $0.contains("недействительных") }
-        let valid = columns { isCount($0) && ballot($0) && $0.contains("действительных") && !$0.contains("недействительных") }
-        let boxes = columns { isCount($0) && ballot($0) && $0.contains("ящик") }
-        let candidates = header.indices.filter { !isCount(w[$0]) && !descriptive.contains(w[$0]) && !w[$0].isEmpty }.map { header[$0] }
+        func columns(_ test: (Row) -> Bool) -> [String] { header.indices.filter { test(Row(w[$0])) }.map { header[$0] } }
+        // Each row by the stems of its words, in any order, singular or plural, full or abbreviated:
+        // "Число избирателей, внесенных в списки избирателей", "Число изб., включенных в список",
+        // "Число бюл. в стационарных ящиках", "Число участников голосования, включенных в список".
+        let ballot = { (r: Row) in r.has("бюл") && !r.has("открепит") }
+        let registered = columns {
+            $0.isCount && !ballot($0) && ($0.has("изб") || $0.has("участ")) && ($0.has("включ") || $0.has("внес")) && $0.has("спис")
+        }
+        let issued = columns { $0.isCount && ballot($0) && $0.has("выд") && !$0.has("получ") && !$0.has("погаш") }
+        let invalid = columns { $0.isCount && ballot($0) && $0.has("недейств") }
+        let valid = columns { $0.isCount && ballot($0) && $0.has("действ") && !$0.has("недейств") }
+        let boxes = columns { $0.isCount && ballot($0) && $0.has("ящ") }
+        let candidates = header.indices.filter { !Row(w[$0]).isCount && !descriptive.contains(w[$0]) && !w[$0].isEmpty }.map { header[$0] }
         var m = mapping
         m.registered = registered
         if !valid.isEmpty && !invalid.isEmpty {

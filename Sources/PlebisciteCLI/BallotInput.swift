@@ -19,6 +19,9 @@ enum BallotInput {
             choices[q.id] = try parts[1].split(separator: ",").map { o in
                 if let i = q.options.firstIndex(where: { $0.allTexts.contains(String(o)) }) { return i }
                 if let i = Int(o), i >= 0, i < q.options.count { return i }
+                // "yes" for "Yes": case aside, when it names one option only.
+                let loose = q.options.indices.filter { q.options[$0].allTexts.contains { $0.lowercased() == o.lowercased() } }
+                if loose.count == 1 { return loose[0] }
                 throw ValidationError("question \(q.id) has no option '\(o)' (options: \(q.options.map(\.text).joined(separator: ", ")))")
             }
         }
@@ -26,10 +29,11 @@ enum BallotInput {
     }
 
     /// A credential as typed, or scanned from a letter's QR code (the booth link, `...#c=CREDENTIAL`),
-    /// checked against the published lists: on one, of `precinct`, not revoked.
+    /// checked against the published lists: on one, of `precinct` when given, not revoked. Returns
+    /// it with its precinct: the list it is on says which (`precinct` is then only a check).
     static func credential(
-        _ input: String, precinct: String, manifest: Manifest, registry: CredentialRegistry
-    ) throws -> VoterCredential {
+        _ input: String, precinct: String?, manifest: Manifest, registry: CredentialRegistry
+    ) throws -> (VoterCredential, precinct: String) {
         let text = input.range(of: "#c=").map { String(input[$0.upperBound...]) } ?? input
         let cred: VoterCredential
         do { cred = try VoterCredential(text: text, electionId: manifest.electionId) } catch {
@@ -42,12 +46,18 @@ enum BallotInput {
                     "this credential is on no credential list of election \(manifest.electionId): is it from another election, or mistyped?"
                 )
             }
-            guard home == precinct else { throw StepFailure("this credential votes in precinct \(home), not \(precinct)") }
+            guard precinct == nil || home == precinct else {
+                throw StepFailure("this credential votes in precinct \(home), not \(precinct ?? "")")
+            }
             guard !registry.revoked.contains(cred.publicKey) else {
                 throw StepFailure("revokedCredential: this credential was revoked and replaced; vote with the replacement")
             }
+            return (cred, home)
         }
-        return cred
+        guard let precinct else {
+            throw StepFailure("no credential list is published yet to tell this credential's precinct: give --precinct")
+        }
+        return (cred, precinct)
     }
 
     /// A device's signing key, opened with its passphrase.

@@ -30,14 +30,17 @@ struct CredentialLetters {
     }
 
     let manifest: Manifest
+    /// The manifest hash, printed as the election's fingerprint for the voter to compare.
+    let manifestHash: Digest
     let boothURL: String
     /// In manifest precinct order, then by voter id.
     let letters: [Letter]
 
     /// Reads the authority's credentials CSV (voter_id,precinct,credential), checking every
     /// credential's checksum and precinct; the last credential of a voter replaces earlier ones.
-    init(manifest: Manifest, boothURL: String, credentialsCSV text: String, file: String) throws(Problem) {
+    init(manifest: Manifest, manifestHash: Digest, boothURL: String, credentialsCSV text: String, file: String) throws(Problem) {
         self.manifest = manifest
+        self.manifestHash = manifestHash
         self.boothURL = boothURL
         let rows = text.split(whereSeparator: \.isNewline).map(String.init)
         guard let header = rows.first, header.replacingOccurrences(of: " ", with: "") == "voter_id,precinct,credential" else {
@@ -114,7 +117,8 @@ struct CredentialLetters {
             body +=
                 "<article class=\"letter\">\n<header><h1>\(e(manifest.title.text))</h1><p>\(e(precinct)) · \(e(l.voterId))</p></header>\n"
             body +=
-                "<div class=\"code\"><div class=\"qr\">\(qr)</div><p class=\"credential\">\(e(l.credential))</p><p class=\"booth\">\(e(boothURL))</p></div>\n"
+                "<div class=\"code\"><div class=\"qr\">\(qr)</div><p class=\"credential\">\(e(l.credential))</p><p class=\"booth\">\(e(boothURL))</p>"
+                + "<p class=\"fingerprint\">Відбиток виборів · Отпечаток выборов · Election fingerprint: <b>\(manifestHash.fingerprint)</b></p></div>\n"
             for part in instructions(precinct: precinct) {
                 body += "<section lang=\"\(part.lang)\"><h2>\(e(part.title))</h2>"
                 body += part.lines.map { "<p>\(e($0))</p>" }.joined() + "</section>\n"
@@ -172,8 +176,10 @@ extension PlebisciteCommand.AuthorityCommand {
                 throw StepFailure("cannot read \(credentials) as UTF-8 text")
             }
             let letters: CredentialLetters
-            do { letters = try CredentialLetters(manifest: state.manifest, boothURL: booth, credentialsCSV: text, file: credentials) } catch
-            {
+            do {
+                letters = try CredentialLetters(
+                    manifest: state.manifest, manifestHash: state.manifestHash, boothURL: booth, credentialsCSV: text, file: credentials)
+            } catch {
                 throw StepFailure("\(error)")
             }
             let html = try letters.html()
@@ -190,7 +196,10 @@ extension PlebisciteCommand.AuthorityCommand {
                     + (pdf.map { " and \($0)" } ?? "") + ".")
             if destroySecrets {
                 try SecretFile.destroy(credentials)
-                print("Overwrote and deleted \(credentials): the letters are now the only copies of the credentials.")
+                print(
+                    "Overwrote and deleted \(credentials): the letters are now the only copies of the credentials. \(out)"
+                        + (pdf.map { " and \($0)" } ?? "")
+                        + " hold every one of them: print, seal and hand them out, then destroy these files too (`shred -u`).")
             }
         }
     }

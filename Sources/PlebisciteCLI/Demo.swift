@@ -63,7 +63,7 @@ extension PlebisciteCommand {
             print(
                 "Decrypted by trustees \(outcome.result.trustees.map(String.init).joined(separator: " and ")); trustee \(outcome.absentTrustee) was absent."
             )
-            print(ResultPrinter.results(outcome.result.summary, manifest: manifest))
+            print(ResultPrinter.results(outcome.result, manifest: manifest))
             print("Decrypted counts equal the simulated voters' final choices: \(outcome.matchesIntent ? "yes" : "NO")")
             print(ResultPrinter.report(outcome.report))
             let steps = outcome.timings.map { String(format: "%@ %.2fs", $0.0, $0.1) }.joined(separator: ", ")

@@ -55,7 +55,7 @@ extension PlebisciteCommand.DeviceCommand {
                 throw StepFailure(
                     "outsideWindow: voting closed at \(Files.iso(manifest.window.closes)); the board would refuse this ballot")
             }
-            let cred = try BallotInput.credential(credential, precinct: precinct, manifest: manifest, registry: state.registry)
+            let (cred, _) = try BallotInput.credential(credential, precinct: precinct, manifest: manifest, registry: state.registry)
             let choices = try BallotInput.choices(answers, manifest: manifest)
             let box: Outbox
             do {
@@ -164,7 +164,11 @@ extension PlebisciteCommand.DeviceCommand {
                 "Uploaded to \(record): \(cast) cast now, \(refused) refused now; the outbox holds \(counts[.cast] ?? 0) cast, \(counts[.refused] ?? 0) refused, \(counts[.pending] ?? 0) waiting."
             )
             if refused > 0, let items = try? box.items(.refused) {
-                for i in items.suffix(refused) { print("  refused \(i.trackingCode): \(i.refusalCode ?? "?"): \(i.refusalMessage ?? "")") }
+                for i in items.suffix(refused) {
+                    // The board's message may start with its code already: say the code once.
+                    let code = i.refusalCode ?? "?", message = i.refusalMessage ?? ""
+                    print("  refused \(i.trackingCode): " + (message.hasPrefix(code + ":") ? message : "\(code): \(message)"))
+                }
             }
             if let stopped { throw StepFailure("stopped: \(stopped); \(counts[.pending] ?? 0) ballot(s) still wait: upload again") }
         }

@@ -138,7 +138,7 @@ extension PlebisciteCommand {
         func run() throws {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-                throw ValidationError("no file at \(file)")
+                throw StepFailure("no file at \(file)")
             }
             var map = try columnMapping(isRecord: isDirectory.boolValue)
             if preset == nil, mapping == nil, let s = strata { map.strata = s.split(separator: ",").map(String.init) }
@@ -157,7 +157,7 @@ extension PlebisciteCommand {
                 } else {
                     table = try StationTable.load(path: file, mapping: map)
                 }
-            } catch let e as ForensicsInputError { throw ValidationError("\(file): \(e)") }
+            } catch let e as ForensicsInputError { throw StepFailure("\(file): \(e)") }  // the data's problem: one line, exit 1
             var options = ForensicsOptions()
             options.draws = draws
             options.modelReplicates = modelReplicates
@@ -174,7 +174,7 @@ extension PlebisciteCommand {
             bar.finish()
             if let report {
                 do { try Data(result.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
-                    throw ValidationError("cannot write \(report): \(error.localizedDescription)")
+                    throw StepFailure("cannot write \(report): \(error.localizedDescription)")
                 }
             }
             if json {

@@ -12,10 +12,15 @@ extension OfficialResults {
             "Verifier: \(verdict.valid ? "VALID" : "INVALID"), \(verdict.checksPassed) checks passed, \(verdict.checksFailed) failed; \(verdict.entries) entries, \(verdict.ballots) ballots, \(verdict.countedBallots) counted."
         ]
         if let h = finalTreeHead {
-            out.append("Final signed tree head: size \(h.size), root \(h.root), timestamp \(h.timestamp) ms, signature \(h.signature).")
+            let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(h.timestamp) / 1000))
+            out.append(
+                "Final signed tree head: size \(h.size), root \(h.root), signed for \(time) (timestamp \(h.timestamp) ms), signature \(h.signature)."
+            )
         }
         out.append(
-            "Counting rule: \(countingRule); no decrypted aggregate covers fewer than \(minimumCell) ballots unless it is a whole region.")
+            minimumCell > 1
+                ? "Counting rule: \(countingRule); no decrypted aggregate covers fewer than \(minimumCell) ballots unless it is a whole region."
+                : "Counting rule: \(countingRule); every cell is decrypted on its own (no minimum cell size).")
         for m in mergedAggregates { out.append("Merged cells (counted together): \(m.joined(separator: ", ")).") }
         if mergedAggregates.contains(where: { _ in true }) {
             out.append(
@@ -39,8 +44,8 @@ extension OfficialResults {
             out += header + "\n"
             for r in q.rows {
                 let label =
-                    (r.scope == "total"
-                        ? "TOTAL" : r.scope == "channel" ? "channel: \(r.name)" : r.scope == "precinct" ? "  \(r.name)" : r.name.text)
+                    (r.scope == .total
+                        ? "TOTAL" : r.scope == .channel ? "channel: \(r.name)" : r.scope == .precinct ? "  \(r.name)" : r.name.text)
                     + (r.mergedOut != nil ? " *" : "")
                 var line =
                     "  " + label.padding(toLength: 30, withPad: " ", startingAt: 0) + String(r.voters).leftPad(6)
@@ -72,7 +77,8 @@ extension OfficialResults {
         for q in questions {
             for r in q.rows {
                 let base = [
-                    q.id, r.scope, r.id, r.name.text, "\(r.voters)", "\(r.ballots)", "\(r.turnoutPPM)", r.answered.map(String.init) ?? "",
+                    q.id, r.scope.rawValue, r.id, r.name.text, "\(r.voters)", "\(r.ballots)", "\(r.turnoutPPM)",
+                    r.answered.map(String.init) ?? "",
                 ]
                 var votes = q.options.enumerated().map { i, option in (option.text, r.counts.map { String($0[i]) } ?? "") }
                 if q.emptyCounted { votes.append(("(empty)", r.empty.map(String.init) ?? "")) }
@@ -100,10 +106,10 @@ extension OfficialResults {
             body += "</tr></thead>\n<tbody>\n"
             for r in q.rows {
                 let name =
-                    (r.scope == "channel" ? "Channel: " : "") + (r.scope == "total" ? "Total" : r.name.text)
+                    (r.scope == .channel ? "Channel: " : "") + (r.scope == .total ? "Total" : r.name.text)
                     + (r.mergedOut != nil ? " *" : "")
                 body +=
-                    "<tr class=\"\(r.scope)\"><th scope=\"row\">\(e(name))</th><td>\(r.voters)</td><td>\(r.ballots)</td><td>\(percent(r.turnoutPPM))</td>"
+                    "<tr class=\"\(r.scope.rawValue)\"><th scope=\"row\">\(e(name))</th><td>\(r.voters)</td><td>\(r.ballots)</td><td>\(percent(r.turnoutPPM))</td>"
                 if let counts = r.counts {
                     let whole = counts.reduce(0, +)
                     for c in counts { body += "<td>\(c) <span class=\"pct\">\(share(c, whole))</span></td>" }

@@ -48,65 +48,22 @@ struct OfficialResults: Codable {
         var statement: String
     }
 
-    /// One scope's figures for one question.
-    struct Row: Codable {
-        /// `total`, `region`, `precinct`, `channel` or `day`.
-        var scope: String
-        var id: String
-        var name: LocalizedText
-        var voters: Int
-        var ballots: Int
-        var turnoutPPM: Int
-        /// Ballots that carried the question and whose counts are the scope's own.
-        var answered: Int?
-        /// Per option, in option order; nil when every ballot of the scope lies in aggregates merged beyond it.
-        var counts: [Int]?
-        var empty: Int?
-        /// Ballots of the scope counted in aggregates merged beyond it (in `ballots`, not in `counts`).
-        var mergedOut: Int?
-    }
+    /// One scope's figures for one question, over the scope's precincts that ask it.
+    typealias Row = QuestionScope
 
     /// Builds the results of a verified, decrypted record.
     static func build(record: LoadedRecord, manifest: Manifest, report: VerificationReport) throws -> OfficialResults {
         guard report.ok else { throw StepFailure("the record does not verify: run `plebiscite verify` to see why") }
-        guard let summary = report.result,
+        guard report.result != nil,
             let result = record.entries.reversed().lazy.compactMap({ e -> ElectionResult? in
                 if case .result(let r) = e.entry.payload { r } else { nil }
             }).first
         else { throw StepFailure("the record has no result yet (phase: \(report.phase))") }
-        let precinctQuestions = Dictionary(uniqueKeysWithValues: manifest.precincts.map { ($0.id, Set($0.questions)) })
-        let regionOf = Dictionary(
-            uniqueKeysWithValues: manifest.regions.flatMap { r in r.precincts.map { ($0.id, r.id) } })
-
-        /// The ballots carrying `question` in the result cells wholly inside a scope.
-        func answered(_ question: String, _ inScope: (CellMember) -> Bool) -> Int {
-            result.cells.filter { $0.cells.allSatisfy(inScope) }.flatMap(\.cells)
-                .filter { precinctQuestions[$0.precinct]?.contains(question) == true }.reduce(0) { $0 + $1.ballots }
-        }
-        var questions = [QuestionResults]()
-        for q in manifest.questions {
-            let emptyCounted = q.maxSelections == 1
-            func row(_ kind: String, _ s: ScopeResult, _ inScope: (CellMember) -> Bool) -> Row {
-                let counts = s.questions.first { $0.question == q.id }?.counts
-                let n = answered(q.id, inScope)
-                return Row(
-                    scope: kind, id: s.id, name: s.name, voters: s.credentials, ballots: s.ballots, turnoutPPM: s.turnoutPPM,
-                    answered: counts == nil ? nil : n, counts: counts,
-                    empty: counts.flatMap { c in emptyCounted ? n - c.reduce(0, +) : nil }, mergedOut: s.ballotsMergedOut)
-            }
-            let asking = Set(manifest.precincts.filter { $0.questions.contains(q.id) }.map(\.id))
-            var rows = [row("total", summary.total) { _ in true }]
-            for r in summary.regions
-            where manifest.regions.first(where: { $0.id == r.id })?.precincts.contains(where: { asking.contains($0.id) }) == true {
-                rows.append(row("region", r) { regionOf[$0.precinct] == r.id })
-            }
-            for p in summary.precincts where asking.contains(p.id) { rows.append(row("precinct", p) { $0.precinct == p.id }) }
-            for c in summary.channels where c.ballots > 0 { rows.append(row("channel", c) { $0.channel.rawValue == c.id }) }
-            for d in summary.days ?? [] where d.ballots > 0 { rows.append(row("day", d) { $0.day == d.id }) }
-            questions.append(
-                QuestionResults(
-                    id: q.id, text: q.text, options: q.options, emptyCounted: emptyCounted,
-                    outcome: outcome(q, total: rows[0]), rows: rows))
+        let scopes = result.questionScopes(manifest: manifest)
+        let questions = zip(manifest.questions, scopes).map { q, scoped in
+            QuestionResults(
+                id: q.id, text: q.text, options: q.options, emptyCounted: q.maxSelections == 1,
+                outcome: outcome(q, total: scoped.rows[0]), rows: scoped.rows)
         }
         let s = report.statistics
         return OfficialResults(

@@ -17,7 +17,7 @@ public struct PlebisciteCommand: AsyncParsableCommand {
             Demo.self, Verify.self, Results.self, Bench.self,
             ElectionCommand.self, TrusteeCommand.self, AuthorityCommand.self, DeviceCommand.self,
             Publish.self, Vote.self, Close.self, TallyCommand.self, Combine.self, ForensicsCommand.self, Serve.self,
-            Monitor.self, Export.self, ReceiptCommand.self,
+            Monitor.self, Export.self, ReceiptCommand.self, Audit.self,
         ]
     )
 

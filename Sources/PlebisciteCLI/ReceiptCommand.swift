@@ -23,7 +23,8 @@ extension PlebisciteCommand.ReceiptCommand {
                 manifest: the freshly signed head, the inclusion proof of the ballot's line, the consistency proof
                 from the head in the receipt (the board still holds what it signed then), and the evidence behind
                 the status (a later ballot of the same credential, or the credential's revocation). Prints whether
-                the ballot counts; exits 1 when the board's answer does not check out.
+                the ballot counts; exits 1 when the board's answer does not check out. A challenged ballot has no
+                receipt: `plebiscite audit CODE --record URL` shows what it contained.
                 """)
 
         @Argument(help: "The receipt the voting client saved (JSON).") var receipt: String

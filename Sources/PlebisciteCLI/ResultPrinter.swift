@@ -8,37 +8,39 @@ enum ResultPrinter {
         whole == 0 ? "   -  " : String(format: "%5.1f%%", Double(part) * 100 / Double(whole))
     }
 
-    /// Results per region, channel and in total, with turnout and shares per option.
-    static func results(_ summary: ResultSummary, manifest: Manifest) -> String {
+    /// Results per region, channel, day and in total, with turnout and shares per option; each
+    /// question's figures over the precincts that ask it (`ElectionResult.questionScopes`).
+    static func results(_ result: ElectionResult, manifest: Manifest) -> String {
         var out = ""
-        for q in manifest.questions {
+        for (q, scoped) in zip(manifest.questions, result.questionScopes(manifest: manifest)) {
             out += "\n\(q.text)  [\(q.id)]\n"
             let header =
-                "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + "ballots  turnout"
+                "  " + "scope".padding(toLength: 28, withPad: " ", startingAt: 0) + " voters  ballots  turnout"
                 + q.options.map { "  " + $0.text.padding(toLength: 14, withPad: " ", startingAt: 0) }.joined()
             out += header + "\n"
             /// A scope's row; the ballots of merged aggregates reaching beyond it are counted in its
             /// ballots and turnout, not in its shares (PROTOCOL.md 6.3).
-            func line(_ s: ScopeResult, indent: String = "") -> String? {
-                let name = (indent + s.name.text).padding(toLength: 28, withPad: " ", startingAt: 0)
-                let merged = s.ballotsMergedOut.map { "  (\($0) ballots in aggregates merged beyond this scope)" } ?? ""
-                guard let counts = s.questions.first(where: { $0.question == q.id })?.counts else {
-                    guard s.ballotsMergedOut != nil else { return nil }
-                    return "  \(name)\(String(s.ballots).leftPad(7))  \(String(format: "%5.1f%%", s.turnout * 100))" + merged
-                }
-                let answered = counts.reduce(0, +)
+            func line(_ s: QuestionScope) -> String? {
+                let label =
+                    switch s.scope {
+                    case .total: "TOTAL"
+                    case .channel: "channel: \(s.name.text)"
+                    case .day: "day: \(s.name.text)"
+                    case .region, .precinct: s.name.text
+                    }
+                let name = label.padding(toLength: 28, withPad: " ", startingAt: 0)
+                let figures =
+                    "\(String(s.voters).leftPad(7))\(String(s.ballots).leftPad(9))  \(String(format: "%6.1f%%", Double(s.turnoutPPM) / 10_000))"
+                let merged = s.mergedOut.map { "  (\($0) ballots in aggregates merged beyond this scope)" } ?? ""
+                guard let counts = s.counts else { return s.mergedOut == nil ? nil : "  \(name)\(figures)" + merged }
+                let selections = counts.reduce(0, +)
                 let cells = counts.map { c in
-                    (String(c).leftPad(7) + " " + percent(c, of: answered)).padding(toLength: 14, withPad: " ", startingAt: 0)
+                    (String(c).leftPad(7) + " " + percent(c, of: selections)).padding(toLength: 14, withPad: " ", startingAt: 0)
                 }
-                return "  \(name)\(String(s.ballots).leftPad(7))  \(String(format: "%5.1f%%", s.turnout * 100))"
-                    + cells.map { "  " + $0 }.joined() + merged
+                return "  \(name)\(figures)" + cells.map { "  " + $0 }.joined() + merged
             }
-            for r in summary.regions { if let l = line(r) { out += l + "\n" } }
-            for c in summary.channels { if let l = line(c, indent: "channel: ") { out += l + "\n" } }
-            for d in summary.days ?? [] { if let l = line(d, indent: "day: ") { out += l + "\n" } }
-            var total = summary.total
-            total.name = "TOTAL"
-            if let l = line(total) { out += l + "\n" }
+            let rows = scoped.rows.filter { $0.scope != .precinct }
+            for r in rows.dropFirst() + rows.prefix(1) { if let l = line(r) { out += l + "\n" } }
         }
         return out
     }

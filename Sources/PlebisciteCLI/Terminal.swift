@@ -57,7 +57,9 @@ final class ProgressBar: @unchecked Sendable {
         let filled = width * percent / 100
         let bar = String(repeating: "#", count: filled) + String(repeating: ".", count: width - filled)
         let secs = String(format: "%.1fs", Date().timeIntervalSince(start))
-        let line = "\(label.padding(toLength: 24, withPad: " ", startingAt: 0)) [\(bar)] \(percent)% \(min(done, total))/\(total) \(secs)"
+        // Padded to line up bars, never cut: a long label keeps its last words.
+        let line =
+            "\(label.count >= 24 ? label : label.padding(toLength: 24, withPad: " ", startingAt: 0)) [\(bar)] \(percent)% \(min(done, total))/\(total) \(secs)"
         if Terminal.stderrIsTTY {
             FileHandle.standardError.write(Data(("\r" + line).utf8))
         } else if !(force && printedComplete) {

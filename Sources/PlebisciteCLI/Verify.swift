@@ -30,8 +30,12 @@ extension PlebisciteCommand {
             if json {
                 print(String(decoding: try RecordCoding.encode(report, pretty: true), as: UTF8.self))
             } else {
-                if let summary = report.result, let manifest = try? RecordCoding.decode(Manifest.self, from: loaded.manifestBytes) {
-                    print(ResultPrinter.results(summary, manifest: manifest))
+                if report.result != nil, let manifest = try? RecordCoding.decode(Manifest.self, from: loaded.manifestBytes),
+                    let result = loaded.entries.reversed().lazy.compactMap({ e -> ElectionResult? in
+                        if case .result(let r) = e.entry.payload { r } else { nil }
+                    }).first
+                {
+                    print(ResultPrinter.results(result, manifest: manifest))
                 }
                 print(ResultPrinter.report(report, verbose: verbose))
             }

@@ -27,7 +27,7 @@ extension PlebisciteCommand {
                 """)
         @OptionGroup var record: RecordOptions
         @Option(help: "Your credential string.") var credential: String
-        @Option(help: "Your precinct.") var precinct: String
+        @Option(help: "Your precinct (optional: the credential's list says which; given, it is checked).") var precinct: String?
         @Option(
             name: .customLong("answer"),
             help:
@@ -59,7 +59,7 @@ extension PlebisciteCommand {
                 let state = try await record.setupState()
                 (manifest, context, registry) = (state.manifest, try state.context(), state.registry)
             }
-            let cred = try BallotInput.credential(credential, precinct: precinct, manifest: manifest, registry: registry)
+            let (cred, precinct) = try BallotInput.credential(credential, precinct: self.precinct, manifest: manifest, registry: registry)
             let choices = try BallotInput.choices(answers, manifest: manifest)
             let encryptor = BallotEncryptor(context: context)
             func encrypt() throws -> (EncryptedBallot, BallotSecrets) {
@@ -169,9 +169,17 @@ extension PlebisciteCommand {
 
     /// `plebiscite combine`: check shares, combine any k, publish the result.
     struct Combine: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Combine k valid decryption shares into the result and publish it.")
+        static let configuration = CommandConfiguration(
+            abstract: "Combine k valid decryption shares into the result and publish it.",
+            discussion: """
+                On a file record, --board-key signs the final tree head over the whole record, tally, shares and \
+                result included (a board signs its own heads).
+                """)
         @OptionGroup var record: RecordOptions
         @OptionGroup var workers: WorkerOptions
+        @Option(help: "A file record's board key file (written by `election create`): sign the final tree head.")
+        var boardKey: String?
+        @OptionGroup var passphrase: PassphraseOptions
 
         func run() async throws {
             let state = try await record.state()
@@ -182,8 +190,21 @@ extension PlebisciteCommand {
             }()
             for r in rejected { Terminal.error("rejected: \(r)") }
             try await record.publish([.result(result)], step: "publishing the result", workers: workers.count)
-            print(ResultPrinter.results(result.summary, manifest: state.manifest))
+            print(ResultPrinter.results(result, manifest: state.manifest))
             print("Result published (decrypted by trustees \(result.trustees)). Check it: plebiscite verify \(record.record)")
+            guard record.location == nil else { return }
+            guard let boardKey else {
+                print(
+                    "No signed tree head covers the tally, shares and result yet: run this again with --board-key board.key.json to sign the final one."
+                )
+                return
+            }
+            let board = try record.fileBoard()
+            let file = try KeyFile<SigningSecret, PublicIdentity>.load(boardKey, kind: "board")
+            let key = try Ed25519.SigningKey(seed: try file.open(passphrase: try passphrase.passphrase(), path: boardKey).seed.bytes)
+            guard key.publicKey == board.ledger.manifest.boardKey else { throw StepFailure("\(boardKey) is not this election's board key") }
+            do { try board.signTreeHead(boardKey: key) } catch { throw StepFailure("\(error)") }
+            print("Final tree head signed over all \(board.ledger.size) entries.")
         }
     }
 }

@@ -193,7 +193,9 @@ struct BoardHardeningTests {
         defer { cleanup() }
         var config = BoardServerConfiguration(tokenSecret: Sodium.randomBytes(32), operatorToken: "op")
         config.port = 0
-        config.idleTimeout = .seconds(1)
+        // Long enough that the client's first request, sent right after it connects, always comes in
+        // time, even on a loaded machine (one run under five CPU hogs missed 1 s); short enough to wait for.
+        config.idleTimeout = .seconds(10)
         try await buildApplication(service: service, configuration: config).test(.live) { client in
             try await client.execute(uri: "/health", method: .get) { #expect($0.status == .ok) }
             // A pause longer than the idle timeout: what a stalled test process (its cooperative

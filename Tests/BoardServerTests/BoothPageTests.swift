@@ -74,6 +74,10 @@ struct BoothPageTests {
             try await browser.click("#challenge")
             try await browser.wait("document.getElementById('challenge-result').textContent.length > 0")
             #expect(try await browser.text("#challenge-result").contains("encrypted exactly your choices"))
+            #expect(try await browser.text("#challenge-result").contains("check code \(firstCode) on another device"))
+            #expect(
+                try await browser.script("return document.getElementById('challenge-track').getAttribute('href')") as? String
+                    == "/elections/page-test/track/\(firstCode)")
             let second = try await browser.text("#tracking")
             #expect(second != firstCode, "a challenged encryption is never cast: the page encrypts afresh")
             try await browser.click("#cast")
@@ -91,6 +95,12 @@ struct BoothPageTests {
             try await browser.click("#track-link")
             try await browser.wait("document.getElementById('result')?.dataset.status === 'counts'")
             #expect(try await browser.text("#result").contains("it is the one that counts"))
+            // The challenged ballot's tracking page, as on another device: what it contained, checked in the page.
+            try await browser.open("http://127.0.0.1:\(port)/elections/page-test/track/\(firstCode)")
+            try await browser.wait("document.getElementById('result')?.dataset.status === 'spoiled'")
+            #expect(try await browser.text("#result").contains("checked on this device against its encryption"))
+            let opened = try await browser.text("#opened")
+            #expect(opened.hasSuffix(": no") && !opened.contains("yes"), "\(opened)")
             // Keyboard only: Tab past the language switch to the credential, type it, Enter; arrow to
             // "no", Tab to Review, Enter; Enter casts. The same voter votes again: a re-vote.
             try await browser.open("http://127.0.0.1:\(port)/elections/page-test/vote")
@@ -317,7 +327,10 @@ extension BoothPageTests {
             election.issued[1].credential.publicKey, voterId: "v1", precinct: "p", manifest: election.manifest,
             manifestHash: election.manifestHash)
         _ = try await service.publish("refusals", .credentialRevocation(revocation))
-        let second = try await BoardRouterTests.openReferendum("refusals-2", on: service, boardKey: boardKey, voters: 1)
+        // Open past the first one's close (the board's clock never goes back): the booth takes its credential.
+        let second = try await BoardRouterTests.openReferendum("refusals-2", on: service, boardKey: boardKey, voters: 1) {
+            $0.window.closes = $0.window.closes.addingTimeInterval(86_400)
+        }
         let config = try BoothPageTests.configuration(booth: site)
         let board = try await RunningBoard.start(service: service, configuration: config)
         var stopped = false
@@ -356,8 +369,16 @@ extension BoothPageTests {
         try await browser.click("#cast")
         try await browser.wait("document.getElementById('error').textContent.length > 0")
         #expect(try await browser.text("#error").contains("Голосування завершено"))
+        // Opened after the close: the booth says so before anything is typed, and takes no credential;
+        // the election's fingerprint is the manifest hash's, as on the letter.
+        try await browser.open("about:blank")
+        try await browser.open(vote)
+        try await browser.wait("document.body.dataset.ready === 'closed'")
+        #expect(try await browser.text("#open-state").contains("Голосування завершено"))
+        #expect(try await browser.script("return document.getElementById('credential').disabled") as? Bool == true)
+        #expect(try await browser.text("#fingerprint").contains(election.manifestHash.fingerprint))
+        #expect(try await browser.text("#preview").count > 0, "the questions are shown before any credential")
         // The board goes away: the voter is told to check the connection and try again.
-        clock.set(now)
         try await browser.open("about:blank")
         try await browser.open("\(board.url)/elections/refusals-2/vote?lang=uk#c=\(second.issued[0].credential.text)")
         try await browser.wait("document.body.dataset.ready === 'true'")

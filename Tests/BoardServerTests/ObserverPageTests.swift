@@ -67,6 +67,11 @@ struct ObserverPageTests {
             #expect(row == [["P", "remote", "3", "1", "4"]])
             #expect(try await browser.script("return document.getElementById('results-section').hidden") as? Bool == true)
             #expect(try await browser.text("#monitor-ok").contains("2 kept"), "a grown log is proved consistent and kept")
+            // The server's verdict follows the board while voting: it comes to cover every entry, and says so.
+            let votingEntries = try await service.status("observe").entries
+            try await browser.wait(
+                "document.getElementById('verification').textContent.includes(\"first \(votingEntries) of the board's \(votingEntries) entries (voting): valid\")"
+            )
 
             let votingDay = TallyDays(utcOffsetMinutes: 0).day(of: clock.now)
             // After the window: close, tally, decryption, result.
@@ -87,15 +92,13 @@ struct ObserverPageTests {
                     "return [...document.querySelectorAll('#results tr.day')].map((r) => [...r.children].map((c) => c.textContent))")
                 as? [[String]]
             #expect(dayRows == [["Voting day: \(votingDay)", "4", "3", "75.00%", "2", "1", "0"]])
-            // The server's own verifier run: started on the first visit, reported on a later one.
-            var verdict = ""
-            for _ in 0..<50 where !verdict.contains("valid") {
-                try await browser.open(page)
-                try await browser.wait("document.body.dataset.ready === 'true'")
-                verdict = try await browser.text("#verification")
-                if !verdict.contains("valid") { try await Task.sleep(for: .milliseconds(200)) }
-            }
+            // The server's own verifier run: started by the visit, followed by the page until it covers the record.
+            try await browser.wait(
+                "((t) => t.includes('decrypted') && t.includes(': valid;'))(document.getElementById('verification').textContent)")
+            let verdict = try await browser.text("#verification")
             #expect(verdict.contains("decrypted") && verdict.contains(": valid;"), "\(verdict)")
+            let finalEntries = try await service.status("observe").entries
+            #expect(verdict.contains("first \(finalEntries) of the board's \(finalEntries) entries"), "\(verdict)")
             // The forensics of the verified result, one link away (three ballots: the tests say they lack data).
             #expect(try await browser.script("return document.getElementById('forensics-link').hidden") as? Bool == false)
             try await client.execute(uri: "/elections/observe/forensics.html", method: .get) { r in

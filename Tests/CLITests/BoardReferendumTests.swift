@@ -4,6 +4,7 @@ import BoardClient
 import BoardServer
 import BoardService
 import BoardStorage
+import BoardTestSupport
 import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
@@ -93,6 +94,16 @@ struct BoardReferendumTests {
         // A monitor starts watching.
         let monitorState = "\(dir)/monitor.json"
         try await run(["monitor", url, "--state", monitorState])
+        // Redirected to a file, as `plebiscite monitor URL --interval 60 > m.log`: each check's line is
+        // in the file while the monitor keeps running (standard output is line-buffered).
+        let watcher = try ChildProcess(
+            [BoardCrashTests.executable, "monitor", url, "--interval", "60", "--state", "\(dir)/monitor-child.json"],
+            outputPath: "\(dir)/monitor.log")
+        defer {
+            watcher.kill(SIGKILL)
+            _ = watcher.wait()
+        }
+        #expect(try await watcher.waitForLine(startingWith: "OK ").contains("http-cli has"))
 
         func vote(_ i: Int, _ answer: String, extra: [String] = []) async throws {
             try await run(["vote", "--credential", creds[i][2], "--precinct", creds[i][1], "--answer", "ref=\(answer)"] + extra + rec + p)
@@ -103,6 +114,19 @@ struct BoardReferendumTests {
         clock.set(now.addingTimeInterval(120))
         try await vote(0, "yes", extra: ["--receipt-out", "\(dir)/receipt.json"])
         try await vote(1, "no", extra: ["--challenge"])
+        // The challenged ballot opened from the board, as on the voter's second device.
+        let onBoard = try RecordState(try await BoardClient(board: board.url).record("http-cli").loaded)
+        let boardContextHash = try onBoard.context().contextHash
+        let challenged = try #require(
+            onBoard.entries.lazy.compactMap { e -> String? in
+                guard case .spoiledBallot(let s) = e.entry.payload else { return nil }
+                return ProtocolHashes.trackingCode(s.ballot.hash(contextHash: boardContextHash))
+            }.first)
+        let found = try await PlebisciteCommand.Audit.find(try #require(BallotReference(challenged)), try RecordOptions.parse(rec))
+        let opened = found.0.opened(in: found.2, credentials: found.3)
+        #expect(found.3 == nil, "over HTTP only the record up to the key ceremony is read")
+        #expect(opened.failures.isEmpty && opened.answers.map { $0.selected.map(\.text) } == [["no"]])
+        #expect(await CLIRunner.exitStatus(["audit", challenged] + rec) == 0)
         try await vote(2, "yes", extra: ["--receipt-out", "\(dir)/replaced.json"])
         try await vote(2, "no")  // re-vote: this one counts
         try await vote(3, "0")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import BoardAPI
 import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
@@ -154,12 +155,34 @@ struct StepByStepTests {
         try await vote(0, "yes", extra: ["--channel", "station", "--device-key", "\(dir)/dev/st1.key.json"])
         try await vote(1, "no", extra: ["--challenge"])
         try await vote(2, "yes")
+        // The challenged ballot, opened away from the booth that made it: what it contained, checked.
+        let state = try RecordState(directory: RecordDirectory(path: "\(dir)/record"))
+        let contextHash = try state.context().contextHash
+        let codes = state.entries.compactMap { e -> (spoiled: Bool, code: String)? in
+            switch e.entry.payload {
+            case .spoiledBallot(let s): (true, ProtocolHashes.trackingCode(s.ballot.hash(contextHash: contextHash)))
+            case .ballot(let b): (false, ProtocolHashes.trackingCode(b.hash(contextHash: contextHash)))
+            default: nil
+            }
+        }
+        let challenged = try #require(codes.first { $0.spoiled }?.code)
+        let found = try await PlebisciteCommand.Audit.find(
+            try #require(BallotReference(challenged)), try RecordOptions.parse(["--record", "\(dir)/record"]))
+        let opened = found.0.opened(in: found.2, credentials: found.3)
+        #expect(opened.failures.isEmpty && opened.answers.map { $0.selected.map(\.text) } == [["no"]])
+        #expect(
+            PlebisciteCommand.Audit.describe(opened, index: found.1, language: nil, fullRecord: true).contains("Approve?: no"))
+        #expect(await CLIRunner.exitStatus(["audit", challenged] + rec) == 0)
+        let castCode = try #require(codes.last { !$0.spoiled }?.code)
+        #expect(await refusal(["audit", castCode] + rec)?.contains("was cast, not challenged") == true)
+        #expect(await refusal(["audit", "0000-0000-0000-0000"] + rec)?.contains("no ballot with code") == true)
         try await vote(2, "no", extra: ["--receipt-out", "\(dir)/revote.json"])  // re-vote: this one counts
         let revote = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/revote.json"))) as? [String: Any])
         #expect(revote["supersedes"] as? Int != nil, "the re-vote's receipt names the ballot it supersedes")
         try await vote(3, "0")
-        try await run(["vote", "--credential", added[2], "--precinct", "p1", "--answer", "ref=no"] + rec + p)
+        // No --precinct: the credential's list says p1; an option in other case ("NO") is the option "no".
+        try await run(["vote", "--credential", added[2], "--answer", "ref=NO"] + rec + p)
         try await run(["vote", "--credential", fresh[2], "--precinct", "p2", "--answer", "ref=no"] + rec + p)
         // Refusals with clear messages, and nothing stored.
         let before = try Data(contentsOf: URL(fileURLWithPath: "\(dir)/record/log.jsonl"))
@@ -197,6 +220,11 @@ struct StepByStepTests {
             try await run(["publish", "\(dir)/\(t)/shares.json"] + rec)
         }
         try await run(["combine"] + rec)
+        // The administrator signs the final head with the board key: the result lies under a signed head.
+        try await run(["combine", "--board-key", "\(dir)/board.key.json"] + rec + p)
+        let final = try LoadedRecord.load(RecordDirectory(path: "\(dir)/record"))
+        #expect(final.treeHeads.last?.size == final.entries.count, "the last head covers every entry, the result included")
+        if case .result = final.entries.last?.entry.payload {} else { Issue.record("the record ends with its result, posted once") }
 
         let report = RecordVerifier.verify(directory: RecordDirectory(path: "\(dir)/record"), workers: 2)
         #expect(report.ok, "\(report.failures)")
@@ -307,7 +335,14 @@ struct OfficialResultsTests {
         // The assembly question allows no answer: some ballots leave it empty, and only Hill Country asks it.
         let assembly = results.questions[1]
         #expect(assembly.emptyCounted && (assembly.rows[0].empty ?? 0) > 0)
-        #expect(assembly.rows.filter { $0.scope == "region" }.map(\.id) == ["hills"])
+        #expect(assembly.rows.filter { $0.scope == .region }.map(\.id) == ["hills"])
+        // Its voters, ballots and turnout are Hill Country's, not the whole election's; its counts add up to its ballots.
+        let hills = Set(try #require(manifest.regions.first { $0.id == "hills" }).precincts.map(\.id))
+        let assemblyTotal = assembly.rows[0], amendmentTotal = results.questions[0].rows[0]
+        let hillsVoters = results.questions[0].rows.filter { $0.scope == .precinct && hills.contains($0.id) }.reduce(0) { $0 + $1.voters }
+        #expect(assemblyTotal.voters == hillsVoters && assemblyTotal.voters < amendmentTotal.voters)
+        #expect(assemblyTotal.ballots < amendmentTotal.ballots)
+        for r in results.questions.flatMap(\.rows) { #expect(r.ballots == (r.answered ?? 0) + (r.mergedOut ?? 0), "\(r.scope) \(r.id)") }
         #expect(results.text.contains(results.questions[0].outcome.statement) && results.text.contains("Final signed tree head"))
         #expect(
             results.csv.split(separator: "\n").first == "question,scope,id,name,voters,ballots,turnout_ppm,answered,option,votes,merged_out"

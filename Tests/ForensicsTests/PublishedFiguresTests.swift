@@ -55,6 +55,18 @@ struct PublishedFiguresTests {
         #expect(table.stations.reduce(0) { $0 + $1.leader } > 50_000_000)
         #expect(r.strata.count > 80)
         #expect(r.strata.contains { ($0.integer?.z ?? 0) > 10 })
+        // What a journalist reads: a conclusion on top; strata from the most anomalous, every flagged one marked;
+        // no negative anomalous votes, none against a reference that is itself at 90% turnout or more.
+        #expect(r.conclusion.hasPrefix("Conclusion: these results carry statistical fingerprints of falsification"), "\(r.conclusion)")
+        #expect(r.html.contains("id=\"conclusion\"") && r.summary.contains(r.conclusion))
+        let ordered = r.strataByAnomaly
+        let flagged = ordered.count(where: \.isFlagged)
+        #expect(flagged > 10 && ordered.prefix(flagged).allSatisfy(\.isFlagged))
+        #expect(r.html.components(separatedBy: "<tr class=\"flagged\">").count - 1 == flagged, "every flagged stratum is listed and marked")
+        #expect(r.strata.allSatisfy { ($0.anomalousVotes ?? 0) >= 0 && ($0.hasHonestReference || $0.anomalousVotes == nil) })
+        let chechnya = try #require(r.strata.first { $0.stratum == "region=Чеченская Республика" })
+        #expect(chechnya.isFlagged && chechnya.anomalousVotes == nil, "at 99% turnout there is no honest reference")
+        #expect(try #require(ordered.firstIndex { $0.stratum == chechnya.stratum }) < 10, "among the most anomalous")
         // The 2020 protocol has no valid-ballot row: the model reads the ballots in the boxes, and says so;
         // the report shows its profile over alpha, one row per alpha.
         let model = try #require(r.model)
@@ -73,6 +85,7 @@ struct PublishedFiguresTests {
         #expect(abs(r.fingerprint.correlation) < 0.3)
         #expect(r.excluded.allSatisfy { !$0.reason.isEmpty })
         #expect(r.strata.count == 13, "one stratum per province and territory")
+        #expect(!r.conclusion.contains("more stations than chance allows") && !r.conclusion.contains("exceed 90%"), "\(r.conclusion)")
         // The Klimek model needs no stuffing for Canada.
         let model = try #require(try SharedAnalyses.canada.model)
         #expect(model.fit.incremental <= 0.05 && model.fit.extreme == 0, "\(model.verdict)")
@@ -136,6 +149,41 @@ struct RussianProtocolTests {
             #expect(model.plausibleAlphas.contains(1.5), "\(model.verdict)")
             #expect(model.verdict.contains("alpha is not told apart"))
         }
+    }
+
+    @Test(
+        "Protocol rows worded as in 2007-2008 (plural lists), reordered or abbreviated are recognised by their stems",
+        arguments: [
+            [
+                "Число избирателей, внесенных в списки избирателей",
+                "Число избирательных бюллетеней, выданных избирателям, проголосовавшим досрочно",
+                "Число избирательных бюллетеней, выданных избирателям в помещении для голосования",
+                "Число избирательных бюллетеней, выданных избирателям вне помещения для голосования",
+                "Число бюллетеней в стационарных ящиках", "Число недействительных избирательных бюллетеней",
+                "Число действительных избирательных бюллетеней",
+            ],
+            [
+                "Число внесенных в список избирателей", "Число выданных досрочно избирательных бюллетеней",
+                "Число выданных в помещении бюллетеней", "Число выданных вне помещения бюллетеней", "Число бюллетеней в ящиках",
+                "Число недействительных бюллетеней", "Число действительных бюллетеней",
+            ],
+            [
+                "Чис. изб., внес. в списки", "Кол-во бюл., выд. досрочно", "Кол-во бюл., выд. в помещении",
+                "Кол-во бюл., выд. вне помещения",
+                "Кол-во бюл. в стац. ящиках", "Кол-во недейств. бюл.", "Кол-во действ. бюл.",
+            ],
+        ])
+    func wordings(_ rows: [String]) throws {
+        let header = (["region", "tik", "uik"] + rows + ["Единая Россия", "КПРФ"]).map { "\"\($0)\"" }.joined(separator: ",")
+        let table = try StationTable.parse(
+            Array((header + "\nr,t,1,1000,100,400,50,540,10,540,300,240\nr,t,2,800,0,500,0,500,0,500,450,50\n").utf8),
+            mapping: Preset.russia.mapping)
+        let roles = Dictionary(uniqueKeysWithValues: table.roles.map { ($0.role, $0.columns) })
+        #expect(roles["registered"] == [rows[0]])
+        #expect(roles["ballots"] == Array(rows[1...3]), "issued early, inside and outside")
+        #expect(roles["counted"] == [rows[6], rows[5]] || roles["counted"] == [rows[5], rows[6]], "valid plus invalid")
+        #expect(table.leaderName == "Единая Россия" && table.stations.map(\.registered) == [1000, 800])
+        #expect(table.stations.map(\.ballots) == [550, 500] && table.stations.map(\.counted) == [550, 500])
     }
 
     @Test("Without the valid-ballot row (the 2020 vote), the ballots in the boxes serve both; a file with no roles says which")

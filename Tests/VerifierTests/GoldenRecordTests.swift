@@ -28,6 +28,23 @@ struct GoldenRecordTests {
         return (RecordDirectory(dir), expected)
     }
 
+    @Test("While voting, the counts are those that would count now: re-votes superseded, revoked apart", arguments: ["Golden", "Golden2"])
+    func countsWhileVoting(_ name: String) throws {
+        let (dir, expected) = try Self.golden(name)
+        let record = try LoadedRecord.load(dir)
+        // The record up to its close: every ballot is in, nothing tallied yet.
+        let close = try #require(record.entries.firstIndex { if case .close = $0.entry.payload { true } else { false } })
+        let log: [UInt8] = record.entries[..<close].flatMap { $0.line + [UInt8(0x0A)] }
+        let manifest = Array(try Data(contentsOf: dir.manifestURL))
+        let report = RecordVerifier.verify(LoadedRecord.parse(manifestBytes: manifest, log: log, workers: 1), workers: 2)
+        #expect(report.ok && report.phase == "voting", "\(report.failures.prefix(3))")
+        let s = report.statistics
+        let figures: [Int] = [s.ballots, s.countedBallots, s.supersededBallots, s.revokedBallots]
+        let expectedFigures: [Int] = [expected.ballots, expected.countedBallots, expected.supersededBallots, expected.revokedBallots]
+        #expect(figures == expectedFigures)
+        #expect(s.supersededBallots > 0)
+    }
+
     @Test("The golden records verify, with their expected figures and results", arguments: ["Golden", "Golden2"])
     func verifies(_ name: String) throws {
         let (dir, expected) = try Self.golden(name)

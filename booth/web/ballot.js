@@ -30,6 +30,12 @@ export class Transcript {
   challenge() { return this.na.scalarReduce(this.digest()); }
 }
 
+/** The election's fingerprint, as on the letter: the manifest hash's first 16 hex digits in fours. */
+export function fingerprint(na, manifestBytes) {
+  const hex = [...new Transcript(na, "manifest").bytes(manifestBytes).digest32()].map((b) => b.toString(16).padStart(2, "0")).join("");
+  return hex.slice(0, 16).match(/.{4}/g).join(" ");
+}
+
 const ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 
 /** Why a typed credential was refused, before anything is sent. */

@@ -3,7 +3,7 @@
 // typed or in the URL fragment (never sent), nonces are published only for a challenged ballot.
 
 import { loadSodium, hex } from "./sodium.js";
-import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, encrypt, CredentialError } from "./ballot.js";
+import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, encrypt, CredentialError, fingerprint } from "./ballot.js";
 import { receiptProblem } from "./receipt.js";
 import { t, localized, languageSwitch } from "./i18n.js";
 import { api } from "./board.js";
@@ -11,7 +11,7 @@ import { api } from "./board.js";
 const $ = (id) => document.getElementById(id);
 const electionId = decodeURIComponent(location.pathname.split("/")[2] ?? "");
 const base = `/elections/${encodeURIComponent(electionId)}`;
-const state = { na: null, credential: null, info: null, pending: null };
+const state = { na: null, credential: null, info: null, pending: null, manifest: null, fingerprint: "", status: null };
 
 function show(step) { for (const s of ["credential", "ballot", "review", "done"]) $(`step-${s}`).hidden = s !== step; }
 function fail(message) { $("error").textContent = message; }
@@ -125,7 +125,16 @@ async function challenge() {
     return hex.encode(again.alpha) === hex.encode(s.ciphertext.alpha) && hex.encode(again.beta) === hex.encode(s.ciphertext.beta)
       && r.value === (picked[state.info.questions[qi].id].includes(i) ? 1 : 0);
   }));
-  $("challenge-result").textContent = honest ? t("challenge.ok", { code: $("tracking").textContent }) : t("challenge.bad");
+  const code = $("tracking").textContent, result = $("challenge-result");
+  result.textContent = honest ? t("challenge.ok", { code }) : t("challenge.bad");
+  if (honest) {
+    // The challenge is only worth what a device the booth does not control says of it.
+    const link = document.createElement("a");
+    link.id = "challenge-track";
+    link.href = `${base}/track/${encodeURIComponent(code)}`;
+    link.textContent = `${location.origin}${base}/track/${code}`;
+    result.append(" ", link);
+  }
   if (honest) prepare(picked);
 }
 
@@ -153,7 +162,7 @@ async function cast() {
  * observers compare the served files with the pinned hash from outside: docs/DEPLOY.md.)
  */
 async function boothMatchesManifest(wasm) {
-  const manifest = await api(`${base}/manifest`);
+  const manifest = state.manifest;
   if (!manifest.boothHash) return true;
   const listing = await api("/booth/hash");
   const names = listing.files.map((f) => f.name).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
@@ -163,6 +172,30 @@ async function boothMatchesManifest(wasm) {
     text += `${name} ${hex.encode(state.na.sha256(bytes))}\n`;
   }
   return hex.encode(state.na.sha256(new TextEncoder().encode(text))) === manifest.boothHash;
+}
+
+/** Whether ballots are taken now: the board's phase is voting and, by the board's clock, the window has not ended. */
+function isOpen() {
+  const closes = Date.parse(state.manifest.window.closes);
+  const now = state.status?.boardTime ? Date.parse(state.status.boardTime) : Date.now();
+  return state.status?.phase === "voting" && now < closes;
+}
+
+/** Before any credential: the election as its manifest states it, its fingerprint, and whether it is open. */
+function renderElection() {
+  const m = state.manifest;
+  if (!m) return;
+  const when = (d) => new Date(d).toLocaleString(document.documentElement.lang, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", timeZoneName: "short" });
+  if (!state.info) $("title").textContent = localized(m.title);
+  $("window").textContent = t("booth.window", { opens: when(m.window.opens), closes: when(m.window.closes) });
+  $("fingerprint").textContent = t("booth.fingerprint", { fingerprint: state.fingerprint });
+  $("preview").replaceChildren(...m.questions.map((q) => {
+    const li = document.createElement("li");
+    li.textContent = localized(q.text);
+    return li;
+  }));
+  const phase = state.status?.phase;
+  $("open-state").textContent = isOpen() ? "" : phase === "setup" ? t("booth.notOpen", { opens: when(m.window.opens) }) : t("booth.closed", { closes: when(m.window.closes) });
 }
 
 /** A credential in the fragment (from the letter's QR code) never reaches the server; it leaves the address at once. */
@@ -188,7 +221,17 @@ async function main() {
     wasm = new Uint8Array(await (await fetch("/booth/sodium.wasm")).arrayBuffer());
     state.na = await loadSodium(wasm, globalThis.crypto);
   } catch { fail(t("crypto.fail")); return; }
-  languageSwitch($("language"), () => { checkTyped(); if (state.info) renderBallot(); });
+  languageSwitch($("language"), () => { checkTyped(); renderElection(); if (state.info) renderBallot(); });
+  try {
+    // The manifest's exact bytes: its fingerprint is what the letter and the observers' page show.
+    const response = await fetch(`${base}/manifest`);
+    if (!response.ok) await api(`${base}/manifest`);
+    const raw = new Uint8Array(await response.arrayBuffer());
+    state.manifest = JSON.parse(new TextDecoder().decode(raw));
+    state.fingerprint = fingerprint(state.na, raw);
+    state.status = await api(`${base}/status`);
+  } catch (e) { fail(e.message); return; }
+  renderElection();
   let pinned;
   try { pinned = await boothMatchesManifest(wasm); } catch (e) { fail(e.message); return; }
   if (!pinned) {
@@ -196,6 +239,12 @@ async function main() {
     for (const el of document.querySelectorAll("#booth input, #booth button")) el.disabled = true;
     $("credential").value = "";
     document.body.dataset.ready = "refused";
+    return;
+  }
+  if (!isOpen()) {
+    // Nothing to fill in when no ballot can be cast: the board would refuse it at the end.
+    for (const el of document.querySelectorAll("#step-credential input, #step-credential button")) el.disabled = true;
+    document.body.dataset.ready = "closed";
     return;
   }
   $("credential").addEventListener("input", checkTyped);

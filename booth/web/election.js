@@ -6,6 +6,7 @@
 
 import { loadSodium, hex } from "./sodium.js";
 import { headSigned, verifyConsistency } from "./receipt.js";
+import { fingerprint } from "./ballot.js";
 import { t, localized, languageSwitch } from "./i18n.js";
 import { api as request } from "./board.js";
 
@@ -63,8 +64,9 @@ async function monitor(head, boardKey) {
 
 // MARK: - Rendering
 
+/** A question's outcome from its total row (figures over the precincts that ask it). */
 function outcome(q, total) {
-  const counts = total?.questions.find((x) => x.question === q.id)?.counts;
+  const counts = total?.counts;
   if (!counts) return t("site.mergedOut");
   const selections = counts.reduce((a, b) => a + b, 0);
   if (selections === 0) return t("site.noVotes");
@@ -74,7 +76,7 @@ function outcome(q, total) {
   if (q.passing) {
     const i = q.options.findIndex((o) => (typeof o === "string" ? o : o.en ?? Object.values(o)[0]) === q.passing.option);
     if (i >= 0) {
-      const share = (counts[i] * 1e6) / selections, electorate = total.credentials > 0 ? (counts[i] * 1e6) / total.credentials : 0;
+      const share = (counts[i] * 1e6) / selections, electorate = total.voters > 0 ? (counts[i] * 1e6) / total.voters : 0;
       const met = (q.passing.minSharePPM == null || share >= q.passing.minSharePPM) && (q.passing.minTurnoutPPM == null || total.turnoutPPM >= q.passing.minTurnoutPPM)
         && (q.passing.minElectoratePPM == null || electorate >= q.passing.minElectoratePPM);
       return t(met ? "site.approved" : "site.rejected", { option: localized(q.options[i]), share: pct(counts[i], selections) });
@@ -87,7 +89,7 @@ function outcome(q, total) {
 /** A horizontal bar chart (SVG) of one question's counts in each scope, with the scope's turnout. */
 function chart(q, scopes) {
   const NS = "http://www.w3.org/2000/svg";
-  const rows = scopes.filter((s) => s.questions.some((x) => x.question === q.id));
+  const rows = scopes.filter((s) => s.counts);
   const labels = q.options.map(localized);
   if (q.maxSelections === 1) labels.push(t("site.empty"));
   const barH = 14, rowH = barH * labels.length + 30, width = 640, left = 170;
@@ -97,8 +99,8 @@ function chart(q, scopes) {
   svg.setAttribute("aria-label", `${localized(q.text)}: ${t("site.chart")}`);
   const colors = ["#1d4f91", "#b45309", "#14612a", "#7c3aed", "#a40000", "#0e7490", "#555555"];
   rows.forEach((s, r) => {
-    const counts = [...s.questions.find((x) => x.question === q.id).counts];
-    if (q.maxSelections === 1) counts.push(Math.max(0, s.ballots - counts.reduce((a, b) => a + b, 0)));
+    const counts = [...s.counts];
+    if (s.empty != null) counts.push(s.empty);
     const whole = Math.max(1, counts.reduce((a, b) => a + b, 0));
     const y0 = r * rowH + 10;
     const title = document.createElementNS(NS, "text");
@@ -123,33 +125,33 @@ function chart(q, scopes) {
   return svg;
 }
 
-function renderResults(summary) {
+/** Each question's table and chart, from the status's rows over the precincts that ask it. */
+function renderResults(questions) {
   const box = $("results");
   const parts = [];
   for (const q of state.manifest.questions) {
+    const rows = questions.find((x) => x.question === q.id)?.rows ?? [];
     const section = el("section", undefined, { "data-question": q.id });
-    section.append(el("h3", localized(q.text)), el("p", outcome(q, summary.total), { class: "outcome" }));
+    section.append(el("h3", localized(q.text)), el("p", outcome(q, rows[0]), { class: "outcome" }));
     const table = el("table");
     const head = el("tr");
     for (const h of [t("site.scope"), t("site.credentials"), t("site.ballots"), t("site.turnout"), ...q.options.map(localized), ...(q.maxSelections === 1 ? [t("site.empty")] : [])]) head.append(el("th", h, { scope: "col" }));
     table.append(el("thead"), el("tbody"));
     table.tHead.append(head);
-    const scopes = [["total", summary.total], ...summary.regions.map((s) => ["region", s]), ...summary.precincts.map((s) => ["precinct", s]), ...summary.channels.filter((c) => c.ballots > 0).map((s) => ["channel", s]), ...(summary.days || []).filter((d) => d.ballots > 0).map((s) => ["day", s])];
-    for (const [kind, s] of scopes) {
-      const counts = s.questions.find((x) => x.question === q.id)?.counts;
-      if (kind === "precinct" && !counts && s.ballots === 0) continue;
-      const row = el("tr", undefined, { class: kind });
-      row.append(el("th", kind === "total" ? t("site.total") : kind === "channel" ? `${t("site.channel")}: ${s.id}` : kind === "day" ? `${t("site.day")}: ${s.id}` : localized(s.name), { scope: "row" }));
-      row.append(el("td", String(s.credentials)), el("td", String(s.ballots)), el("td", `${(s.turnoutPPM / 1e4).toFixed(2)}%`));
-      if (counts) {
-        for (const c of counts) row.append(el("td", String(c)));
-        if (q.maxSelections === 1) row.append(el("td", String(Math.max(0, s.ballots - counts.reduce((a, b) => a + b, 0)))));
+    for (const s of rows) {
+      if (s.scope === "precinct" && !s.counts && s.ballots === 0) continue;
+      const row = el("tr", undefined, { class: s.scope });
+      row.append(el("th", s.scope === "total" ? t("site.total") : s.scope === "channel" ? `${t("site.channel")}: ${s.id}` : s.scope === "day" ? `${t("site.day")}: ${s.id}` : localized(s.name), { scope: "row" }));
+      row.append(el("td", String(s.voters)), el("td", String(s.ballots)), el("td", `${(s.turnoutPPM / 1e4).toFixed(2)}%`));
+      if (s.counts) {
+        for (const c of s.counts) row.append(el("td", String(c)));
+        if (q.maxSelections === 1) row.append(el("td", String(s.empty ?? 0)));
       } else {
         row.append(el("td", t("site.mergedOut"), { colspan: String(q.options.length + (q.maxSelections === 1 ? 1 : 0)) }));
       }
       table.tBodies[0].append(row);
     }
-    section.append(table, chart(q, [...summary.regions, ...summary.precincts, ...summary.channels.filter((c) => c.ballots > 0)]));
+    section.append(table, chart(q, rows.filter((s) => s.scope !== "total" && s.scope !== "day")));
     parts.push(section);
   }
   box.replaceChildren(...parts);
@@ -161,9 +163,10 @@ function render() {
   const m = state.manifest, s = state.status;
   $("title").textContent = localized(m.title);
   $("phase").textContent = s ? t(`site.phase.${s.phase}`) : "";
-  const when = (d) => new Date(d).toLocaleString(document.documentElement.lang);
+  const when = (d) => new Date(d).toLocaleString(document.documentElement.lang, { year: "numeric", month: "short", day: "numeric", hour: "2-digit", minute: "2-digit", second: "2-digit", timeZoneName: "short" });
   $("window").textContent = `${when(m.window.opens)} – ${when(m.window.closes)}`;
   $("board-key").textContent = m.boardKey;
+  $("fingerprint").textContent = state.fingerprint ?? "";
   if (state.head) $("head").textContent = t("site.headText", { size: state.head.size, root: state.head.root, time: when(state.head.timestamp) });
   $("questions").replaceChildren(...m.questions.map((q) => el("li", `${localized(q.text)}: ${q.options.map(localized).join(" / ")}`)));
   if (state.alarm) {
@@ -183,11 +186,11 @@ function render() {
       row.append(el("th", p ? localized(p.name) : c.precinct, { scope: "row" }), el("td", c.channel), el("td", String(c.ballots)), el("td", String(c.spoiled)), el("td", String(s.credentials[c.precinct] ?? 0)));
       return row;
     }));
-    if (s.result) renderResults(s.result);
+    if (s.questions) renderResults(s.questions);
   }
   const v = state.verification;
   $("verification").textContent = !v ? "" : v.report
-    ? t(v.report.ok ? "site.verified" : "site.notVerified", { phase: t(`site.phase.${v.phase}`), entries: v.entries, passed: v.report.checks.filter((c) => c.status === "passed").length, failed: v.report.checks.filter((c) => c.status === "failed").length })
+    ? t(v.report.ok ? "site.verified" : "site.notVerified", { phase: t(`site.phase.${v.phase}`), entries: v.entries, size: Math.max(v.entries, v.boardEntries ?? 0), passed: v.report.checks.filter((c) => c.status === "passed").length, failed: v.report.checks.filter((c) => c.status === "failed").length })
     : t("site.verifying");
   if (v) $("how-to").textContent = `plebiscite verify ${location.origin}${base}`;
   $("forensics-link").href = `${base}/forensics.html`;
@@ -200,7 +203,12 @@ async function main() {
   languageSwitch($("language"), render);
   try {
     state.na = await loadSodium(await (await fetch("/booth/sodium.wasm")).arrayBuffer(), globalThis.crypto);
-    state.manifest = await api(`${base}/manifest`);
+    // The manifest's exact bytes: its fingerprint is the one on the voters' letters and in the booth.
+    const response = await fetch(`${base}/manifest`);
+    if (!response.ok) await api(`${base}/manifest`);
+    const raw = new Uint8Array(await response.arrayBuffer());
+    state.manifest = JSON.parse(new TextDecoder().decode(raw));
+    state.fingerprint = fingerprint(state.na, raw);
     state.head = await api(`${base}/tree-head`);
     state.alarm = await monitor(state.head, hex.decode(state.manifest.boardKey));
     state.status = await api(`${base}/status`);
@@ -209,6 +217,17 @@ async function main() {
   } catch (e) { $("error").textContent = e.message; }
   render();
   document.body.dataset.ready = "true";
+  follow();
+}
+
+/** While the report does not cover the board's log, asks again: the verdict follows the board. */
+function follow() {
+  const v = state.verification;
+  if (!v || (!v.running && v.entries === v.boardEntries)) return;
+  setTimeout(async () => {
+    try { state.verification = await api(`${base}/verification`); render(); } catch { /* the next visit asks again */ }
+    follow();
+  }, 3000);
 }
 
 main();
