@@ -187,6 +187,7 @@ function render() {
       return row;
     }));
     if (s.questions) renderResults(s.questions);
+    $("counts-note").hidden = Boolean(s.questions);  // after decryption the note no longer holds
   }
   const v = state.verification;
   $("verification").textContent = !v ? "" : v.report
