@@ -5,7 +5,7 @@
 import { loadSodium, hex } from "./sodium.js";
 import { parseCredential, encryptBallot, ballotJSON, spoiledBallotJSON, trackingCode, encrypt, CredentialError, fingerprint } from "./ballot.js";
 import { receiptProblem } from "./receipt.js";
-import { t, localized, languageSwitch } from "./i18n.js";
+import { t, localized, languageSwitch, labelled } from "./i18n.js";
 import { api } from "./board.js";
 
 const $ = (id) => document.getElementById(id);
@@ -103,7 +103,7 @@ function review() {
   summary.replaceChildren(...state.info.questions.map((q) => {
     const li = document.createElement("li");
     const names = picked[q.id].map((i) => localized(q.options[i]));
-    li.textContent = `${localized(q.text)}: ${names.length ? names.join(", ") : t("none")}`;
+    li.textContent = labelled(localized(q.text), names.length ? names.join(", ") : t("none"));
     return li;
   }));
   $("challenge-result").textContent = "";

@@ -7,7 +7,7 @@
 import { loadSodium, hex } from "./sodium.js";
 import { headSigned, verifyConsistency } from "./receipt.js";
 import { fingerprint } from "./ballot.js";
-import { t, localized, languageSwitch } from "./i18n.js";
+import { t, localized, languageSwitch, labelled } from "./i18n.js";
 import { api as request } from "./board.js";
 
 /** Every answer fresh: the page shows the board as it is now. */
@@ -96,7 +96,7 @@ function chart(q, scopes) {
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", `0 0 ${width} ${rows.length * rowH + 10}`);
   svg.setAttribute("role", "img");
-  svg.setAttribute("aria-label", `${localized(q.text)}: ${t("site.chart")}`);
+  svg.setAttribute("aria-label", labelled(localized(q.text), t("site.chart")));
   const colors = ["#1d4f91", "#b45309", "#14612a", "#7c3aed", "#a40000", "#0e7490", "#555555"];
   rows.forEach((s, r) => {
     const counts = [...s.counts];
@@ -168,7 +168,7 @@ function render() {
   $("board-key").textContent = m.boardKey;
   $("fingerprint").textContent = state.fingerprint ?? "";
   if (state.head) $("head").textContent = t("site.headText", { size: state.head.size, root: state.head.root, time: when(state.head.timestamp) });
-  $("questions").replaceChildren(...m.questions.map((q) => el("li", `${localized(q.text)}: ${q.options.map(localized).join(" / ")}`)));
+  $("questions").replaceChildren(...m.questions.map((q) => el("li", labelled(localized(q.text), q.options.map(localized).join(" / ")))));
   if (state.alarm) {
     const box = $("monitor");
     box.className = "alarm";

@@ -257,6 +257,9 @@ export function t(key, vars = {}) {
   return text.replace(/\{(\w+)\}/g, (_, name) => String(vars[name] ?? `{${name}}`));
 }
 
+/** "Question: answer", without a colon after a question that ends in its own punctuation ("Approve? yes"). */
+export function labelled(label, value) { return /[?!:.…]$/.test(label) ? `${label} ${value}` : `${label}: ${value}`; }
+
 /** Whether there is a text for `key` (in English, hence in every language). */
 export function hasText(key) { return key in TEXTS.en; }
 

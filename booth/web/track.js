@@ -7,7 +7,7 @@
 
 import { loadSodium, hex } from "./sodium.js";
 import { trackProblem, referencePrefix } from "./receipt.js";
-import { t, languageSwitch, localized } from "./i18n.js";
+import { t, languageSwitch, localized, labelled } from "./i18n.js";
 import { encrypt } from "./ballot.js";
 import { api } from "./board.js";
 
@@ -45,7 +45,7 @@ function render() {
     list.id = "opened";
     list.replaceChildren(...opened.answers.map(({ question, picks }) => {
       const li = document.createElement("li");
-      li.textContent = `${localized(question.text)}: ${picks.length ? picks.map((i) => localized(question.options[i])).join(", ") : t("none")}`;
+      li.textContent = labelled(localized(question.text), picks.length ? picks.map((i) => localized(question.options[i])).join(", ") : t("none"));
       return li;
     }));
     out.push(list, line(t("track.openedCompare")));
