@@ -118,7 +118,7 @@ struct PostgresBoardStoreTests {
         defer { store.close() }
         try await store.createElection(id: "e", manifest: [1])
         // The stop comes after the 40th acknowledged append (an event, not a time), so appends are in flight.
-        let acknowledged = AppendCount()
+        let acknowledged = AppendCount(signalAt: 40)
         let outcomes = try await withThrowingTaskGroup(of: (ok: Int, failed: Int).self) { group in
             for i in 0..<8 {
                 group.addTask {
@@ -129,18 +129,18 @@ struct PostgresBoardStoreTests {
                                 StoredLine(line: try BoardStoreConformance.line($0, note: "\(i)-\(j)"))
                             }
                             ok += 1
-                            acknowledged.count.withLock { $0 += 1 }
+                            acknowledged.increment()
                         } catch {
                             failed += 1
                             try await Task.sleep(nanoseconds: 200_000_000)
                         }
                     }
+                    acknowledged.appenderFinished(of: 8)
                     return (ok, failed)
                 }
             }
             group.addTask {
-                // Bounded only as a hang guard (120 s).
-                for _ in 0..<24_000 where acknowledged.count.withLock({ $0 }) < 40 { try await Task.sleep(nanoseconds: 5_000_000) }
+                await acknowledged.reached()
                 try await pg.stopImmediately()
                 // How long the database stays down; nothing asserted depends on it.
                 try await Task.sleep(nanoseconds: 1_000_000_000)
@@ -160,7 +160,47 @@ struct PostgresBoardStoreTests {
     }
 }
 
-/// Acknowledged appends, counted across tasks.
+/// Acknowledged appends, counted across tasks; `reached()` returns once `signalAt` have been counted.
 final class AppendCount: Sendable {
-    let count = Mutex(0)
+    private struct State {
+        var count = 0
+        var finished = 0
+        var waiter: CheckedContinuation<Void, Never>?
+    }
+    private let state = Mutex(State())
+    private let signalAt: Int
+
+    init(signalAt: Int) { self.signalAt = signalAt }
+
+    /// One more acknowledged append.
+    func increment() { update { $0.count += 1 } }
+
+    /// An appender ran out of appends: once all `total` have, `reached()` returns whatever the count.
+    func appenderFinished(of total: Int) {
+        update { s in
+            s.finished += 1
+            if s.finished == total { s.count = max(s.count, signalAt) }
+        }
+    }
+
+    private func update(_ change: (inout State) -> Void) {
+        let waiter = state.withLock { s -> CheckedContinuation<Void, Never>? in
+            change(&s)
+            guard s.count >= signalAt else { return nil }
+            defer { s.waiter = nil }
+            return s.waiter
+        }
+        waiter?.resume()
+    }
+
+    func reached() async {
+        await withCheckedContinuation { (c: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { s -> Bool in
+                if s.count >= signalAt { return true }
+                s.waiter = c
+                return false
+            }
+            if now { c.resume() }
+        }
+    }
 }
