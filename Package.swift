@@ -172,11 +172,21 @@ let package = Package(
 )
 
 // The fuzz targets (Fuzz/PlebisciteFuzz), only when scripts/fuzz builds them: they link libFuzzer.
-if Context.environment["PLEBISCITE_FUZZ"] != nil {
+// PLEBISCITE_FUZZ=own instruments only the project's modules (AddressSanitizer, coverage), so the build
+// reuses the dependencies compiled by the ordinary debug build in the same scratch path; any other value
+// leaves the flags to the command line (scripts/fuzz build full instruments the dependencies too).
+if let fuzz = Context.environment["PLEBISCITE_FUZZ"] {
+    let instrumented: [SwiftSetting] =
+        fuzz == "own"
+        ? [.unsafeFlags(["-sanitize=address", "-sanitize-coverage=edge,inline-8bit-counters,pc-table,trace-cmp"])] : []
+    for target in package.targets where target.type == .regular {
+        target.swiftSettings = (target.swiftSettings ?? []) + instrumented
+    }
     package.targets.append(
         .executableTarget(
             name: "PlebisciteFuzz",
             dependencies: ["BoardAPI", "DeviceOutbox", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
-            path: "Fuzz/PlebisciteFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])]))
+            path: "Fuzz/PlebisciteFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])] + instrumented,
+            linkerSettings: fuzz == "own" ? [.unsafeFlags(["-sanitize=address"])] : []))
     package.products.append(.executable(name: "PlebisciteFuzz", targets: ["PlebisciteFuzz"]))
 }

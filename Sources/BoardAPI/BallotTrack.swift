@@ -124,6 +124,18 @@ public struct BallotTrack: Codable, Sendable, Equatable {
     }
 }
 
+extension BallotTrack.Status {
+    /// What became of the cast ballot at log index `seq`, given where its credential's revocation
+    /// and its latest cast ballot are (if anywhere): a revocation wins, then a later ballot. The
+    /// board's tracking and `receipt check` on a record directory decide alike. Returns the status
+    /// and the entry it rests on.
+    public static func ofCast(at seq: Int, revocation: Int?, latestBallot: Int?) -> (status: Self, evidence: Int?) {
+        if let revocation { return (.revoked, revocation) }
+        if let latestBallot, latestBallot > seq { return (.superseded, latestBallot) }
+        return (.counts, nil)
+    }
+}
+
 /// How a voter names a ballot: its full hash, or its tracking code (16 Crockford base32
 /// characters; dashes, spaces and case do not matter, O reads as 0 and I or L as 1).
 public enum BallotReference: Sendable, Equatable, CustomStringConvertible {

@@ -414,13 +414,8 @@ public actor BoardService {
         switch try Self.decodeStored(LogEntry.self, line).payload {
         case .spoiledBallot: status = .spoiled
         case .ballot(let b):
-            if let r = cache.ledger.revocations[b.credential] {
-                (status, laterSeq) = (.revoked, r.seq)
-            } else if let latest = cache.latestBallot[b.credential], latest > seq {
-                (status, laterSeq) = (.superseded, latest)
-            } else {
-                status = .counts
-            }
+            (status, laterSeq) = BallotTrack.Status.ofCast(
+                at: seq, revocation: cache.ledger.revocations[b.credential]?.seq, latestBallot: cache.latestBallot[b.credential])
         default: throw .storage("entry \(seq) is stored under a ballot hash but holds no ballot")
         }
         func proof(_ index: Int) async throws(BoardError) -> [String] {

@@ -34,7 +34,7 @@ struct CredentialLetters {
     let manifestHash: Digest
     let boothURL: String
     /// In manifest precinct order, then by voter id.
-    let letters: [Letter]
+    var letters: [Letter]
 
     /// Reads the authority's credentials CSV (voter_id,precinct,credential), checking every
     /// credential's checksum and precinct; the last credential of a voter replaces earlier ones.
@@ -120,14 +120,14 @@ struct CredentialLetters {
                 "<div class=\"code\"><div class=\"qr\">\(qr)</div><p class=\"credential\">\(e(l.credential))</p><p class=\"booth\">\(e(boothURL))</p>"
                 + "<p class=\"fingerprint\">Відбиток виборів · Отпечаток выборов · Election fingerprint: <b>\(manifestHash.fingerprint)</b></p></div>\n"
             for part in instructions(precinct: precinct) {
-                body += "<section lang=\"\(part.lang)\"><h2>\(e(part.title))</h2>"
+                body += "<section lang=\"\(part.lang)\"><h2>\(e(part.title)): \(e(manifest.title.text(in: part.lang)))</h2>"
                 body += part.lines.map { "<p>\(e($0))</p>" }.joined() + "</section>\n"
             }
             body += "</article>\n"
         }
         return """
             <!DOCTYPE html>
-            <html lang="uk"><head><meta charset="utf-8"><title>\(e(manifest.title.text)): credential letters</title>
+            <html lang="uk"><head><meta charset="utf-8"><title>\(e(manifest.title.text)): листи з ключами · письма с ключами · credential letters</title>
             <style>
             @page { size: A4; margin: 14mm; }
             body { font-family: "DejaVu Sans", sans-serif; color: #000; margin: 0; }
@@ -136,7 +136,7 @@ struct CredentialLetters {
             header h1 { font-size: 15pt; margin: 0 0 2mm; } header p { margin: 0 0 4mm; font-size: 11pt; }
             .code { text-align: center; margin: 2mm 0 4mm; }
             .credential { font-family: "DejaVu Sans Mono", monospace; font-size: 17pt; letter-spacing: 1px; margin: 2mm 0; }
-            .booth { font-size: 9pt; margin: 0; word-break: break-all; }
+            .booth { font-size: 9pt; margin: 0; overflow-wrap: anywhere; }
             section h2 { font-size: 11pt; margin: 3mm 0 1mm; } section p { font-size: 9.5pt; margin: 0 0 1mm; }
             </style></head><body>
             \(body)</body></html>
@@ -154,6 +154,10 @@ extension PlebisciteCommand.AuthorityCommand {
                 Each letter holds the precinct, instructions in Ukrainian, Russian and English, the credential, and a QR code of
                 the booth link with the credential in the URL fragment. --destroy-secrets then overwrites and deletes the
                 credentials file (only once every letter is written): the authority keeps no way to vote with them.
+                Letters already printed are not printed again: each run lists the public credentials it printed in
+                letters-printed.csv beside the credentials file, so after `authority amend` or `authority revoke` only the new
+                voters' and the replaced credentials' letters come out (--reprint prints every one again). A voter's last
+                credential in the file replaces earlier ones (a revoked credential's replacement, not the revoked one).
                 """)
         @OptionGroup var record: RecordOptions
         @Option(help: "The secret credentials (CSV voter_id,precinct,credential).") var credentials = "credentials.csv"
@@ -161,6 +165,7 @@ extension PlebisciteCommand.AuthorityCommand {
         @Option(help: "Where to write the letters (HTML).") var out = "letters.html"
         @Option(help: "Also print them to this PDF with headless Chromium.") var pdf: String?
         @Flag(help: "Overwrite and delete the credentials file once the letters are written.") var destroySecrets = false
+        @Flag(help: "Print every letter, also those letters-printed.csv lists as printed.") var reprint = false
 
         func run() async throws {
             let state = try await record.setupState()
@@ -175,12 +180,29 @@ extension PlebisciteCommand.AuthorityCommand {
             guard let text = try? String(contentsOfFile: credentials, encoding: .utf8) else {
                 throw StepFailure("cannot read \(credentials) as UTF-8 text")
             }
-            let letters: CredentialLetters
+            var letters: CredentialLetters
             do {
                 letters = try CredentialLetters(
                     manifest: state.manifest, manifestHash: state.manifestHash, boothURL: booth, credentialsCSV: text, file: credentials)
             } catch {
                 throw StepFailure("\(error)")
+            }
+            // Public credentials, to skip letters already printed (unless --reprint).
+            let ledger = PrintedLetters(besides: credentials)
+            let printed = reprint ? [] : try ledger.publicCredentials()
+            let electionId = state.manifest.electionId
+            let publicKeys = Dictionary(
+                uniqueKeysWithValues: letters.letters.map { l in
+                    (l.voterId, (try? VoterCredential(text: l.credential, electionId: electionId))?.publicKey.hex ?? "")
+                })
+            let all = letters.letters.count
+            letters.letters.removeAll { printed.contains(publicKeys[$0.voterId]!) }
+            let skipped = all - letters.letters.count
+            let skippedNote = "\(skipped) already printed (listed in \(ledger.path); --reprint prints them again)"
+            guard !letters.letters.isEmpty else {
+                throw StepFailure(
+                    "no letters to write: every credential in \(credentials) was already printed (listed in \(ledger.path); --reprint prints them again)"
+                )
             }
             let html = try letters.html()
             do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
@@ -191,9 +213,11 @@ extension PlebisciteCommand.AuthorityCommand {
                 try Chromium.printToPDF(html: html, to: pdf)
                 chmod(pdf, 0o600)
             }
+            try ledger.add(
+                letters.letters.map { (voterId: $0.voterId, precinct: $0.precinct, publicCredential: publicKeys[$0.voterId]!) }, to: out)
             print(
                 "Wrote \(letters.letters.count) letters in \(Set(letters.letters.map(\.precinct)).count) precincts to \(out)"
-                    + (pdf.map { " and \($0)" } ?? "") + ".")
+                    + (pdf.map { " and \($0)" } ?? "") + (skipped == 0 ? "" : "; skipped \(skippedNote)") + ".")
             if destroySecrets {
                 try SecretFile.destroy(credentials)
                 print(
@@ -202,6 +226,39 @@ extension PlebisciteCommand.AuthorityCommand {
                         + " hold every one of them: print, seal and hand them out, then destroy these files too (`shred -u`).")
             }
         }
+    }
+}
+
+/// The public list of letters printed so far (letters-printed.csv beside the credentials file:
+/// voter_id,precinct,public_credential,letters_file), so a later run prints only new letters.
+struct PrintedLetters {
+    let path: String
+
+    init(besides credentials: String) {
+        path = URL(fileURLWithPath: credentials).deletingLastPathComponent().appendingPathComponent("letters-printed.csv").path
+    }
+
+    /// The public credentials (hex) already printed; none when the list does not exist yet.
+    func publicCredentials() throws -> Set<String> {
+        guard FileManager.default.fileExists(atPath: path) else { return [] }
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw StepFailure("cannot read \(path) as UTF-8 text") }
+        var keys = Set<String>()
+        for (i, row) in text.split(whereSeparator: \.isNewline).enumerated().dropFirst() {
+            let f = row.split(separator: ",", omittingEmptySubsequences: false)
+            guard f.count == 4, f[2].count == 64 else {
+                throw StepFailure("\(path) line \(i + 1): expected voter_id,precinct,public_credential,letters_file")
+            }
+            keys.insert(String(f[2]))
+        }
+        return keys
+    }
+
+    /// Adds the letters just written to `file`.
+    func add(_ letters: [(voterId: String, precinct: String, publicCredential: String)], to file: String) throws {
+        let name = file.replacingOccurrences(of: ",", with: " ")
+        let header = FileManager.default.fileExists(atPath: path) ? "" : "voter_id,precinct,public_credential,letters_file\n"
+        try AuthorityFiles.append(
+            header + letters.map { "\($0.voterId),\($0.precinct),\($0.publicCredential),\(name)\n" }.joined(), to: path)
     }
 }
 

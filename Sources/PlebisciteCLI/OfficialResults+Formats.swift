@@ -132,7 +132,7 @@ extension OfficialResults {
             th, td { border: 1px solid #999; padding: .25em .6em; text-align: right; }
             th[scope=row] { text-align: left; } tr.total { font-weight: bold; } tr.precinct th { padding-left: 1.5em; font-weight: normal; }
             .pct { color: #555; font-size: .85em; } .outcome { font-weight: bold; }
-            footer { font-size: .8em; color: #333; word-break: break-all; }
+            footer { font-size: .8em; color: #333; overflow-wrap: anywhere; }
             section { break-inside: avoid; }
             </style></head><body>
             \(body)</body></html>

@@ -114,7 +114,7 @@ struct StepByStepTests {
         try await run(
             [
                 "authority", "letters", "--credentials", "\(dir)/copy.csv", "--booth-url", booth, "--out", "\(dir)/l3.html",
-                "--destroy-secrets",
+                "--destroy-secrets", "--reprint",
             ]
                 + rec)
         #expect(!FileManager.default.fileExists(atPath: "\(dir)/copy.csv") && FileManager.default.fileExists(atPath: "\(dir)/l3.html"))
@@ -139,6 +139,16 @@ struct StepByStepTests {
         }
         let added = try #require(rows.first { $0[0] == "late1" }), fresh = try #require(rows.last { $0[0] == "v5" })
         #expect(fresh[2] != creds[5][2])
+        // Letters again: only the late voter's and v5's replacement; a third run has nothing left to print.
+        try await run(["authority", "letters", "--credentials", "\(dir)/creds.csv", "--booth-url", booth, "--out", "\(dir)/l4.html"] + rec)
+        let reprinted = try String(contentsOfFile: "\(dir)/l4.html", encoding: .utf8)
+        #expect(reprinted.contains(added[2]) && reprinted.contains(fresh[2]))
+        #expect(creds.allSatisfy { !reprinted.contains($0[2]) }, "no letter printed before comes out again")
+        #expect(reprinted.components(separatedBy: "<article class=\"letter\">").count - 1 == 2)
+        #expect(
+            await refusal(
+                ["authority", "letters", "--credentials", "\(dir)/creds.csv", "--booth-url", booth, "--out", "\(dir)/l5.html"] + rec)?
+                .contains("already printed") == true)
         #expect(
             await refusal(["vote", "--credential", creds[5][2], "--precinct", "p2", "--answer", "ref=yes"] + rec + p)?.contains(
                 "revoked") == true)
@@ -154,7 +164,7 @@ struct StepByStepTests {
         }
         try await vote(0, "yes", extra: ["--channel", "station", "--device-key", "\(dir)/dev/st1.key.json"])
         try await vote(1, "no", extra: ["--challenge"])
-        try await vote(2, "yes")
+        try await vote(2, "yes", extra: ["--receipt-out", "\(dir)/first.json"])
         // The challenged ballot, opened away from the booth that made it: what it contained, checked.
         let state = try RecordState(directory: RecordDirectory(path: "\(dir)/record"))
         let contextHash = try state.context().contextHash
@@ -180,6 +190,24 @@ struct StepByStepTests {
         let revote = try #require(
             try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/revote.json"))) as? [String: Any])
         #expect(revote["supersedes"] as? Int != nil, "the re-vote's receipt names the ballot it supersedes")
+        // Both receipts checked against the record directory: the first replaced by the re-vote, which counts.
+        func receiptStatus(_ file: String) async throws -> (BallotTrack.Status, Int?) {
+            let check = try PlebisciteCommand.ReceiptCommand.Check.parse(["\(dir)/\(file)", "--record", "\(dir)/record"])
+            let state = try RecordState(directory: RecordDirectory(path: "\(dir)/record"))
+            return try PlebisciteCommand.ReceiptCommand.Check.check(try check.named(), in: state, record: "\(dir)/record")
+        }
+        let first = try await receiptStatus("first.json"), second = try await receiptStatus("revote.json")
+        #expect(first.0 == .superseded && first.1 == revote["seq"] as? Int)
+        #expect(second.0 == .counts && second.1 == nil)
+        #expect(await CLIRunner.exitStatus(["receipt", "check", "\(dir)/first.json", "--record", "\(dir)/record"]) == 0)
+        // A receipt whose entry hash the record does not hold: refused, naming the entry.
+        var altered = try #require(
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: "\(dir)/first.json"))) as? [String: Any])
+        altered["entryHash"] = String(repeating: "ab", count: 32)
+        try JSONSerialization.data(withJSONObject: altered).write(to: URL(fileURLWithPath: "\(dir)/altered.json"))
+        #expect(
+            await refusal(["receipt", "check", "\(dir)/altered.json", "--record", "\(dir)/record"])?.contains(
+                "is not the entry of the receipt") == true)
         try await vote(3, "0")
         // No --precinct: the credential's list says p1; an option in other case ("NO") is the option "no".
         try await run(["vote", "--credential", added[2], "--answer", "ref=NO"] + rec + p)
