@@ -3,54 +3,55 @@ import Forensics
 import Foundation
 
 extension OfficialResults {
-    func percent(_ ppm: Int) -> String { String(format: "%.1f%%", Double(ppm) / 10_000) }
-    func share(_ part: Int, _ whole: Int) -> String { whole > 0 ? String(format: "%.1f%%", Double(part) * 100 / Double(whole)) : "-" }
+    func percent(_ ppm: Int) -> String { language.percent(Double(ppm) / 10_000, digits: 1) }
+    func share(_ part: Int, _ whole: Int) -> String { whole > 0 ? language.percent(Double(part) * 100 / Double(whole), digits: 1) : "-" }
+
+    /// A row's name in the document's language: the total, a region or precinct, a channel, a day.
+    func name(_ r: Row) -> String {
+        let name =
+            switch r.scope {
+            case .total: language.total
+            case .channel: "\(language.channelLabel): " + (Channel(rawValue: r.id).map(language.channel) ?? r.id)
+            case .day: "\(language.dayLabel): \(r.id)"
+            case .region, .precinct: language.text(r.name)
+            }
+        return name + (r.mergedOut != nil ? " *" : "")
+    }
 
     /// The lines that close every format: how the counts were protected and checked.
     var footnotes: [String] {
-        var out = [
-            "Verifier: \(verdict.valid ? "VALID" : "INVALID"), \(verdict.checksPassed) checks passed, \(verdict.checksFailed) failed; \(verdict.entries) entries, \(verdict.ballots) ballots, \(verdict.countedBallots) counted."
-        ]
+        var out = [language.verdictLine(verdict)]
         if let h = finalTreeHead {
             let time = ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double(h.timestamp) / 1000))
-            out.append(
-                "Final signed tree head: size \(h.size), root \(h.root), signed for \(time) (timestamp \(h.timestamp) ms), signature \(h.signature)."
-            )
+            out.append(language.treeHeadLine(size: h.size, root: h.root, time: time, timestamp: h.timestamp, signature: h.signature))
         }
-        out.append(
-            minimumCell > 1
-                ? "Counting rule: \(countingRule); no decrypted aggregate covers fewer than \(minimumCell) ballots unless it is a whole region."
-                : "Counting rule: \(countingRule); every cell is decrypted on its own (no minimum cell size).")
-        for m in mergedAggregates { out.append("Merged cells (counted together): \(m.joined(separator: ", ")).") }
-        if mergedAggregates.contains(where: { _ in true }) {
-            out.append(
-                "A scope marked * has ballots in merged aggregates reaching beyond it: in its ballots and turnout, not in its counts.")
-        }
+        out.append(language.cellLine(rule: countingRule, minimumCell: minimumCell))
+        for m in mergedAggregates { out.append(language.mergedLine(m)) }
+        if !mergedAggregates.isEmpty { out.append(language.mergedNote) }
         return out
     }
 
     // MARK: - Text
 
     var text: String {
-        var out = "\(title)\nOfficial results of election \(electionId)\n"
+        let l = language, c = language.columns
+        var out = "\(l.text(title))\n\(l.resultsSubtitle(electionId))\n"
         for q in questions {
-            out += "\n\(q.text)  [\(q.id)]\n  \(q.outcome.statement)\n"
+            out += "\n\(l.text(q.text))  [\(q.id)]\n  \(q.outcome.statement)\n"
             let header =
-                "  " + "scope".padding(toLength: 30, withPad: " ", startingAt: 0) + "voters  ballots  turnout"
-                + (q.options.map(\.text) + (q.emptyCounted ? ["(empty)"] : [])).map {
+                "  " + c.scope.lowercased().padding(toLength: 30, withPad: " ", startingAt: 0)
+                + [c.voters, c.ballots, c.turnout].map { $0.lowercased().leftPad(10) }.joined()
+                + (q.options.map(l.text) + (q.emptyCounted ? ["(\(c.empty.lowercased()))"] : [])).map {
                     "  " + $0.padding(toLength: 15, withPad: " ", startingAt: 0)
                 }
                 .joined()
             out += header + "\n"
             for r in q.rows {
-                let label =
-                    (r.scope == .total
-                        ? "TOTAL" : r.scope == .channel ? "channel: \(r.name)" : r.scope == .precinct ? "  \(r.name)" : r.name.text)
-                    + (r.mergedOut != nil ? " *" : "")
+                let label = (r.scope == .precinct ? "  " : "") + (r.scope == .total ? name(r).uppercased() : name(r))
                 var line =
-                    "  " + label.padding(toLength: 30, withPad: " ", startingAt: 0) + String(r.voters).leftPad(6)
-                    + String(r.ballots).leftPad(9)
-                    + percent(r.turnoutPPM).leftPad(9)
+                    "  " + label.padding(toLength: 30, withPad: " ", startingAt: 0) + String(r.voters).leftPad(10)
+                    + String(r.ballots).leftPad(10)
+                    + percent(r.turnoutPPM).leftPad(10)
                 if let counts = r.counts {
                     let whole = counts.reduce(0, +)
                     line += counts.map {
@@ -58,7 +59,7 @@ extension OfficialResults {
                     }.joined()
                     if let e = r.empty { line += "  " + String(e).leftPad(7) }
                 } else {
-                    line += "  (counted with other cells)"
+                    line += "  (\(l.countedWithOthers))"
                 }
                 out += line + "\n"
             }
@@ -95,27 +96,25 @@ extension OfficialResults {
     /// A print-ready page: no script, no external resource.
     var html: String {
         let e = HTML.escape
-        var body = "<h1>\(e(title.text))</h1>\n<p class=\"sub\">Official results of election <code>\(e(electionId))</code></p>\n"
+        let l = language, c = language.columns
+        var body = "<h1>\(e(l.text(title)))</h1>\n<p class=\"sub\">\(e(l.resultsSubtitle(electionId)))</p>\n"
         for q in questions {
             body +=
-                "<section>\n<h2>\(e(q.text.text)) <small>[\(e(q.id))]</small></h2>\n<p class=\"outcome \(q.outcome.kind)\">\(e(q.outcome.statement))</p>\n"
+                "<section>\n<h2>\(e(l.text(q.text))) <small>[\(e(q.id))]</small></h2>\n<p class=\"outcome \(q.outcome.kind)\">\(e(q.outcome.statement))</p>\n"
             body +=
-                "<table>\n<thead><tr><th scope=\"col\">Scope</th><th scope=\"col\">Voters</th><th scope=\"col\">Ballots</th><th scope=\"col\">Turnout</th>"
-            for o in q.options { body += "<th scope=\"col\">\(e(o.text))</th>" }
-            if q.emptyCounted { body += "<th scope=\"col\">Empty</th>" }
+                "<table>\n<thead><tr>" + [c.scope, c.voters, c.ballots, c.turnout].map { "<th scope=\"col\">\(e($0))</th>" }.joined()
+            for o in q.options { body += "<th scope=\"col\">\(e(l.text(o)))</th>" }
+            if q.emptyCounted { body += "<th scope=\"col\">\(e(c.empty))</th>" }
             body += "</tr></thead>\n<tbody>\n"
             for r in q.rows {
-                let name =
-                    (r.scope == .channel ? "Channel: " : "") + (r.scope == .total ? "Total" : r.name.text)
-                    + (r.mergedOut != nil ? " *" : "")
                 body +=
-                    "<tr class=\"\(r.scope.rawValue)\"><th scope=\"row\">\(e(name))</th><td>\(r.voters)</td><td>\(r.ballots)</td><td>\(percent(r.turnoutPPM))</td>"
+                    "<tr class=\"\(r.scope.rawValue)\"><th scope=\"row\">\(e(name(r)))</th><td>\(r.voters)</td><td>\(r.ballots)</td><td>\(percent(r.turnoutPPM))</td>"
                 if let counts = r.counts {
                     let whole = counts.reduce(0, +)
                     for c in counts { body += "<td>\(c) <span class=\"pct\">\(share(c, whole))</span></td>" }
                     if let empty = r.empty { body += "<td>\(empty)</td>" }
                 } else {
-                    body += "<td colspan=\"\(q.options.count + (q.emptyCounted ? 1 : 0))\">counted with other cells</td>"
+                    body += "<td colspan=\"\(q.options.count + (q.emptyCounted ? 1 : 0))\">\(e(l.countedWithOthers))</td>"
                 }
                 body += "</tr>\n"
             }
@@ -124,7 +123,7 @@ extension OfficialResults {
         body += "<footer>\n" + footnotes.map { "<p>\(e($0))</p>" }.joined(separator: "\n") + "\n</footer>\n"
         return """
             <!DOCTYPE html>
-            <html lang="en"><head><meta charset="utf-8"><title>\(e(title.text)): official results</title>
+            <html lang="\(l.rawValue)"><head><meta charset="utf-8"><title>\(e(l.text(title))): \(e(l.officialResults))</title>
             <style>
             body { font-family: "DejaVu Sans", sans-serif; margin: 2em; color: #111; }
             h1 { font-size: 1.6em; margin-bottom: 0; } .sub { color: #444; margin-top: .2em; }

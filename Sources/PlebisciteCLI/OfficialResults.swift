@@ -8,6 +8,8 @@ import TransparencyLog
 /// marked, the verifier's verdict and the record's final signed tree head. Rendered as text,
 /// HTML (and PDF from it), CSV and JSON.
 struct OfficialResults: Codable {
+    /// The language of the document's words and of the manifest's texts in it.
+    var language: DocumentLanguage
     var electionId: String
     var title: LocalizedText
     var countingRule: String
@@ -52,7 +54,9 @@ struct OfficialResults: Codable {
     typealias Row = QuestionScope
 
     /// Builds the results of a verified, decrypted record.
-    static func build(record: LoadedRecord, manifest: Manifest, report: VerificationReport) throws -> OfficialResults {
+    static func build(
+        record: LoadedRecord, manifest: Manifest, report: VerificationReport, language: DocumentLanguage = .en
+    ) throws -> OfficialResults {
         guard report.ok else { throw StepFailure("the record does not verify: run `plebiscite verify` to see why") }
         guard report.result != nil,
             let result = record.entries.reversed().lazy.compactMap({ e -> ElectionResult? in
@@ -63,11 +67,11 @@ struct OfficialResults: Codable {
         let questions = zip(manifest.questions, scopes).map { q, scoped in
             QuestionResults(
                 id: q.id, text: q.text, options: q.options, emptyCounted: q.maxSelections == 1,
-                outcome: outcome(q, total: scoped.rows[0]), rows: scoped.rows)
+                outcome: outcome(q, total: scoped.rows[0], language: language), rows: scoped.rows)
         }
         let s = report.statistics
         return OfficialResults(
-            electionId: manifest.electionId, title: manifest.title, countingRule: manifest.rule.rawValue,
+            language: language, electionId: manifest.electionId, title: manifest.title, countingRule: manifest.rule.rawValue,
             minimumCell: manifest.cellMinimum,
             verdict: Verdict(
                 valid: report.ok, checksPassed: report.checks.count { $0.status == .passed },
@@ -79,37 +83,31 @@ struct OfficialResults: Codable {
 
     /// A question's outcome from its total: the passing rule when the manifest sets one, else
     /// the option with the most votes (a majority when it has more than half of the selections).
-    static func outcome(_ q: Question, total: Row) -> Outcome {
+    static func outcome(_ q: Question, total: Row, language: DocumentLanguage = .en) -> Outcome {
         let counts = total.counts ?? Array(repeating: 0, count: q.options.count)
         let selections = counts.reduce(0, +)
-        guard selections > 0 else { return Outcome(kind: "noVotes", leaders: [], statement: "No votes were cast on this question.") }
+        let l = language
+        guard selections > 0 else { return Outcome(kind: "noVotes", leaders: [], statement: l.noVotes) }
         let top = counts.max()!
-        let leaders = q.options.indices.filter { counts[$0] == top }.map { q.options[$0].text }
-        func pct(_ ppm: Int) -> String { String(format: "%.2f%%", Double(ppm) / 10_000) }
+        let leaders = q.options.indices.filter { counts[$0] == top }.map { l.text(q.options[$0]) }
+        func pct(_ ppm: Int) -> String { l.percent(Double(ppm) / 10_000, digits: 2) }
         func ppm(_ part: Int, _ whole: Int) -> Int { whole > 0 ? Int(Int64(part) * 1_000_000 / Int64(whole)) : 0 }
         if let rule = q.passing, let i = q.options.firstIndex(where: { $0.text == rule.option }) {
             var unmet = [String]()
+            let option = l.text(q.options[i])
             let share = ppm(counts[i], selections), electorate = ppm(counts[i], total.voters)
-            if let m = rule.minSharePPM, share < m { unmet.append("\(rule.option) has \(pct(share)) of the selections, \(pct(m)) needed") }
-            if let m = rule.minTurnoutPPM, total.turnoutPPM < m { unmet.append("turnout is \(pct(total.turnoutPPM)), \(pct(m)) needed") }
+            if let m = rule.minSharePPM, share < m { unmet.append(l.shareUnmet(option, share: pct(share), needed: pct(m))) }
+            if let m = rule.minTurnoutPPM, total.turnoutPPM < m { unmet.append(l.turnoutUnmet(pct(total.turnoutPPM), needed: pct(m))) }
             if let m = rule.minElectoratePPM, electorate < m {
-                unmet.append("\(rule.option) has \(pct(electorate)) of all voters, \(pct(m)) needed")
+                unmet.append(l.electorateUnmet(option, share: pct(electorate), needed: pct(m)))
             }
-            if unmet.isEmpty {
-                return Outcome(
-                    kind: "approved", leaders: leaders,
-                    statement: "Approved: \(rule.option) has \(pct(share)) of the selections and every condition is met.")
-            }
-            return Outcome(kind: "rejected", leaders: leaders, statement: "Not approved: " + unmet.joined(separator: "; ") + ".")
+            if unmet.isEmpty { return Outcome(kind: "approved", leaders: leaders, statement: l.approved(option, share: pct(share))) }
+            return Outcome(kind: "rejected", leaders: leaders, statement: l.notApproved(unmet))
         }
-        if leaders.count > 1 {
-            return Outcome(kind: "tie", leaders: leaders, statement: "Tie: \(leaders.joined(separator: " and ")) have \(top) votes each.")
-        }
+        if leaders.count > 1 { return Outcome(kind: "tie", leaders: leaders, statement: l.tie(leaders, votes: top)) }
         let share = ppm(top, selections)
         return 2 * top > selections
-            ? Outcome(kind: "majority", leaders: leaders, statement: "Majority: \(leaders[0]), with \(pct(share)) of the selections.")
-            : Outcome(
-                kind: "plurality", leaders: leaders,
-                statement: "Most votes: \(leaders[0]), with \(pct(share)) of the selections (no majority).")
+            ? Outcome(kind: "majority", leaders: leaders, statement: l.majority(leaders[0], share: pct(share)))
+            : Outcome(kind: "plurality", leaders: leaders, statement: l.plurality(leaders[0], share: pct(share)))
     }
 }

@@ -50,7 +50,8 @@ extension PlebisciteCommand {
             discussion: """
                 Every question's outcome (majority, tie, or the manifest's passing rule), counts for every option and for
                 empty answers, per region, precinct and channel with turnout, merged cells marked, the verifier's verdict
-                and the record's final signed tree head. --format pdf prints the HTML with headless Chromium.
+                and the record's final signed tree head, in English, Ukrainian or Russian (--lang; the manifest's texts in
+                that language where it has them). --format pdf prints the HTML with headless Chromium.
                 """)
 
         enum Format: String, ExpressibleByArgument, CaseIterable { case text, html, pdf, csv, json }
@@ -59,6 +60,7 @@ extension PlebisciteCommand {
         @Option(help: "text, html, pdf, csv or json.") var format = Format.text
         @Option(help: "Write to this file (required for pdf; default: standard output).") var out: String?
         @Flag(help: "Print precinct rows as CSV (the input of `plebiscite forensics --preset plebiscite`).") var csv = false
+        @Option(help: "The document's language (en, uk or ru): its words and the manifest's texts in it.") var lang = DocumentLanguage.en
         @OptionGroup var workers: WorkerOptions
 
         func validate() throws {
@@ -82,7 +84,7 @@ extension PlebisciteCommand {
                 print(ResultsCSV.csv(summary, manifest: manifest), terminator: "")
                 return
             }
-            let results = try OfficialResults.build(record: loaded, manifest: manifest, report: report)
+            let results = try OfficialResults.build(record: loaded, manifest: manifest, report: report, language: lang)
             let text: String
             switch format {
             case .text: text = results.text

@@ -377,6 +377,26 @@ struct OfficialResultsTests {
         )
         #expect(results.csv.contains(",(empty),"))
         #expect(results.html.contains("<table>") && !results.html.contains("<script"))
+        // In Ukrainian and Russian: the document's words, the manifest's texts and decimal commas; no English left.
+        for (lang, words) in [
+            (DocumentLanguage.uk, ["Офіційні результати", "Усього", "Перевірка: ДІЙСНИЙ", "Правило підрахунку"]),
+            (.ru, ["Официальные результаты", "Всего", "Проверка: ДЕЙСТВИТЕЛЕН", "Правило подсчёта"]),
+        ] {
+            let local = try OfficialResults.build(record: record, manifest: manifest, report: report, language: lang)
+            let html = local.html
+            #expect(html.contains("<html lang=\"\(lang.rawValue)\">") && words.allSatisfy(html.contains))
+            #expect(words.allSatisfy { local.text.contains($0) || local.text.contains($0.uppercased()) })
+            #expect(html.contains(manifest.questions[0].text.text(in: lang.rawValue)) && html.contains(lang.channel(.station)))
+            for english in ["Total", "Scope", "Ballots", "Verifier", "Counting rule", "Merged cells", "Channel", "Majority", "Most votes"] {
+                #expect(!html.contains(english) && !local.text.contains(english), "\(lang): \(english)")
+            }
+            #expect(local.questions.map(\.outcome.kind) == results.questions.map(\.outcome.kind))
+            #expect(local.text.range(of: #"\d,\d%"#, options: .regularExpression) != nil, "percentages with a decimal comma")
+        }
+        var rejectedUK = manifest.questions[0]
+        rejectedUK.passing = PassingRule(option: "yes", minSharePPM: 900_000)
+        let judgedUK = OfficialResults.outcome(rejectedUK, total: results.questions[0].rows[0], language: .uk)
+        #expect(judgedUK.statement.hasPrefix("Не схвалено: ") && judgedUK.statement.contains("потрібно 90,00%"))
         // A passing rule the total does not meet.
         var strict = manifest.questions[0]
         strict.passing = PassingRule(option: "yes", minSharePPM: 900_000, minTurnoutPPM: 500_000)
