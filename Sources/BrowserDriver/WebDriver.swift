@@ -109,6 +109,8 @@ public final class WebDriver: @unchecked Sendable {
     }
 
     public func open(_ url: String) async throws { try await call("POST", "/url", ["url": url]) }
+    /// Resizes the browser window (CSS pixels), as a phone's would be.
+    public func resize(width: Int, height: Int) async throws { try await call("POST", "/window/rect", ["width": width, "height": height]) }
 
     /// The first element matching a CSS selector.
     public func element(_ css: String) async throws -> String {

@@ -64,7 +64,7 @@ struct ObserverPageTests {
                 try await browser.script(
                     "return [...document.querySelectorAll('#counts tbody tr')].map((r) => [...r.children].map((c) => c.textContent))")
                 as? [[String]]
-            #expect(row == [["P", "remote", "3", "1", "4"]])
+            #expect(row == [["P", "online", "3", "1", "4"]], "the channel named in the page's language")
             #expect(try await browser.script("return document.getElementById('results-section').hidden") as? Bool == true)
             #expect(try await browser.text("#monitor-ok").contains("2 kept"), "a grown log is proved consistent and kept")
             // The server's verdict follows the board while voting: it comes to cover every entry, and says so.
@@ -111,6 +111,24 @@ struct ObserverPageTests {
             let tree = try await browser.accessibilityTree()
             let controls = ["textbox", "button", "link", "combobox"]
             #expect(tree.filter { controls.contains($0.role) }.allSatisfy { !$0.name.isEmpty }, "\(tree)")
+            // On a 360 px phone, in Ukrainian: the page keeps the screen's width (a wide table scrolls in
+            // its own box), chart text is drawn at 12 px, channels are named in the page's language.
+            try await browser.resize(width: 360, height: 740)
+            try await browser.open(page + "?lang=uk")
+            try await browser.wait("document.body.dataset.ready === 'true' && !document.getElementById('results-section').hidden")
+            let widths = try await browser.script("return [document.documentElement.scrollWidth, window.innerWidth]") as? [Int] ?? []
+            #expect(widths.count == 2 && widths[1] <= 360 && widths[0] <= widths[1], "page \(widths) px wide")
+            let chartText = try await browser.script(
+                "const s = document.querySelector('#results svg'); return s.getBoundingClientRect().width / s.viewBox.baseVal.width * 12")
+            #expect(
+                (chartText as? Double ?? (chartText as? Int).map(Double.init) ?? 0) >= 11.5,
+                "chart text \(String(describing: chartText)) px")
+            let ukCounts =
+                try await browser.script(
+                    "return [...document.querySelectorAll('#counts tbody tr')].map((r) => r.children[1].textContent)") as? [String]
+            #expect(ukCounts == ["онлайн"])
+            #expect(try await browser.text("#results tr.total th") == "Усього")
+            try await browser.resize(width: 1280, height: 900)
 
             // The record download verifies on its own.
             let zip = try await client.execute(uri: "/elections/observe/record.zip", method: .get) { r in

@@ -86,15 +86,31 @@ function outcome(q, total) {
   return t(2 * top > selections ? "site.majority" : "site.plurality", { option: leaders[0], share: pct(top, selections) });
 }
 
-/** A horizontal bar chart (SVG) of one question's counts in each scope, with the scope's turnout. */
-function chart(q, scopes) {
+/** A channel's name in the page's language. */
+const channelName = (c) => t(`channel.${c}`);
+
+/** A results row's name: the total, a channel, a voting day, a region or precinct. */
+function scopeName(s) {
+  if (s.scope === "total") return t("site.total");
+  if (s.scope === "channel") return `${t("site.channel")}: ${channelName(s.id)}`;
+  if (s.scope === "day") return `${t("site.day")}: ${s.id}`;
+  return localized(s.name);
+}
+
+/**
+ * A bar chart (SVG) of one question's counts in each scope, with the scope's turnout: each
+ * option's label on its own line above its bar, drawn at the width it is shown (`width` CSS
+ * pixels), so its text stays 12 px on a phone.
+ */
+function chart(q, scopes, width) {
   const NS = "http://www.w3.org/2000/svg";
   const rows = scopes.filter((s) => s.counts);
   const labels = q.options.map(localized);
   if (q.maxSelections === 1) labels.push(t("site.empty"));
-  const barH = 14, rowH = barH * labels.length + 30, width = 640, left = 170;
+  const lineH = 30, rowH = lineH * labels.length + 26, valueW = 110;
   const svg = document.createElementNS(NS, "svg");
   svg.setAttribute("viewBox", `0 0 ${width} ${rows.length * rowH + 10}`);
+  svg.setAttribute("width", String(width));
   svg.setAttribute("role", "img");
   svg.setAttribute("aria-label", labelled(localized(q.text), t("site.chart")));
   const colors = ["#1d4f91", "#b45309", "#14612a", "#7c3aed", "#a40000", "#0e7490", "#555555"];
@@ -105,18 +121,19 @@ function chart(q, scopes) {
     const y0 = r * rowH + 10;
     const title = document.createElementNS(NS, "text");
     title.setAttribute("x", "0"); title.setAttribute("y", String(y0 + 10)); title.setAttribute("font-weight", "600");
-    title.textContent = `${localized(s.name)} · ${t("site.turnout")} ${(s.turnoutPPM / 1e4).toFixed(2)}%`;
+    title.textContent = `${scopeName(s)} · ${t("site.turnout")} ${(s.turnoutPPM / 1e4).toFixed(2)}%`;
     svg.append(title);
     counts.forEach((c, i) => {
-      const y = y0 + 16 + i * barH;
+      const y = y0 + 18 + i * lineH;
       const label = document.createElementNS(NS, "text");
-      label.setAttribute("x", "0"); label.setAttribute("y", String(y + barH - 3)); label.setAttribute("font-size", "12");
+      label.setAttribute("x", "0"); label.setAttribute("y", String(y + 11)); label.setAttribute("font-size", "12");
       label.textContent = labels[i];
+      const length = ((width - valueW) * c) / whole;
       const bar = document.createElementNS(NS, "rect");
-      bar.setAttribute("x", String(left)); bar.setAttribute("y", String(y + 1)); bar.setAttribute("height", String(barH - 2));
-      bar.setAttribute("width", String(((width - left - 120) * c) / whole)); bar.setAttribute("fill", colors[i % colors.length]);
+      bar.setAttribute("x", "0"); bar.setAttribute("y", String(y + 15)); bar.setAttribute("height", "11");
+      bar.setAttribute("width", String(length)); bar.setAttribute("fill", colors[i % colors.length]);
       const value = document.createElementNS(NS, "text");
-      value.setAttribute("x", String(left + ((width - left - 120) * c) / whole + 4)); value.setAttribute("y", String(y + barH - 3));
+      value.setAttribute("x", String(length + 4)); value.setAttribute("y", String(y + 25));
       value.setAttribute("font-size", "12");
       value.textContent = `${c} (${((100 * c) / whole).toFixed(1)}%)`;
       svg.append(label, bar, value);
@@ -128,6 +145,7 @@ function chart(q, scopes) {
 /** Each question's table and chart, from the status's rows over the precincts that ask it. */
 function renderResults(questions) {
   const box = $("results");
+  $("results-section").hidden = false;  // shown first, so that its width can be measured
   const parts = [];
   for (const q of state.manifest.questions) {
     const rows = questions.find((x) => x.question === q.id)?.rows ?? [];
@@ -141,7 +159,7 @@ function renderResults(questions) {
     for (const s of rows) {
       if (s.scope === "precinct" && !s.counts && s.ballots === 0) continue;
       const row = el("tr", undefined, { class: s.scope });
-      row.append(el("th", s.scope === "total" ? t("site.total") : s.scope === "channel" ? `${t("site.channel")}: ${s.id}` : s.scope === "day" ? `${t("site.day")}: ${s.id}` : localized(s.name), { scope: "row" }));
+      row.append(el("th", scopeName(s), { scope: "row" }));
       row.append(el("td", String(s.voters)), el("td", String(s.ballots)), el("td", `${(s.turnoutPPM / 1e4).toFixed(2)}%`));
       if (s.counts) {
         for (const c of s.counts) row.append(el("td", String(c)));
@@ -151,7 +169,10 @@ function renderResults(questions) {
       }
       table.tBodies[0].append(row);
     }
-    section.append(table, chart(q, rows.filter((s) => s.scope !== "total" && s.scope !== "day")));
+    // A wide table scrolls in its box; the page keeps the screen's width.
+    const width = Math.max(260, Math.min(640, box.clientWidth || 640));
+    section.append(el("div", undefined, { class: "scroll" }), chart(q, rows.filter((s) => s.scope !== "total" && s.scope !== "day"), width));
+    section.querySelector(".scroll").append(table);
     parts.push(section);
   }
   box.replaceChildren(...parts);
@@ -183,7 +204,7 @@ function render() {
     body.replaceChildren(...s.counts.map((c) => {
       const row = el("tr");
       const p = m.regions.flatMap((r) => r.precincts).find((x) => x.id === c.precinct);
-      row.append(el("th", p ? localized(p.name) : c.precinct, { scope: "row" }), el("td", c.channel), el("td", String(c.ballots)), el("td", String(c.spoiled)), el("td", String(s.credentials[c.precinct] ?? 0)));
+      row.append(el("th", p ? localized(p.name) : c.precinct, { scope: "row" }), el("td", channelName(c.channel)), el("td", String(c.ballots)), el("td", String(c.spoiled)), el("td", String(s.credentials[c.precinct] ?? 0)));
       return row;
     }));
     if (s.questions) renderResults(s.questions);
