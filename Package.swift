@@ -70,8 +70,8 @@ let package = Package(
         .target(
             name: "BoardServer",
             dependencies: [
-                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "ElectionVerifier", "RecordForensics",
-                "TransparencyLog",
+                "BoardAPI", "BoardService", "BoardStorage", "ElectionRecord", "ElectionProtocol", "ElectionVerifier", "Forensics",
+                "RecordForensics", "TransparencyLog",
                 "Ristretto", .product(name: "Hummingbird", package: "hummingbird"), .product(name: "Logging", package: "swift-log"),
                 .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"), .product(name: "HummingbirdCore", package: "hummingbird"),
@@ -158,7 +158,7 @@ let package = Package(
             dependencies: [
                 "PlebisciteCLI", "ElectionVerifier", "ElectionRecord", "ElectionProtocol", "BoardAPI", "BoardClient", "BoardServer",
                 "BoardService", "BoardStorage", "BoardStoragePostgres", "BoardTestSupport", "DeviceOutbox", "TransparencyLog", "Ristretto",
-                "TestVectors", "RecordForensics", .product(name: "Logging", package: "swift-log"),
+                "TestVectors", "Forensics", "RecordForensics", .product(name: "Logging", package: "swift-log"),
                 .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(

@@ -1,6 +1,7 @@
 import BoardAPI
 import BoardService
 import ElectionRecord
+import Forensics
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -22,11 +23,13 @@ func addObserverRoutes(
         let id = try context.parameters.require("id")
         return jsonResponse(try await call { () async throws(BoardError) in try await reports.answer(id) })
     }
-    router.get("/elections/:id/forensics.html") { _, context in
+    router.get("/elections/:id/forensics.html") { request, context in
         let id = try context.parameters.require("id")
-        guard let html = await reports.forensics(id) else {
+        guard let report = await reports.forensics(id) else {
             throw fail(.notFound, "no forensics of election \(id) yet: they follow the verifier's run on a decrypted record")
         }
+        // ?lang=uk|ru|en, as the observers' page links it; English otherwise.
+        let html = report.html(request.uri.queryParameters.get("lang").flatMap(DocumentLanguage.init(rawValue:)) ?? .en)
         return Response(
             status: .ok,
             headers: [

@@ -2,6 +2,7 @@ import BoardAPI
 import BoardService
 import ElectionRecord
 import ElectionVerifier
+import Forensics
 import Foundation
 import RecordForensics
 
@@ -31,8 +32,8 @@ public actor VerificationReports {
         var phase: ElectionStatus.Phase
         var entries: Int
         var report: VerificationReport
-        /// The forensics report (HTML) of a verified result with precinct-level counts.
-        var forensics: String?
+        /// The forensics of a verified result with precinct-level counts (rendered per request, in its language).
+        var forensics: ForensicsReport?
     }
 
     /// An election's verifier and how far it has read; one run at a time uses it (`running`).
@@ -70,8 +71,8 @@ public actor VerificationReports {
         if running[id] == nil { start(id) }
     }
 
-    /// The forensics report of the last verified result, if there is one.
-    public func forensics(_ id: String) -> String? { done[id]?.forensics }
+    /// The forensics of the last verified result, if there is one.
+    public func forensics(_ id: String) -> ForensicsReport? { done[id]?.forensics }
 
     /// Waits for the run under way, if any (tests, shutdown).
     public func settle(_ id: String) async { await running[id]?.value }
@@ -106,7 +107,7 @@ public actor VerificationReports {
             if forensics == nil, report.ok, let summary = report.result,
                 let manifest = try? RecordCoding.decode(Manifest.self, from: snapshot.manifest)
             {
-                forensics = (try? ResultsCSV.analysis(summary, manifest: manifest, source: "election \(id)", workers: workers))??.html
+                forensics = try? ResultsCSV.analysis(summary, manifest: manifest, source: "election \(id)", workers: workers)
             }
             let phase = ElectionStatus.Phase(rawValue: report.phase) ?? .setup
             await self?.finish(id, Done(phase: phase, entries: snapshot.size, report: report, forensics: forensics), p)

@@ -58,7 +58,7 @@ public struct ForensicsReport: Codable, Sendable {
     public var digits: [DigitTests.Result]
     public var poll: PollComparison.Result?
     public var strata: [StratumSummary]
-    public var notes: [String]
+    public var notes: [Note]
     public var timings: [Timing]
     public var totalSeconds: Double
 }
@@ -76,26 +76,22 @@ public enum ForensicsAnalysis {
             timings.append(.init(step: step, seconds: now.timeIntervalSince(clock)))
             clock = now
         }
-        var notes = [String]()
+        var notes = [ForensicsReport.Note]()
         let stations = table.stations
         let fingerprint = Fingerprint.run(stations)
         lap("fingerprint")
         let model = KlimekModel.run(stations, bootstrap: options.modelReplicates, seed: options.seed, workers: options.workers)
         if model == nil {
-            notes.append(
-                "Klimek model fit: needs at least \(KlimekModel.minimumStations) stations with ballots and a share distribution on both sides of its mode"
-            )
+            notes.append(.modelNeedsStations)
         }
         lap("Klimek model (\(options.modelReplicates) replicates)")
         let integer = IntegerPercentTest.run(table, draws: options.draws, seed: options.seed, workers: options.workers, progress: progress)
         if integer.stationsTested < 100 {
-            notes.append(
-                "integer-percentage test: only \(integer.stationsTested) stations qualify (C > 0, V >= 100, turnout and share <= 99%); its result is weak"
-            )
+            notes.append(.fewIntegerStations(integer.stationsTested))
         }
         lap("integer percentages (\(options.draws) draws)")
         let shpilkin = ShpilkinEstimate.run(stations, window: options.shpilkinWindow)
-        if shpilkin == nil { notes.append("Shpilkin's estimate needs at least 200 stations with ballots; this data has \(stations.count)") }
+        if shpilkin == nil { notes.append(.shpilkinNeedsStations(have: stations.count)) }
         lap("Shpilkin estimate")
         var digits = [DigitTests.Result]()
         let leaderCounts = stations.map(\.leader), otherCounts = stations.map(\.others)
@@ -108,12 +104,12 @@ public enum ForensicsAnalysis {
             if let r = DigitTests.secondDigit(values, variable: name, seed: options.seed, null: null) {
                 digits.append(r)
             } else {
-                notes.append("second-digit test of \(name) needs at least 50 counts of 10 or more")
+                notes.append(.secondDigitNeedsCounts(variable: name))
             }
             if let r = DigitTests.lastDigit(values, variable: name, seed: options.seed, null: null) {
                 digits.append(r)
             } else {
-                notes.append("last-digit test of \(name) needs at least 50 counts of 100 or more")
+                notes.append(.lastDigitNeedsCounts(variable: name))
             }
         }
         lap("digit tests")
@@ -122,7 +118,7 @@ public enum ForensicsAnalysis {
             poll = PollComparison.run(
                 reportedShare: fingerprint.leaderShare, pollShare: share, size: options.pollSize, margin: options.pollMargin,
                 designEffect: options.pollDesignEffect)
-            if poll == nil { notes.append("poll comparison needs a share in (0, 1), and --poll-size or --poll-margin") }
+            if poll == nil { notes.append(.pollNeedsShare) }
         }
         // Per stratum: the same tests on each group's stations.
         var strata = [ForensicsReport.StratumSummary]()
@@ -205,7 +201,7 @@ extension ForensicsReport {
             }
             s += "\n"
         }
-        for n in notes { s += "note: \(n)\n" }
+        for n in notes { s += "note: \(n.text(.en))\n" }
         s += "\nTime: " + timings.map { String(format: "%@ %.2fs", $0.step, $0.seconds) }.joined(separator: ", ")
         s += String(format: "; total %.2fs\n", totalSeconds)
         return s

@@ -16,6 +16,8 @@ public enum DigitTests {
         public var expectedMean: Double
         /// 95% bootstrap interval of the mean digit (1,000 resamples, seeded).
         public var meanInterval95: [Double]
+        /// The draws of the binomial null the expected digits come from; nil against Benford or uniform.
+        public var nullDraws: Int?
         public var verdict: String
     }
 
@@ -87,10 +89,7 @@ public enum DigitTests {
         return evaluate(
             digits, expectedShares: simulated ?? secondDigitBenford,
             test: simulated == nil ? "second-digit Benford (2BL)" : "second digit against a binomial null", variable: variable, seed: seed,
-            assumptions: simulated == nil
-                ? "Counts of 10 or more spanning several orders of magnitude follow Benford's law in the second digit when they come from mixed honest processes (Mebane). Deviations are suggestive, not proof: 2BL can fail for honest data and pass for manipulated data."
-                : "Corrected for count size: the expected second digits are those of each station's count drawn again from its own binomial (\(null!.draws) draws), not Benford's law, which small counts do not follow. Deviations are suggestive, not proof."
-        )
+            nullDraws: simulated == nil ? nil : null?.draws)
     }
 
     /// The last-digit test of counts of 100 or more: against uniform, or against the binomial null when given.
@@ -100,13 +99,10 @@ public enum DigitTests {
         return evaluate(
             digits, expectedShares: simulated ?? Array(repeating: 0.1, count: 10),
             test: simulated == nil ? "last-digit uniformity" : "last digit against a binomial null", variable: variable, seed: seed,
-            assumptions: simulated == nil
-                ? "For counts of 100 or more the last digit of honest counts is uniform; people inventing numbers favour some digits (Beber & Scacco 2012)."
-                : "Corrected for count size: the expected last digits are those of each station's count drawn again from its own binomial (\(null!.draws) draws) rather than uniform; people inventing numbers favour some digits (Beber & Scacco 2012)."
-        )
+            nullDraws: simulated == nil ? nil : null?.draws)
     }
 
-    static func evaluate(_ digits: [Int], expectedShares: [Double], test: String, variable: String, seed: UInt64, assumptions: String)
+    static func evaluate(_ digits: [Int], expectedShares: [Double], test: String, variable: String, seed: UInt64, nullDraws: Int?)
         -> Result?
     {
         guard digits.count >= 50 else { return nil }
@@ -136,21 +132,12 @@ public enum DigitTests {
         }
         means.sort()
         let interval = [means[24], means[974]]
-        let verdict =
-            p < 0.001
-            ? String(
-                format: "%@ of %@: deviates from the expected distribution (chi2 = %.1f, df 9, p = %.2g); mean %.3f vs %.3f", test,
-                variable, chi, p, mean, expectedMean)
-            : p < 0.05
-                ? String(
-                    format: "%@ of %@: mild deviation (chi2 = %.1f, df 9, p = %.3f), weak evidence at most; mean %.3f vs %.3f", test,
-                    variable, chi, p, mean, expectedMean)
-                : String(
-                    format: "%@ of %@: consistent with the expected distribution (chi2 = %.1f, df 9, p = %.3f)", test, variable, chi, p)
-        return Result(
-            test: test, variable: variable, assumptions: assumptions, counts: digits.count, observed: observed, expected: expected,
+        var result = Result(
+            test: test, variable: variable, assumptions: "", counts: digits.count, observed: observed, expected: expected,
             chiSquare: chi, degreesOfFreedom: 9, pValue: p, mean: mean, expectedMean: expectedMean, meanInterval95: interval,
-            verdict: verdict)
+            nullDraws: nullDraws, verdict: "")
+        (result.assumptions, result.verdict) = (result.assumptions(.en), result.verdict(.en))
+        return result
     }
 }
 
@@ -185,14 +172,11 @@ public enum PollComparison {
         let z = (reportedShare - p) / se
         let pv = Distributions.normalTwoSided(z)
         let lo = max(0, p - 3.2905 * se), hi = min(1, p + 3.2905 * se)
-        let verdict = String(
-            format:
-                "reported %.1f%% vs poll %.1f%% (n = %d): %.1f standard errors apart, two-sided p = %.2g; the poll allows %.1f%% to %.1f%% at 99.9%%",
-            reportedShare * 100, p * 100, n, z, pv, lo * 100, hi * 100)
-        return Result(
-            assumptions:
-                "The poll is a random sample of the same electorate (inflated by the design effect) asked the same question, without house effects or shy respondents; only sampling error is modelled, so a large z says the two cannot both measure the same thing.",
+        var result = Result(
+            assumptions: Result.assumptions(.en),
             pollShare: p, pollSize: n, designEffect: designEffect, reportedShare: reportedShare, standardError: se, z: z, pTwoSided: pv,
-            interval999: [lo, hi], verdict: verdict)
+            interval999: [lo, hi], verdict: "")
+        result.verdict = result.verdict(.en)
+        return result
     }
 }

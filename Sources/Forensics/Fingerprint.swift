@@ -52,25 +52,14 @@ public enum Fingerprint {
         let corr = vt > 0 && vs > 0 ? cov / (vt * vs).squareRoot() : 0
         let peaks = countPeaks(th)
         let cornerFraction = ballots > 0 ? Double(corner) / Double(ballots) : 0
-        let verdict =
-            stations.count < 50
-            ? "too few stations (\(stations.count)) for a fingerprint; it needs at least 50"
-            : cornerFraction > 0.05 || peaks > 1
-                ? String(
-                    format:
-                        "smeared fingerprint: %.1f%% of ballots come from stations with turnout and share both >= 90%%, %d turnout peaks, turnout-share correlation %.2f",
-                    cornerFraction * 100, peaks, corr)
-                : String(
-                    format:
-                        "single compact fingerprint: %.2f%% of ballots in the 90%%/90%% corner, %d turnout peak, turnout-share correlation %.2f",
-                    cornerFraction * 100, peaks, corr)
-        return Result(
-            assumptions:
-                "In a fair election, turnout and leader share vary across stations around one centre, roughly independently; extra ballots for the leader move stations up and right together, towards 100% turnout and 100% share.",
+        var result = Result(
+            assumptions: Result.assumptions(.en),
             grid: grid, turnoutHistogram: th, shareHistogram: sh, stations: stations.count, ballots: ballots,
             meanTurnout: registered > 0 ? Double(ballots) / Double(registered) : 0,
             leaderShare: counted > 0 ? Double(leader) / Double(counted) : 0, correlation: corr,
-            cornerFraction: cornerFraction, turnoutPeaks: peaks, verdict: verdict)
+            cornerFraction: cornerFraction, turnoutPeaks: peaks, verdict: "")
+        result.verdict = result.verdict(.en)
+        return result
     }
 
     /// Peaks of a 0.1%-bin histogram regrouped to 1% bins and smoothed (Gaussian, sigma 2 points).

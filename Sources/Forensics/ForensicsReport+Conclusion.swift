@@ -28,64 +28,103 @@ extension ForensicsReport {
 
     /// One paragraph a journalist can quote: what the tests found, with the main figures, and what
     /// such findings are and are not.
-    public var conclusion: String {
+    public var conclusion: String { conclusion(.en) }
+
+    /// The conclusion in `l`.
+    public func conclusion(_ l: DocumentLanguage) -> String {
         var found = [String]()
         var notFound = [String]()
         let i = integerPercentages
         if i.stationsTested >= IntegerPercentTest.minimumStations {
             if i.z > 3 {
+                let (n, z) = (l.grouped(Int(i.excess.rounded())), l.number(i.z, 1))
                 found.append(
-                    String(
-                        format: "%@ more stations than chance allows report whole-number percentages (z = %.1f)",
-                        ShpilkinEstimate.grouped(Int(i.excess.rounded())), i.z))
+                    l.pick(
+                        "\(n) more stations than chance allows report whole-number percentages (z = \(z))",
+                        "на \(n) дільниць більше, ніж допускає випадок, повідомляють цілі відсотки (z = \(z))",
+                        "на \(n) участков больше, чем допускает случай, сообщают целые проценты (z = \(z))"))
             } else {
-                notFound.append("an excess of whole-number percentages")
+                notFound.append(l.pick("an excess of whole-number percentages", "надлишку цілих відсотків", "избытка целых процентов"))
             }
         }
         if fingerprint.cornerFraction > 0.05 {
+            let corner = l.percent(fingerprint.cornerFraction * 100, digits: 1)
             found.append(
-                String(
-                    format: "%.1f%% of all ballots come from stations where both turnout and the leader's share exceed 90%%",
-                    fingerprint.cornerFraction * 100))
+                l.pick(
+                    "\(corner) of all ballots come from stations where both turnout and the leader's share exceed 90%",
+                    "\(corner) усіх бюлетенів надходять із дільниць, де і явка, і частка лідера перевищують 90%",
+                    "\(corner) всех бюллетеней приходятся на участки, где и явка, и доля лидера превышают 90%"))
         } else {
-            notFound.append("a cluster of stations near 100% turnout and 100% for the leader")
+            notFound.append(
+                l.pick(
+                    "a cluster of stations near 100% turnout and 100% for the leader",
+                    "скупчення дільниць біля 100% явки й 100% за лідера",
+                    "скопления участков около 100% явки и 100% за лидера"))
         }
         if let m = model {
             if m.incrementalInterval.low > 0 {
+                let share = l.number(m.fit.incremental * 100, 0)
                 found.append(
-                    String(
-                        format: "the turnout and share distribution fits only with ballot stuffing at about %.0f%% of stations",
-                        m.fit.incremental * 100))
+                    l.pick(
+                        "the turnout and share distribution fits only with ballot stuffing at about \(share)% of stations",
+                        "розподіл явки й частки пояснюється лише вкиданням бюлетенів приблизно на \(share)% дільниць",
+                        "распределение явки и доли объясняется только вбросом бюллетеней примерно на \(share)% участков"))
             } else {
-                notFound.append("stuffing in the fitted model")
+                notFound.append(l.pick("stuffing in the fitted model", "вкидання в підігнаній моделі", "вброса в подогнанной модели"))
             }
         }
         if let sh = shpilkin, sh.referenceTurnout < 0.9, sh.anomalousVotes > 0, sh.leaderVotes > 0 {
+            let (n, part) = (l.grouped(sh.anomalousVotes), l.percent(Double(sh.anomalousVotes) * 100 / Double(sh.leaderVotes), digits: 1))
             found.append(
-                String(
-                    format: "Shpilkin's method counts about %@ of the leader's votes as anomalous (%.1f%%)",
-                    ShpilkinEstimate.grouped(sh.anomalousVotes), Double(sh.anomalousVotes) * 100 / Double(sh.leaderVotes)))
+                l.pick(
+                    "Shpilkin's method counts about \(n) of the leader's votes as anomalous (\(part))",
+                    "метод Шпількіна вважає аномальними близько \(n) голосів лідера (\(part))",
+                    "метод Шпилькина считает аномальными около \(n) голосов лидера (\(part))"))
         }
-        let digitFailures = digits.filter { $0.pValue < 0.001 }
+        let digitFailures = Set(digits.filter { $0.pValue < 0.001 }.map { $0.variableName(l) }).sorted()
         if !digitFailures.isEmpty {
-            found.append("digit tests reject honest counting for " + Set(digitFailures.map(\.variable)).sorted().joined(separator: " and "))
+            let names = digitFailures.joined(separator: l.pick(" and ", " і ", " и "))
+            found.append(
+                l.pick(
+                    "digit tests reject honest counting for \(names)", "тести цифр відкидають чесний підрахунок для \(names)",
+                    "тесты цифр отвергают честный подсчёт для \(names)"))
         }
+        let stationCount = l.grouped(stations)
         var s =
             found.isEmpty
-            ? "Conclusion: none of the tests finds a statistical fingerprint of falsification in these \(ShpilkinEstimate.grouped(stations)) stations"
-            : "Conclusion: these results carry statistical fingerprints of falsification: " + found.joined(separator: "; ")
-        if !found.isEmpty && !notFound.isEmpty { s += ". Not found: " + notFound.joined(separator: ", ") }
+            ? l.pick(
+                "Conclusion: none of the tests finds a statistical fingerprint of falsification in these \(stationCount) stations",
+                "Висновок: жоден тест не знаходить статистичного відбитка фальсифікації на цих \(stationCount) дільницях",
+                "Вывод: ни один тест не находит статистического отпечатка фальсификации на этих \(stationCount) участках")
+            : l.pick(
+                "Conclusion: these results carry statistical fingerprints of falsification: ",
+                "Висновок: ці результати мають статистичні відбитки фальсифікації: ",
+                "Вывод: эти результаты несут статистические отпечатки фальсификации: ") + found.joined(separator: "; ")
+        if !found.isEmpty && !notFound.isEmpty {
+            s += l.pick(". Not found: ", ". Не знайдено: ", ". Не найдено: ") + notFound.joined(separator: ", ")
+        }
         let flagged = strataByAnomaly.filter(\.isFlagged)
         if !flagged.isEmpty {
-            s +=
-                ". \(flagged.count) of \(strata.count) strata are flagged; the most anomalous: "
-                + flagged.prefix(3).map {
-                    String(
-                        format: "%@ (turnout %.1f%%, leader %.1f%%, %.1f%% of ballots in the 90/90 corner)", $0.stratum,
-                        $0.meanTurnout * 100, $0.leaderShare * 100, $0.cornerFraction * 100)
-                }.joined(separator: ", ")
+            let top = flagged.prefix(3).map {
+                let (t, lead, corner) = (
+                    l.percent($0.meanTurnout * 100, digits: 1), l.percent($0.leaderShare * 100, digits: 1),
+                    l.percent($0.cornerFraction * 100, digits: 1)
+                )
+                return l.pick(
+                    "\($0.stratum) (turnout \(t), leader \(lead), \(corner) of ballots in the 90/90 corner)",
+                    "\($0.stratum) (явка \(t), лідер \(lead), \(corner) бюлетенів у куті 90/90)",
+                    "\($0.stratum) (явка \(t), лидер \(lead), \(corner) бюллетеней в углу 90/90)")
+            }.joined(separator: ", ")
+            s += l.pick(
+                ". \(flagged.count) of \(strata.count) strata are flagged; the most anomalous: \(top)",
+                ". Позначено \(flagged.count) з \(strata.count) груп; найаномальніші: \(top)",
+                ". Отмечено \(flagged.count) из \(strata.count) групп; самые аномальные: \(top)")
         }
         return s
-            + ". These tests measure how unlikely the published figures are under honest counting; they do not show who changed what, and an unusual place may have reasons of its own."
+            + l.pick(
+                ". These tests measure how unlikely the published figures are under honest counting; they do not show who changed what, and an unusual place may have reasons of its own.",
+                ". Ці тести вимірюють, наскільки малоймовірні оприлюднені числа за чесного підрахунку; вони не показують, хто що змінив, і незвичне місце може мати власні причини.",
+                ". Эти тесты измеряют, насколько маловероятны опубликованные числа при честном подсчёте; они не показывают, кто что изменил, и у необычного места могут быть свои причины."
+            )
     }
 }

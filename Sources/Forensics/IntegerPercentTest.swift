@@ -114,23 +114,12 @@ public enum IntegerPercentTest {
                 excess: Double(obs) - m, z: sdv > 0 ? (Double(obs) - m) / sdv : nil,
                 empiricalP: Double(1 + c.filter { $0 >= Double(obs) }.count) / Double(draws + 1))
         }
-        let verdict =
-            n < minimumStations
-            ? "needs more data: \(n) stations qualify (C > 0, V >= 100, turnout and share <= 99%), at least \(minimumStations) are needed"
-            : draws < 100
-                ? "too few draws (\(draws)) for a reliable p-value; use at least 1,000"
-                : p < 0.001 && z > 3
-                    ? String(
-                        format: "significant excess of integer percentages: %.0f stations above the null (z = %.1f, p < %.4f)",
-                        Double(observed) - mean, z, max(p, 1.0 / Double(draws + 1)))
-                    : String(format: "no significant excess of integer percentages (z = %.2f, empirical p = %.3f)", z, p)
-        return Result(
-            assumptions:
-                "Without manipulation, a station's reported counts are binomial around its own turnout and leader share, so whole percentages are no more frequent than the binomial null predicts. Stations with C > 0, V >= 100, turnout B/V <= 99% and share L/C <= 99%. A station counts when its turnout or its share lies within 0.05 percentage points of an integer.",
-            parameters:
-                "draws \(draws), seed \(seed); null: B' ~ Binomial(V, B/V), C' = round(B' C/B), L' ~ Binomial(C', L/C) per station, independent across stations; each station's probability of a whole percentage is summed exactly over B' and L' (tails beyond 5 sd left out), and a draw takes one Bernoulli per station",
+        var result = Result(
+            assumptions: Result.assumptions(.en), parameters: "",
             stationsTested: n, observed: observed, nullMean: mean, nullSD: sd, excess: Double(observed) - mean, z: z,
-            empiricalP: p, draws: draws, seed: seed, nullCounts: nullCounts, strata: strata, verdict: verdict)
+            empiricalP: p, draws: draws, seed: seed, nullCounts: nullCounts, strata: strata, verdict: "")
+        (result.parameters, result.verdict) = (result.parameters(.en), result.verdict(.en))
+        return result
     }
 
     /// Every station's exact null probability of a whole percentage, on `workers` threads.

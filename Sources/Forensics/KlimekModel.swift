@@ -52,6 +52,8 @@ public enum KlimekModel {
         public var method: String
         /// Which turnout and share the fit used (valid ballots where the file has them, as the authors did).
         public var figures: String
+        /// Whether `figures` are valid ballots (every station has them) rather than all ballots.
+        public var figuresUseValidBallots: Bool
         public var stations: Int
         public var simulatedPerStation: Int
         public var fair: FairStations
@@ -158,26 +160,11 @@ public enum KlimekModel {
         if best.extremeSteps == Grid.maxExtremeSteps { edge.append("extreme") }
         if best.incrementalSteps + best.extremeSteps >= Grid.cells { edge.append("incremental") }
         let ii = interval(\.parameters.incremental), ie = interval(\.parameters.extreme), ia = interval(\.parameters.alpha)
-        var verdict = String(
-            format:
-                "model fit: f_i = %.3f [%.3f, %.3f] of stations with incremental stuffing, f_e = %.4f [%.4f, %.4f] with extreme stuffing, alpha = %.2f [%.2f, %.2f] (95%% bootstrap intervals, %d replicates)%@; distance %.1f against %.1f for the fair model",
-            fit.incremental, ii.low, ii.high, fit.extreme, ie.low, ie.high, fit.alpha, ia.low, ia.high, replicates,
-            edge.isEmpty ? "" : "; at the edge of the searched grid: " + edge.joined(separator: ", "), best.distance, fairDistance)
         let valley = profile.filter { $0.distance - best.distance <= tolerance }
-        if fit.incremental + fit.extreme > 0, valley.count > 1, let lo = valley.first, let hi = valley.last {
-            verdict += String(
-                format: "; alpha is not told apart from %.2f to %.2f (the profile stays within the data's noise, %.2f)",
-                lo.parameters.alpha, hi.parameters.alpha, tolerance)
-            let fe = valley.map(\.parameters.extreme), fi = valley.map(\.parameters.incremental)
-            verdict += String(
-                format: ", f_i %.3f-%.3f and f_e %.4f-%.4f along it", fi.min()!, fi.max()!, fe.min()!, fe.max()!)
-        }
-        return Result(
-            assumptions:
-                "Fair stations scatter around one turnout and one leader share; stuffing moves a station towards 100% turnout and 100% share together. The fair distributions are read from the left flanks of the observed ones, which stuffing does not reach. The parameters say how many stations the observed leader-share histogram needs stuffed to be explained by this model; they are not a count of proven falsifications.",
-            method:
-                "Common random numbers: \(simulatedPerStation) simulated stations per observed station, their histogram divided by \(simulatedPerStation). Grid: alpha from 0.5 to 4 in steps of 0.25, each fitted on its own (the profile); f_i from 0 to 1, f_e from 0 to 0.15, searched in steps of 0.01 and 0.005, then in steps of 0.0025 around the best. Distance: sum over 1% share bins of ((model - observed) / (observed + 1))^2, the criterion of the authors' code. Intervals: stations resampled with replacement (a multinomial draw of the observed histogram), each replicate refitted against the same simulated stations. \(figures).",
-            figures: figures, stations: n, simulatedPerStation: simulatedPerStation, fair: fair, fit: fit, incrementalInterval: ii,
+        var result = Result(
+            assumptions: Result.assumptions(.en), method: "",
+            figures: figures, figuresUseValidBallots: usable.allSatisfy { ($0.valid ?? 0) > 0 }, stations: n,
+            simulatedPerStation: simulatedPerStation, fair: fair, fit: fit, incrementalInterval: ii,
             extremeInterval: ie, alphaInterval: ia, bootstrapReplicates: replicates, atGridEdge: edge, distance: best.distance,
             fairDistance: fairDistance,
             profile: profile.map {
@@ -187,7 +174,9 @@ public enum KlimekModel {
             }, distanceTolerance: tolerance, plausibleAlphas: valley.map(\.parameters.alpha),
             modelGrid: simulation.fingerprint(fit, stations: n),
             fairGrid: simulation.fingerprint(Parameters(incremental: 0, extreme: 0, alpha: 1), stations: n),
-            verdict: verdict)
+            verdict: "")
+        (result.method, result.verdict) = (result.method(.en), result.verdict(.en))
+        return result
     }
 }
 

@@ -62,7 +62,7 @@ enum SVGPlot {
     }
 
     /// The Klimek fingerprint: stations per 1% x 1% cell, log colour scale.
-    static func heatmap(_ grid: [[Int]], title: String) -> String {
+    static func heatmap(_ grid: [[Int]], title: String, _ l: DocumentLanguage = .en) -> String {
         let maxCount = grid.flatMap { $0 }.max() ?? 0
         let cw = plotW / 101, ch = plotH / 101
         var body = "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plotH))\" fill=\"#f4f4f4\"/>"
@@ -75,13 +75,16 @@ enum SVGPlot {
             }
         }
         return frame(
-            title: title, xLabel: "turnout", yLabel: "leader share", body: body, xTicks: percentTicks(), yTicks: percentTicks())
+            title: title, xLabel: l.pick("turnout", "явка", "явка"), yLabel: l.pick("leader share", "частка лідера", "доля лидера"),
+            body: body,
+            xTicks: percentTicks(), yTicks: percentTicks())
     }
 
     /// A histogram of 0.1% bins with the bins at whole percentages marked in red.
-    static func histogram(_ bins: [Int], title: String, xLabel: String) -> String {
+    static func histogram(_ bins: [Int], title: String, xLabel: String, _ l: DocumentLanguage = .en) -> String {
         let maxV = Double(bins.max() ?? 0)
-        guard maxV > 0 else { return frame(title: title, xLabel: xLabel, yLabel: "ballots", body: "", xTicks: percentTicks(), yTicks: []) }
+        let ballots = l.pick("ballots", "бюлетені", "бюллетени")
+        guard maxV > 0 else { return frame(title: title, xLabel: xLabel, yLabel: ballots, body: "", xTicks: percentTicks(), yTicks: []) }
         let n = Double(bins.count)
         var path = "M\(f(left)) \(f(top + plotH))"
         for (i, v) in bins.enumerated() {
@@ -97,13 +100,13 @@ enum SVGPlot {
             body += "<circle cx=\"\(f(x))\" cy=\"\(f(y))\" r=\"1.8\" fill=\"#d62728\"/>"
         }
         body +=
-            "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#d62728\">red dots: whole percentages</text>"
-        return frame(title: title, xLabel: xLabel, yLabel: "ballots", body: body, xTicks: percentTicks(), yTicks: niceTicks(max: maxV))
+            "<text x=\"\(f(left + plotW - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#d62728\">\(l.pick("red dots: whole percentages", "червоні точки: цілі відсотки", "красные точки: целые проценты"))</text>"
+        return frame(title: title, xLabel: xLabel, yLabel: ballots, body: body, xTicks: percentTicks(), yTicks: niceTicks(max: maxV))
     }
 
     /// Shpilkin's curves: votes per 0.5% turnout bin for the leader and the others, with the
     /// leader's expected honest votes above the reference turnout.
-    static func shpilkin(_ r: ShpilkinEstimate.Result, leader: String) -> String {
+    static func shpilkin(_ r: ShpilkinEstimate.Result, leader: String, _ l: DocumentLanguage = .en) -> String {
         let ratio = r.referenceShare < 1 ? r.referenceShare / (1 - r.referenceShare) : 0
         let maxV = Double(r.bins.map { max($0.leader, $0.others) }.max() ?? 0)
         guard maxV > 0 else { return "" }
@@ -120,8 +123,16 @@ enum SVGPlot {
             color: "#2ca02c", dash: "stroke-dasharray=\"5 3\"")
         let x0 = left + r.referenceTurnout * plotW
         body += "<line x1=\"\(f(x0))\" y1=\"\(f(top))\" x2=\"\(f(x0))\" y2=\"\(f(top + plotH))\" stroke=\"#555\" stroke-dasharray=\"2 2\"/>"
-        body += "<text x=\"\(f(x0 + 4))\" y=\"\(f(top + 12))\">reference \(String(format: "%.1f%%", r.referenceTurnout * 100))</text>"
-        let legend = [("#d62728", "\(leader) (reported)"), ("#1f77b4", "others"), ("#2ca02c", "\(leader) expected without anomaly")]
+        body +=
+            "<text x=\"\(f(x0 + 4))\" y=\"\(f(top + 12))\">\(l.pick("reference", "опора", "опора")) \(l.percent(r.referenceTurnout * 100, digits: 1))</text>"
+        let legend = [
+            ("#d62728", l.pick("\(leader) (reported)", "\(leader) (оголошено)", "\(leader) (объявлено)")),
+            ("#1f77b4", l.pick("others", "інші", "остальные")),
+            (
+                "#2ca02c",
+                l.pick("\(leader) expected without anomaly", "\(leader), очікувано без аномалії", "\(leader), ожидаемо без аномалии")
+            ),
+        ]
         for (i, (c, label)) in legend.enumerated() {
             let y = top + 28 + Double(i) * 14
             body +=
@@ -129,12 +140,14 @@ enum SVGPlot {
             body += "<text x=\"\(f(left + 34))\" y=\"\(f(y))\">\(escape(label))</text>"
         }
         return frame(
-            title: "Votes by turnout (Shpilkin)", xLabel: "turnout", yLabel: "votes per 0.5% of turnout", body: body,
+            title: l.pick("Votes by turnout (Shpilkin)", "Голоси за явкою (Шпількін)", "Голоса по явке (Шпилькин)"),
+            xLabel: l.pick("turnout", "явка", "явка"),
+            yLabel: l.pick("votes per 0.5% of turnout", "голоси на 0,5% явки", "голоса на 0,5% явки"), body: body,
             xTicks: percentTicks(), yTicks: niceTicks(max: maxV))
     }
 
     /// The integer test's null distribution with the observed count.
-    static func nullDistribution(_ r: IntegerPercentTest.Result) -> String {
+    static func nullDistribution(_ r: IntegerPercentTest.Result, _ l: DocumentLanguage = .en) -> String {
         guard let lo = r.nullCounts.min(), let hi = r.nullCounts.max() else { return "" }
         let xMin = Double(min(lo, r.observed)) - 20, xMax = Double(max(hi, r.observed)) + 20
         let nb = 40
@@ -152,18 +165,23 @@ enum SVGPlot {
         }
         let xo = px(Double(r.observed))
         body += "<line x1=\"\(f(xo))\" y1=\"\(f(top))\" x2=\"\(f(xo))\" y2=\"\(f(top + plotH))\" stroke=\"#d62728\" stroke-width=\"2\"/>"
-        body += "<text x=\"\(f(xo - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#d62728\">observed \(r.observed)</text>"
+        body +=
+            "<text x=\"\(f(xo - 4))\" y=\"\(f(top + 14))\" text-anchor=\"end\" fill=\"#d62728\">\(l.pick("observed", "спостережено", "наблюдается")) \(r.observed)</text>"
         let ticks = (0...4).map { i -> (Double, String) in
             let v = xMin + Double(i) / 4 * (xMax - xMin)
             return (Double(i) / 4, String(format: "%.0f", v))
         }
         return frame(
-            title: "Integer-percentage stations: null draws vs observed", xLabel: "stations at whole percentages", yLabel: "draws",
+            title: l.pick(
+                "Integer-percentage stations: null draws vs observed", "Дільниці з цілими відсотками: нульові вибірки й спостереження",
+                "Участки с целыми процентами: нулевые выборки и наблюдение"),
+            xLabel: l.pick("stations at whole percentages", "дільниці з цілими відсотками", "участки с целыми процентами"),
+            yLabel: l.pick("draws", "вибірки", "выборки"),
             body: body, xTicks: ticks, yTicks: niceTicks(max: maxB))
     }
 
     /// Observed digit frequencies against the expected ones.
-    static func digits(_ r: DigitTests.Result) -> String {
+    static func digits(_ r: DigitTests.Result, _ l: DocumentLanguage = .en) -> String {
         let total = Double(r.counts)
         let maxShare = max(r.observed.map { Double($0) / total }.max() ?? 0, r.expected.map { $0 / total }.max() ?? 0) * 1.15
         let bw = plotW / 10
@@ -180,7 +198,9 @@ enum SVGPlot {
         let ticks = (0..<10).map { ((Double($0) + 0.5) / 10, "\($0)") }
         let yTicks = stride(from: 0.0, through: maxShare, by: 0.05).map { ($0 / maxShare, String(format: "%.0f%%", $0 * 100)) }
         return frame(
-            title: "\(r.test): \(r.variable) (red: expected)", xLabel: "digit", yLabel: "share of counts", body: body, xTicks: ticks,
+            title: "\(r.testName(l)): \(r.variableName(l)) (\(l.pick("red: expected", "червоне: очікувано", "красное: ожидаемо")))",
+            xLabel: l.pick("digit", "цифра", "цифра"), yLabel: l.pick("share of counts", "частка підсумків", "доля итогов"), body: body,
+            xTicks: ticks,
             yTicks: yTicks)
     }
 }

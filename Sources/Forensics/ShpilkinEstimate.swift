@@ -71,17 +71,13 @@ public enum ShpilkinEstimate {
         let (s0, anomalous) = estimate(at: t0)
         let range = stride(from: t0 - window, through: t0 + window + 1e-9, by: width).filter { $0 > 0 }.map { estimate(at: $0).anomalous }
         let leaderVotes = usable.reduce(0) { $0 + $1.leader }
-        let verdict = String(
-            format:
-                "reference peak at %.1f%% turnout with %.1f%% for the leader; %@ anomalous votes (%@ to %@ as the reference moves +-%.0f points), %.1f%% of the leader's votes",
-            t0 * 100, s0 * 100, grouped(anomalous), grouped(range.min() ?? anomalous), grouped(range.max() ?? anomalous), window * 100,
-            leaderVotes > 0 ? Double(anomalous) * 100 / Double(leaderVotes) : 0)
-        return Result(
-            assumptions:
-                "The reference turnout is the first clear peak of the voter-weighted turnout distribution (smoothed, sigma 2 points), and stations there are honest; other candidates' votes are genuine everywhere; without fraud the leader's share would not depend on turnout. The estimate counts leader votes above O * s0 / (1 - s0) in stations with turnout above the reference. It is a model, not a proof: honest variation of share with turnout also enters it.",
+        var result = Result(
+            assumptions: Result.assumptions(.en),
             binWidth: width, bins: bins, referenceTurnout: t0, referenceShare: s0, anomalousVotes: anomalous,
             sensitivityWindow: window, anomalousMin: range.min() ?? anomalous, anomalousMax: range.max() ?? anomalous,
-            leaderVotes: leaderVotes, verdict: verdict)
+            leaderVotes: leaderVotes, verdict: "")
+        result.verdict = result.verdict(.en)
+        return result
     }
 
     static func grouped(_ n: Int) -> String {

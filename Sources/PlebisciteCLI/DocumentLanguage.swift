@@ -1,21 +1,13 @@
 import ArgumentParser
 import ElectionRecord
+import Forensics
 import Foundation
 
-/// The language of an official document (the results): the manifest's texts in it, and the
-/// document's own words (`OfficialResults+Wording.swift`). Ukrainian, Russian and English, the
-/// languages of the credential letters and the booth.
-enum DocumentLanguage: String, CaseIterable, Codable, ExpressibleByArgument {
-    case en, uk, ru
-
+/// The document language as a command-line option, with what the CLI's documents need of it:
+/// the manifest's texts, channel names and quotation marks.
+extension DocumentLanguage: ExpressibleByArgument {
     /// A manifest text in this language (its default text when it has none in it).
     func text(_ t: LocalizedText) -> String { t.text(in: rawValue) }
-
-    /// A percentage with `digits` decimals, with the decimal comma in Ukrainian and Russian.
-    func percent(_ value: Double, digits: Int) -> String {
-        let s = String(format: "%.\(digits)f%%", value)
-        return self == .en ? s : s.replacingOccurrences(of: ".", with: ",")
-    }
 
     /// How a channel is named.
     func channel(_ c: Channel) -> String {

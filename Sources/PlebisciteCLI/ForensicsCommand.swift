@@ -83,6 +83,7 @@ extension PlebisciteCommand {
         var byChannel = false
         @Flag(help: "Print every figure as JSON.") var json = false
         @Option(help: "Write an HTML report with the plots.") var report: String?
+        @Option(help: "The HTML report's language: en, uk or ru (the terminal summary stays in English).") var lang = DocumentLanguage.en
         @Option(help: "Seed of the Monte Carlo draws.") var seed: UInt64 = 1
         @Option(help: "Monte Carlo draws for the integer-percentage null.") var draws = 1000
         @Option(help: "Bootstrap replicates of the Klimek model fit (0: the point estimate only).") var modelReplicates = 100
@@ -173,7 +174,7 @@ extension PlebisciteCommand {
                 importSeconds: Date().timeIntervalSince(start), progress: { bar.advance() })
             bar.finish()
             if let report {
-                do { try Data(result.html.utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
+                do { try Data(result.html(lang).utf8).write(to: URL(fileURLWithPath: report), options: .atomic) } catch {
                     throw StepFailure("cannot write \(report): \(error.localizedDescription)")
                 }
             }

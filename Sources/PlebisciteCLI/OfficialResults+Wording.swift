@@ -1,4 +1,5 @@
 import ElectionRecord
+import Forensics
 import Foundation
 
 /// The words of the official results in each document language: headings, outcomes, footnotes.

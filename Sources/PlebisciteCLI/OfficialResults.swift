@@ -1,5 +1,6 @@
 import ElectionRecord
 import ElectionVerifier
+import Forensics
 import Foundation
 import TransparencyLog
 

@@ -2,6 +2,7 @@ import ArgumentParser
 import BoardClient
 import ElectionRecord
 import ElectionVerifier
+import Forensics
 import Foundation
 import RecordForensics
 

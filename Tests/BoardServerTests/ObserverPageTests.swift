@@ -106,6 +106,12 @@ struct ObserverPageTests {
                 #expect(r.headers[.contentSecurityPolicy]?.contains("default-src 'none'") == true)
                 #expect(String(buffer: r.body).contains("election observe"))
             }
+            try await client.execute(uri: "/elections/observe/forensics.html?lang=uk", method: .get) { r in
+                #expect(String(buffer: r.body).contains("<html lang=\"uk\">") && String(buffer: r.body).contains("Криміналістика виборів"))
+            }
+            #expect(
+                try await browser.script("return document.getElementById('forensics-link').href") as? String
+                    == "\(page)forensics.html?lang=en")
             let png = try await browser.screenshot()
             #expect(png.count > 5_000)
             let tree = try await browser.accessibilityTree()

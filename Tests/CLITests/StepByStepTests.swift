@@ -3,6 +3,7 @@ import BoardAPI
 import ElectionProtocol
 import ElectionRecord
 import ElectionVerifier
+import Forensics
 import Foundation
 import RecordForensics
 import Testing

@@ -89,7 +89,7 @@ struct KlimekModelTests {
         let report = ForensicsAnalysis.run(StationTable(stations: stations), source: "small", options: ForensicsOptions())
         #expect(report.model == nil)
         #expect(report.summary.contains("model fit: needs more data"))
-        #expect(report.html.contains("Model fit: needs more data"))
+        #expect(report.html.contains("Klimek model fit: needs at least"))
     }
 
     /// The null probability by brute force: every B' and every L'.

@@ -72,6 +72,25 @@ struct PublishedFiguresTests {
         let model = try #require(r.model)
         #expect(model.figures.contains("no valid-ballot figure") && model.profile.count == 15)
         #expect(r.html.contains("Best fit at each alpha") && r.html.components(separatedBy: "<tr><td>").count - 1 >= 15)
+        // The report in Ukrainian and Russian: the same rows and flags, its own words, decimal commas, no English
+        // sentence left (the data's own names, such as the stratum column, stay as the file gives them).
+        let uk = ["Висновок: ці результати мають статистичні відбитки фальсифікації", "Криміналістика виборів", "За групами", "Тести цифр"]
+        let ru = [
+            "Вывод: эти результаты несут статистические отпечатки фальсификации", "Криминалистика выборов", "По группам", "Тесты цифр",
+        ]
+        for (language, words) in [(DocumentLanguage.uk, uk), (.ru, ru)] {
+            let html = r.html(language)
+            #expect(html.contains("<html lang=\"\(language.rawValue)\">") && words.allSatisfy(html.contains), "\(language)")
+            #expect(html.components(separatedBy: "<tr class=\"flagged\">").count - 1 == flagged)
+            #expect(r.conclusion(language).hasPrefix(words[0]) && html.contains(r.conclusion(language)))
+            #expect(r.conclusion(language).range(of: #"\d,\d%"#, options: .regularExpression) != nil, "decimal commas")
+            let text = html.replacingOccurrences(of: #"<style>.*?</style>|<[^>]+>"#, with: " ", options: .regularExpression)
+            let english = [
+                "Conclusion", "stations", "turnout", "Turnout", "Digit", "stratum", "ballots", "Best fit", "reference", "model",
+                "whole", "Note", "Computed", "observed", "expected", "leader", "share", "draws", "distance", "Fair", "needs",
+            ]
+            #expect(english.filter { text.contains($0) }.isEmpty, "\(language): \(english.filter { text.contains($0) })")
+        }
     }
 
     @Test("Canada 2011: no significant integer excess (z below 2.5) and one compact fingerprint")

@@ -215,7 +215,7 @@ function render() {
     ? t(v.report.ok ? "site.verified" : "site.notVerified", { phase: t(`site.phase.${v.phase}`), entries: v.entries, size: Math.max(v.entries, v.boardEntries ?? 0), passed: v.report.checks.filter((c) => c.status === "passed").length, failed: v.report.checks.filter((c) => c.status === "failed").length })
     : t("site.verifying");
   if (v) $("how-to").textContent = `plebiscite verify ${location.origin}${base}`;
-  $("forensics-link").href = `${base}/forensics.html`;
+  $("forensics-link").href = `${base}/forensics.html?lang=${document.documentElement.lang}`;
   $("forensics-link").hidden = !v?.forensics;
   $("forensics-later").hidden = Boolean(v?.forensics);
 }
