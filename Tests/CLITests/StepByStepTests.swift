@@ -440,6 +440,17 @@ struct OfficialResultsTests {
                 try PlebisciteCommand.parseAsRoot(["results", dir.path, "--format", "pdf", "--out", pdf]) as? any AsyncParsableCommand)
             try await command.run()
             #expect(try Data(contentsOf: URL(fileURLWithPath: pdf)).prefix(4) == Data("%PDF".utf8))
+            // Words wrap whole: no line of the PDF ends inside a word ("regi|on"); a hash may break anywhere.
+            let lines = try CLIRunner.tool("pdftotext", [pdf, "-"]).split(whereSeparator: \.isNewline).map(String.init)
+            func words(_ s: String) -> [String] { s.split { !$0.isLetter && !$0.isNumber }.map(String.init) }
+            let vocabulary = Set(words(results.html.replacingOccurrences(of: #"<[^>]+>"#, with: " ", options: .regularExpression)))
+            let broken = zip(lines, lines.dropFirst()).compactMap { a, b -> String? in
+                guard let x = words(a).last, let y = words(b).first, !vocabulary.contains(x) || !vocabulary.contains(y),
+                    vocabulary.contains(x + y), !(x + y).allSatisfy(\.isHexDigit)
+                else { return nil }
+                return "\(x)|\(y)"
+            }
+            #expect(lines.count > 20 && broken.isEmpty, "words broken across lines: \(broken)")
         }
     }
 }
