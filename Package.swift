@@ -34,6 +34,9 @@ let package = Package(
         .target(name: "QRCode", dependencies: ["CQRencode"]),
         // Group layer: ristretto255 Element and Scalar, plus libsodium's hash, random, box and sign.
         .target(name: "Ristretto", dependencies: ["CSodium"]),
+        // ristretto255 arithmetic of the project's own, variable time, for public data only (verification,
+        // tallying, combining; SPEC.md 2): field, Edwards points, RFC 9496 encoding. Tested against libsodium.
+        .target(name: "RistrettoArithmetic"),
         // Proofs, ElGamal, threshold sharing.
         .target(name: "PlebisciteCrypto", dependencies: ["Ristretto"]),
         // Codable record values, canonical hashing, the event log, single-entry checks.
@@ -106,8 +109,9 @@ let package = Package(
         .target(
             name: "PlebisciteCLI",
             dependencies: [
-                "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto", "Forensics",
-                "QRCode", "DeviceOutbox", "BoardAPI", "BoardClient", "BoardServer", "BoardService", "BoardStorage", "BoardStoragePostgres",
+                "ElectionProtocol", "ElectionRules", "ElectionVerifier", "ElectionRecord", "PlebisciteCrypto", "Ristretto",
+                "RistrettoArithmetic", "Forensics", "QRCode", "DeviceOutbox", "BoardAPI", "BoardClient", "BoardServer", "BoardService",
+                "BoardStorage", "BoardStoragePostgres",
                 "BrowserDriver", "RecordForensics", .product(name: "CompressNIO", package: "compress-nio"),
                 .product(name: "ArgumentParser", package: "swift-argument-parser"), .product(name: "Logging", package: "swift-log"),
             ]
@@ -115,7 +119,8 @@ let package = Package(
         .executableTarget(name: "plebiscite", dependencies: ["PlebisciteCLI"], swiftSettings: [.swiftLanguageMode(.v5)]),
         // The one loader of test-vector files, and the protocol's known answers (protocol-hashes.json).
         .target(name: "TestVectors", path: "Tests/TestVectors", resources: [.copy("Vectors")]),
-        .testTarget(name: "RistrettoTests", dependencies: ["Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
+        .testTarget(
+            name: "RistrettoTests", dependencies: ["Ristretto", "RistrettoArithmetic", "TestVectors"], resources: [.copy("Vectors")]),
         // What the board tests share: real PostgreSQL servers and child processes.
         .target(
             name: "BoardTestSupport",

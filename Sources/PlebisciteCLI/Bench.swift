@@ -56,7 +56,7 @@ extension PlebisciteCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks: ballots and records against libsodium (default), the board over HTTP, or the forensics analysis.",
             discussion: "Build with `swift build -c release` first: debug builds are many times slower.",
-            subcommands: [BallotBench.self, BoardBench.self, ReadLoadBench.self, ForensicsBench.self, BoothBench.self],
+            subcommands: [BallotBench.self, BoardBench.self, ReadLoadBench.self, ForensicsBench.self, BoothBench.self, ArithmeticBench.self],
             defaultSubcommand: BallotBench.self)
     }
 

@@ -1,0 +1,17 @@
+import Testing
+
+@testable import PlebisciteCLI
+
+@Suite("bench arithmetic")
+struct ArithmeticBenchTests {
+    @Test("Every operation is timed both ways in the same run, and its ratio is theirs")
+    func figures() throws {
+        let figures = try PlebisciteCommand.ArithmeticBench.measure(iterations: 4, terms: 3)
+        #expect(figures.map(\.operation.first) == ["d", "e", "a", "v", "m"])
+        for f in figures {
+            #expect(f.ownMicroseconds > 0 && f.libsodiumMicroseconds > 0)
+            #expect(abs(f.ratio - f.ownMicroseconds / f.libsodiumMicroseconds) < 1e-9, "\(f.operation)")
+        }
+        #expect(figures.last?.operation.contains("3 terms") == true)
+    }
+}

@@ -1,0 +1,115 @@
+import TestVectors
+import Testing
+
+@testable import Ristretto
+@testable import RistrettoArithmetic
+
+/// The project's own ristretto255 arithmetic (public data only) against RFC 9496 and libsodium.
+@Suite("Own ristretto255 arithmetic: RFC 9496 vectors and libsodium, operation by operation")
+struct ArithmeticTests {
+    /// Random operations per operation in one suite run (the long differential runs take more).
+    static let rounds = 150
+
+    @Test("RFC 9496 constants: SQRT_M1^2 = -1, d = -121665/121666, and the others from their definitions")
+    func constants() {
+        let f = FieldElement.self
+        #expect(f.sqrtM1.squared == -f.one && !f.sqrtM1.isNegative)
+        #expect(f.d * f.init(121_666) == -f.init(121_665))
+        #expect(f.sqrtADMinusOne.squared == -f.d - f.one)
+        #expect(f.invSqrtAMinusD.squared * (-f.one - f.d) == f.one)
+        #expect(f.oneMinusDSquared == f.one - f.d.squared && f.dMinusOneSquared == (f.d - f.one).squared)
+    }
+
+    @Test("Field: canonical bytes, inverse and square roots against their definitions on random values")
+    func field() {
+        for _ in 0..<Self.rounds {
+            let a = FieldElement(littleEndian: Sodium.randomBytes(32)), b = FieldElement(littleEndian: Sodium.randomBytes(32))
+            #expect(FieldElement(littleEndian: a.bytes) == a && a.bytes[31] & 0x80 == 0)
+            #expect((a * b) * b.inverse == a || b.isZero)
+            #expect((a + b) - b == a && a * (b + .one) == a * b + a)
+            #expect(a.squared == a * a)
+            let (isSquare, root) = FieldElement.sqrtRatioM1(a, b)
+            if isSquare && !b.isZero { #expect(root.squared * b == a && !root.isNegative) }
+            if !isSquare { #expect(root.squared * b == FieldElement.sqrtM1 * a) }
+        }
+        // p itself and p + 1 are not canonical; p - 1 is.
+        var p = [UInt8](repeating: 0xff, count: 32)
+        p[0] = 0xed
+        p[31] = 0x7f
+        #expect(!FieldElement.isCanonical(p))
+        p[0] = 0xec
+        #expect(FieldElement.isCanonical(p) && FieldElement(littleEndian: p) == -FieldElement.one)
+    }
+
+    @Test("A.1: n*B decodes, re-encodes, and equals repeated addition; A.2: every invalid encoding refused")
+    func rfcVectors() throws {
+        let multiples = try TestVectors.load("rfc9496-a1-generator-multiples", as: GeneratorMultiples.self, bundle: .module).multiples
+        let base = try EdwardsPoint(ristretto: Hex.decode(multiples[1]))
+        var sum = EdwardsPoint.identity
+        for (n, hex) in multiples.enumerated() {
+            let p = try EdwardsPoint(ristretto: Hex.decode(hex))
+            #expect(Hex.encode(p.ristrettoBytes) == hex, "\(n)*B round trip")
+            #expect(Hex.encode(sum.ristrettoBytes) == hex && sum == p, "\(n)*B by addition")
+            #expect(Hex.encode(base.times(Scalar(UInt64(n)).rawRepresentation).ristrettoBytes) == hex, "\(n)*B by multiplication")
+            #expect(Hex.encode(p.doubled.ristrettoBytes) == Hex.encode((p + p).ristrettoBytes))
+            sum = sum + base
+        }
+        let invalid = try TestVectors.load("rfc9496-a2-invalid-encodings", as: InvalidEncodings.self, bundle: .module).groups.values
+            .flatMap { $0 }
+        #expect(invalid.count == 29)
+        for hex in invalid {
+            #expect(throws: EdwardsPoint.DecodingError.self, "must refuse \(hex)") { try EdwardsPoint(ristretto: Hex.decode(hex)) }
+        }
+    }
+
+    @Test("Width-w NAF: odd digits below 2^(w-1), w apart, summing to the scalar")
+    func nonAdjacentForm() {
+        for w in 2...8 {
+            for _ in 0..<50 {
+                let s = Scalar.random().rawRepresentation
+                let naf = EdwardsPoint.nonAdjacentForm(s, width: w)
+                // Sum of digit * 2^i, computed in base 2^8 with signed carries.
+                var sum = [Int](repeating: 0, count: 34)
+                for (i, d) in naf.enumerated() where d != 0 { sum[i / 8] += Int(d) << (i % 8) }
+                var carry = 0
+                var bytes = [UInt8]()
+                for v in sum {
+                    let t = v + carry
+                    bytes.append(UInt8(truncatingIfNeeded: t))
+                    carry = t >> 8
+                }
+                #expect(Array(bytes.prefix(32)) == s && bytes[32] == 0, "w = \(w)")
+                #expect(naf.allSatisfy { $0 == 0 || ($0 % 2 != 0 && abs(Int($0)) < 1 << (w - 1)) })
+                let positions = naf.indices.filter { naf[$0] != 0 }
+                #expect(zip(positions, positions.dropFirst()).allSatisfy { $1 - $0 >= w })
+            }
+        }
+    }
+
+    @Test("Against libsodium: decode, encode, add, subtract, scalar multiplication and from_hash on random inputs")
+    func differential() throws {
+        for _ in 0..<Self.rounds {
+            let (a, b) = (Element.random(), Element.random())
+            let pa = try EdwardsPoint(ristretto: a.rawRepresentation), pb = try EdwardsPoint(ristretto: b.rawRepresentation)
+            #expect(pa.ristrettoBytes == a.rawRepresentation)
+            #expect((pa + pb).ristrettoBytes == (a + b).rawRepresentation)
+            #expect((pa - pb).ristrettoBytes == (a - b).rawRepresentation)
+            #expect(pa.doubled.ristrettoBytes == (a + a).rawRepresentation)
+            let s = Scalar.random()
+            #expect(pa.times(s.rawRepresentation).ristrettoBytes == (s * a).rawRepresentation)
+            let wide = Sodium.randomBytes(64)
+            #expect(EdwardsPoint(fromUniformBytes: wide).ristrettoBytes == Element(uniformBytes: wide).rawRepresentation)
+            // A multi-scalar multiplication of 1 to 9 terms against the sum libsodium computes term by term.
+            let n = Int.random(in: 1...9)
+            let elements = (0..<n).map { _ in Element.random() }, scalars = (0..<n).map { _ in Scalar.random() }
+            let expected = zip(scalars, elements).reduce(Element.identity) { $0 + $1.0 * $1.1 }
+            let msm = EdwardsPoint.multiscalarMultiply(
+                scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) })
+            #expect(msm.ristrettoBytes == expected.rawRepresentation)
+            // Random 32 bytes: both accept or both refuse.
+            let bytes = Sodium.randomBytes(32)
+            let ours = try? EdwardsPoint(ristretto: bytes), theirs = try? Element(rawRepresentation: bytes)
+            #expect((ours == nil) == (theirs == nil) && ours?.ristrettoBytes == theirs?.rawRepresentation)
+        }
+    }
+}
