@@ -33,26 +33,32 @@ public struct FieldElement: Sendable, Equatable {
         FieldElement(littleEndian: bytes).bytes.elementsEqual(bytes.map { $0 }) && (bytes.map { $0 }[31] & 0x80) == 0
     }
 
-    /// The canonical encoding: 32 little-endian bytes of the value reduced below p.
-    public var bytes: [UInt8] {
+    /// The value fully reduced below p, in limbs below 2^51 (no allocation: equality and signs use it).
+    @inlinable var canonical: FieldElement {
         let r = reduced
         // q = 1 when r >= p: r + 19 then carries past 2^255.
-        var q = (r.l0 + 19) >> 51
-        q = (r.l1 + q) >> 51
-        q = (r.l2 + q) >> 51
-        q = (r.l3 + q) >> 51
-        q = (r.l4 + q) >> 51
-        var l0 = r.l0 + 19 * q, l1 = r.l1, l2 = r.l2, l3 = r.l3, l4 = r.l4
-        l1 += l0 >> 51
+        var q = (r.l0 &+ 19) >> 51
+        q = (r.l1 &+ q) >> 51
+        q = (r.l2 &+ q) >> 51
+        q = (r.l3 &+ q) >> 51
+        q = (r.l4 &+ q) >> 51
+        var l0 = r.l0 &+ 19 &* q, l1 = r.l1, l2 = r.l2, l3 = r.l3, l4 = r.l4
+        l1 &+= l0 >> 51
         l0 &= Self.mask
-        l2 += l1 >> 51
+        l2 &+= l1 >> 51
         l1 &= Self.mask
-        l3 += l2 >> 51
+        l3 &+= l2 >> 51
         l2 &= Self.mask
-        l4 += l3 >> 51
+        l4 &+= l3 >> 51
         l3 &= Self.mask
         l4 &= Self.mask
-        let words = [l0 | l1 << 51, l1 >> 13 | l2 << 38, l2 >> 26 | l3 << 25, l3 >> 39 | l4 << 12]
+        return FieldElement(l0, l1, l2, l3, l4)
+    }
+
+    /// The canonical encoding: 32 little-endian bytes of the value reduced below p.
+    public var bytes: [UInt8] {
+        let c = canonical
+        let words = [c.l0 | c.l1 << 51, c.l1 >> 13 | c.l2 << 38, c.l2 >> 26 | c.l3 << 25, c.l3 >> 39 | c.l4 << 12]
         return (0..<32).map { UInt8(truncatingIfNeeded: words[$0 / 8] >> (8 * UInt64($0 % 8))) }
     }
 
@@ -69,12 +75,15 @@ public struct FieldElement: Sendable, Equatable {
     }
 
     /// Whether the canonical encoding is odd ("negative" in RFC 9496).
-    public var isNegative: Bool { bytes[0] & 1 == 1 }
+    @inlinable public var isNegative: Bool { canonical.l0 & 1 == 1 }
 
     /// Whether the value is 0 mod p.
-    public var isZero: Bool { bytes.allSatisfy { $0 == 0 } }
+    @inlinable public var isZero: Bool {
+        let c = canonical
+        return c.l0 | c.l1 | c.l2 | c.l3 | c.l4 == 0
+    }
 
-    public static func == (a: FieldElement, b: FieldElement) -> Bool { a.bytes == b.bytes }
+    @inlinable public static func == (a: FieldElement, b: FieldElement) -> Bool { (a - b).isZero }
 
     // MARK: - Ring operations
 
