@@ -190,7 +190,10 @@ if let fuzz = Context.environment["PLEBISCITE_FUZZ"] {
     package.targets.append(
         .executableTarget(
             name: "PlebisciteFuzz",
-            dependencies: ["BoardAPI", "DeviceOutbox", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto"],
+            dependencies: [
+                "BoardAPI", "DeviceOutbox", "ElectionProtocol", "ElectionRecord", "ElectionVerifier", "Forensics", "Ristretto",
+                "RistrettoArithmetic",
+            ],
             path: "Fuzz/PlebisciteFuzz", swiftSettings: [.unsafeFlags(["-parse-as-library"])] + instrumented,
             linkerSettings: fuzz == "own" ? [.unsafeFlags(["-sanitize=address"])] : []))
     package.products.append(.executable(name: "PlebisciteFuzz", targets: ["PlebisciteFuzz"]))

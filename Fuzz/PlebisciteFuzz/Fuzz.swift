@@ -6,6 +6,7 @@ import ElectionVerifier
 import Forensics
 import Foundation
 import Ristretto
+import RistrettoArithmetic
 
 // Coverage-guided fuzz targets for every parser that meets hostile bytes, run by libFuzzer
 // (scripts/fuzz builds this with sanitizer coverage and AddressSanitizer and links libFuzzer's
@@ -23,7 +24,7 @@ func violated(_ what: String) -> Never { fatalError("property violated: \(what)"
 
 /// Each target: bytes in, no crash, no hang, and its property holds.
 enum Target: String, CaseIterable {
-    case json, entry, manifest, spec, receipt, reference, credential, outbox, csv, record
+    case json, entry, manifest, spec, receipt, reference, credential, outbox, csv, record, arithmetic
 
     func run(_ bytes: [UInt8]) {
         switch self {
@@ -72,6 +73,8 @@ enum Target: String, CaseIterable {
             for preset in Preset.allCases { _ = try? StationTable.parse(bytes, mapping: preset.mapping) }
         case .record:
             Fixtures.differential(bytes)
+        case .arithmetic:
+            Fixtures.arithmetic(bytes)
         }
     }
 }
@@ -150,6 +153,42 @@ enum Fixtures {
         let verifies = failed.isEmpty || failed == [.complaints]
         if opened && !verifies { violated("the board opens a log the verifier refuses (\(failed.sorted().map(\.rawValue)))") }
         if !opened && verifies && !log.isEmpty { violated("the board refuses a log the verifier accepts") }
+    }
+}
+
+extension Fixtures {
+    /// The project's own ristretto255 arithmetic against libsodium on the same bytes: both accept
+    /// or both refuse each 32-byte encoding, and agree on re-encoding, sums, differences, a scalar
+    /// multiple (the next 32 bytes reduced mod l) and from_hash (64 bytes).
+    static func arithmetic(_ bytes: [UInt8]) {
+        var chunks = stride(from: 0, to: bytes.count - 31, by: 32).map { Array(bytes[$0..<$0 + 32]) }
+        if chunks.isEmpty, !bytes.isEmpty { chunks = [Array(bytes + [UInt8](repeating: 0, count: 32 - bytes.count))] }
+        var agreed = [(EdwardsPoint, Element)]()
+        for chunk in chunks {
+            let ours = try? EdwardsPoint(ristretto: chunk), theirs = try? Element(rawRepresentation: chunk)
+            switch (ours, theirs) {
+            case (nil, nil): continue
+            case (let p?, let e?):
+                guard p.ristrettoBytes == e.rawRepresentation else { violated("re-encoding differs for \(Hex.encode(chunk))") }
+                agreed.append((p, e))
+            default: violated("decoding of \(Hex.encode(chunk)): own \(ours != nil), libsodium \(theirs != nil)")
+            }
+        }
+        for ((p, e), (q, f)) in zip(agreed, agreed.dropFirst()) {
+            guard (p + q).ristrettoBytes == (e + f).rawRepresentation, (p - q).ristrettoBytes == (e - f).rawRepresentation else {
+                violated("sum or difference differs")
+            }
+        }
+        if chunks.count >= 2, let (p, e) = agreed.first {
+            let s = Scalar(reducing: chunks[1] + [UInt8](repeating: 0, count: 32))
+            guard p.times(s.rawRepresentation).ristrettoBytes == (s * e).rawRepresentation else { violated("scalar multiple differs") }
+        }
+        if bytes.count >= 64 {
+            let wide = Array(bytes.prefix(64))
+            guard EdwardsPoint(fromUniformBytes: wide).ristrettoBytes == Element(uniformBytes: wide).rawRepresentation else {
+                violated("from_hash differs")
+            }
+        }
     }
 }
 
