@@ -41,15 +41,42 @@ extension EdwardsPoint {
     /// of 256 doublings, width-5 NAF digits for each point. Complexity: 256 doublings plus about
     /// 256/6 additions per point, and 7 additions per point for its table.
     public static func multiscalarMultiply(_ scalars: [[UInt8]], _ points: [EdwardsPoint]) -> EdwardsPoint {
+        multiscalarMultiply(scalars, points, fixed: [])
+    }
+}
+
+extension EdwardsPoint {
+    /// The generator B of RFC 9496 (its encoding e2f2ae0a...2d76).
+    public static let basepoint = try! EdwardsPoint(
+        ristretto: [
+            0xe2, 0xf2, 0xae, 0x0a, 0x6a, 0xbc, 0x4e, 0x71, 0xa8, 0x84, 0xa9, 0x61, 0xc5, 0x00, 0x51, 0x5f,
+            0x58, 0xe3, 0x0b, 0x6a, 0xa5, 0x82, 0xdd, 0x8d, 0xb6, 0xa6, 0x59, 0x45, 0xe0, 0x8d, 0x2d, 0x76,
+        ])
+
+    /// A point's odd multiples for width-8 NAF digits (64 points), kept for points used again and
+    /// again (B, an election's key K): a term with such a table costs about 256/9 additions.
+    public struct Table: Sendable {
+        let multiples: [EdwardsPoint]
+        public init(_ point: EdwardsPoint) { multiples = point.oddMultiples(width: 8) }
+    }
+
+    /// B's table, built once.
+    public static let basepointTable = Table(basepoint)
+
+    /// The sum of scalars[i] * points[i] plus fixed[j].scalar * fixed[j].table's point: Straus's
+    /// method with width-5 digits for the points and width-8 digits for the tabled ones.
+    public static func multiscalarMultiply(
+        _ scalars: [[UInt8]], _ points: [EdwardsPoint], fixed: [(scalar: [UInt8], table: Table)]
+    ) -> EdwardsPoint {
         precondition(scalars.count == points.count, "one scalar per point")
-        let w = 5
-        let nafs = scalars.map { nonAdjacentForm($0, width: w) }
-        let tables = points.map { $0.oddMultiples(width: w) }
-        guard let top = (0..<256).reversed().first(where: { i in nafs.contains { $0[i] != 0 } }) else { return .identity }
+        let terms =
+            zip(scalars, points).map { (nonAdjacentForm($0, width: 5), $1.oddMultiples(width: 5)) }
+            + fixed.map { (nonAdjacentForm($0.scalar, width: 8), $0.table.multiples) }
+        guard let top = (0..<256).reversed().first(where: { i in terms.contains { $0.0[i] != 0 } }) else { return .identity }
         var r = EdwardsPoint.identity
         for i in (0...top).reversed() {
             r = r.doubled
-            for (naf, table) in zip(nafs, tables) {
+            for (naf, table) in terms {
                 let digit = Int(naf[i])
                 if digit > 0 { r = r + table[digit / 2] } else if digit < 0 { r = r - table[-digit / 2] }
             }

@@ -45,6 +45,7 @@ struct ArithmeticTests {
     func rfcVectors() throws {
         let multiples = try TestVectors.load("rfc9496-a1-generator-multiples", as: GeneratorMultiples.self, bundle: .module).multiples
         let base = try EdwardsPoint(ristretto: Hex.decode(multiples[1]))
+        #expect(EdwardsPoint.basepoint == base && EdwardsPoint.basepoint.ristrettoBytes == base.ristrettoBytes)
         var sum = EdwardsPoint.identity
         for (n, hex) in multiples.enumerated() {
             let p = try EdwardsPoint(ristretto: Hex.decode(hex))
@@ -106,6 +107,12 @@ struct ArithmeticTests {
             let msm = EdwardsPoint.multiscalarMultiply(
                 scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) })
             #expect(msm.ristrettoBytes == expected.rawRepresentation)
+            // With B's table as a further term: + t*B.
+            let t = Scalar.random()
+            let withBase = EdwardsPoint.multiscalarMultiply(
+                scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) },
+                fixed: [(t.rawRepresentation, EdwardsPoint.basepointTable)])
+            #expect(withBase.ristrettoBytes == (expected + Element.base(t)).rawRepresentation)
             // Random 32 bytes: both accept or both refuse.
             let bytes = Sodium.randomBytes(32)
             let ours = try? EdwardsPoint(ristretto: bytes), theirs = try? Element(rawRepresentation: bytes)
