@@ -35,10 +35,12 @@ final class RecordWriter {
     /// Opens a record's log for appending; `lockExclusively`, then `resume` after what it holds.
     init(_ dir: RecordDirectory, durable: Bool = true) throws {
         directory = dir
-        guard let h = FileHandle(forWritingAtPath: dir.logURL.path) else {
-            throw RecordError.io("cannot open \(dir.logURL.path) for writing")
-        }
-        handle = h
+        // Close-on-exec: a child process started meanwhile (by this process or a thread of it) must
+        // not inherit the descriptor, or the log's lock (flock, held by the open file description)
+        // would outlive this writer for as long as that child lives.
+        let fd = open(dir.logURL.path, O_WRONLY | O_CLOEXEC)
+        guard fd >= 0 else { throw RecordError.io("cannot open \(dir.logURL.path) for writing") }
+        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
         endOffset = try handle.seekToEnd()
         count = 0
         lastHash = .zero

@@ -262,6 +262,35 @@ struct CastingTests {
         }
     }
 
+    @Test("A child process started while a writer holds the log inherits neither its descriptor nor its lock (close-on-exec)")
+    func lockNotInherited() throws {
+        let f = try Fixture()
+        try f.setUp()
+        f.releaseBoard()
+        // posix_spawn without closing descriptors, as the test support's ChildProcess starts
+        // chromedriver or PostgreSQL for a test running in parallel.
+        var pid: pid_t = 0
+        do {
+            let board = try FileBoard(directory: f.dir, durable: false)
+            let words: [String] = ["/bin/sleep", "60"]
+            let argv: [UnsafeMutablePointer<CChar>?] = words.map { strdup($0) } + [nil]
+            defer { argv.forEach { free($0) } }
+            #expect(posix_spawn(&pid, "/bin/sleep", nil, nil, argv, nil) == 0)
+            withExtendedLifetime(board) {}
+        }
+        defer {
+            kill(pid, SIGKILL)
+            var status: Int32 = 0
+            waitpid(pid, &status, 0)
+        }
+        let fds = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/fd")
+        let targets = fds.compactMap { try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(pid)/fd/\($0)") }
+        #expect(!targets.contains(f.dir.logURL.path), "the child holds the log open: \(targets)")
+        // The writer is gone, so the lock is free at once (it would wait for the child otherwise).
+        let next = try FileBoard(directory: f.dir, durable: false)
+        withExtendedLifetime(next) {}
+    }
+
     @Test("A close marker is accepted only at or after the window's end, its closedAt its own time, signed over the entry before")
     func closeRules() throws {
         let f = try Fixture()
