@@ -25,11 +25,11 @@ func addObserverRoutes(
     }
     router.get("/elections/:id/forensics.html") { request, context in
         let id = try context.parameters.require("id")
-        guard let report = await reports.forensics(id) else {
+        // ?lang=uk|ru|en, as the observers' page links it; English otherwise.
+        let language = request.uri.queryParameters.get("lang").flatMap(DocumentLanguage.init(rawValue:)) ?? .en
+        guard let html = await reports.forensics(id, language: language) else {
             throw fail(.notFound, "no forensics of election \(id) yet: they follow the verifier's run on a decrypted record")
         }
-        // ?lang=uk|ru|en, as the observers' page links it; English otherwise.
-        let html = report.html(request.uri.queryParameters.get("lang").flatMap(DocumentLanguage.init(rawValue:)) ?? .en)
         return Response(
             status: .ok,
             headers: [

@@ -32,8 +32,9 @@ public actor VerificationReports {
         var phase: ElectionStatus.Phase
         var entries: Int
         var report: VerificationReport
-        /// The forensics of a verified result with precinct-level counts (rendered per request, in its language).
-        var forensics: ForensicsReport?
+        /// The forensics report (HTML) of a verified result with precinct-level counts, in each
+        /// language, rendered once rather than on every anonymous request.
+        var forensics: [DocumentLanguage: String]?
     }
 
     /// An election's verifier and how far it has read; one run at a time uses it (`running`).
@@ -71,8 +72,8 @@ public actor VerificationReports {
         if running[id] == nil { start(id) }
     }
 
-    /// The forensics of the last verified result, if there is one.
-    public func forensics(_ id: String) -> ForensicsReport? { done[id]?.forensics }
+    /// The forensics report of the last verified result in `language`, if there is one.
+    public func forensics(_ id: String, language: DocumentLanguage) -> String? { done[id]?.forensics?[language] }
 
     /// Waits for the run under way, if any (tests, shutdown).
     public func settle(_ id: String) async { await running[id]?.value }
@@ -105,9 +106,10 @@ public actor VerificationReports {
             // Forensics only of a result the verifier accepted, once.
             var forensics = earlier?.forensics
             if forensics == nil, report.ok, let summary = report.result,
-                let manifest = try? RecordCoding.decode(Manifest.self, from: snapshot.manifest)
+                let manifest = try? RecordCoding.decode(Manifest.self, from: snapshot.manifest),
+                let analysis = try? ResultsCSV.analysis(summary, manifest: manifest, source: "election \(id)", workers: workers)
             {
-                forensics = try? ResultsCSV.analysis(summary, manifest: manifest, source: "election \(id)", workers: workers)
+                forensics = Dictionary(uniqueKeysWithValues: DocumentLanguage.allCases.map { ($0, analysis.html($0)) })
             }
             let phase = ElectionStatus.Phase(rawValue: report.phase) ?? .setup
             await self?.finish(id, Done(phase: phase, entries: snapshot.size, report: report, forensics: forensics), p)

@@ -7,7 +7,7 @@ public enum DocumentLanguage: String, CaseIterable, Codable, Sendable {
     case en, uk, ru
 
     /// The text in this language, of three given in the order en, uk, ru.
-    public func pick(_ en: String, _ uk: String, _ ru: String) -> String {
+    public func pick<T>(_ en: T, _ uk: T, _ ru: T) -> T {
         switch self {
         case .en: en
         case .uk: uk

@@ -49,8 +49,23 @@ extension KlimekModel.Result {
     }
 
     /// Which turnout and share the fit read, in `l`.
-    public func figures(_ l: DocumentLanguage) -> String {
-        figuresUseValidBallots
+    public func figures(_ l: DocumentLanguage) -> String { KlimekModel.figuresWording(validBallots: figuresUseValidBallots, l) }
+
+    /// How the model was fitted, in `l`.
+    public func method(_ l: DocumentLanguage) -> String {
+        let k = simulatedPerStation
+        return l.pick(
+            "Common random numbers: \(k) simulated stations per observed station, their histogram divided by \(k). Grid: alpha from 0.5 to 4 in steps of 0.25, each fitted on its own (the profile); f_i from 0 to 1, f_e from 0 to 0.15, searched in steps of 0.01 and 0.005, then in steps of 0.0025 around the best. Distance: sum over 1% share bins of ((model - observed) / (observed + 1))^2, the criterion of the authors' code. Intervals: stations resampled with replacement (a multinomial draw of the observed histogram), each replicate refitted against the same simulated stations. \(figures(l)).",
+            "Спільні випадкові числа: \(k) змодельованих дільниць на кожну спостережену, їхню гістограму поділено на \(k). Сітка: alpha від 0,5 до 4 з кроком 0,25, кожне підігнано окремо (профіль); f_i від 0 до 1, f_e від 0 до 0,15, перебрано з кроком 0,01 і 0,005, потім з кроком 0,0025 навколо найкращого. Відстань: сума за інтервалами частки по 1% величини ((модель - спостереження) / (спостереження + 1))^2, критерій коду авторів. Інтервали: дільниці перевибрано з поверненням (мультиноміальна вибірка спостереженої гістограми), кожен повтор підігнано знову проти тих самих змодельованих дільниць. \(figures(l)).",
+            "Общие случайные числа: \(k) смоделированных участков на каждый наблюдаемый, их гистограмма поделена на \(k). Сетка: alpha от 0,5 до 4 с шагом 0,25, каждое подогнано отдельно (профиль); f_i от 0 до 1, f_e от 0 до 0,15, перебраны с шагом 0,01 и 0,005, затем с шагом 0,0025 вокруг лучшего. Расстояние: сумма по интервалам доли в 1% величины ((модель - наблюдение) / (наблюдение + 1))^2, критерий кода авторов. Интервалы: участки перевыбраны с возвращением (мультиномиальная выборка наблюдаемой гистограммы), каждый повтор подогнан заново против тех же смоделированных участков. \(figures(l))."
+        )
+    }
+}
+
+extension KlimekModel {
+    /// Which turnout and share the fit reads, in `l`: valid ballots, or all ballots when the file has no valid-ballot figure.
+    static func figuresWording(validBallots: Bool, _ l: DocumentLanguage) -> String {
+        validBallots
             ? l.pick(
                 "turnout = valid ballots over registered voters, share = the leader's votes over valid ballots (as in the authors' code)",
                 "явка = дійсні бюлетені до зареєстрованих виборців, частка = голоси лідера до дійсних бюлетенів (як у коді авторів)",
@@ -61,15 +76,5 @@ extension KlimekModel.Result {
                 "явка = бюлетені до зареєстрованих виборців, частка = голоси лідера до врахованих бюлетенів (у файлі немає числа дійсних бюлетенів)",
                 "явка = бюллетени к зарегистрированным избирателям, доля = голоса лидера к учтённым бюллетеням (в файле нет числа действительных бюллетеней)"
             )
-    }
-
-    /// How the model was fitted, in `l`.
-    public func method(_ l: DocumentLanguage) -> String {
-        let k = simulatedPerStation
-        return l.pick(
-            "Common random numbers: \(k) simulated stations per observed station, their histogram divided by \(k). Grid: alpha from 0.5 to 4 in steps of 0.25, each fitted on its own (the profile); f_i from 0 to 1, f_e from 0 to 0.15, searched in steps of 0.01 and 0.005, then in steps of 0.0025 around the best. Distance: sum over 1% share bins of ((model - observed) / (observed + 1))^2, the criterion of the authors' code. Intervals: stations resampled with replacement (a multinomial draw of the observed histogram), each replicate refitted against the same simulated stations. \(figures(l)).",
-            "Спільні випадкові числа: \(k) змодельованих дільниць на кожну спостережену, їхню гістограму поділено на \(k). Сітка: alpha від 0,5 до 4 з кроком 0,25, кожне підігнано окремо (профіль); f_i від 0 до 1, f_e від 0 до 0,15, перебрано з кроком 0,01 і 0,005, потім з кроком 0,0025 навколо найкращого. Відстань: сума за інтервалами частки по 1% величини ((модель - спостереження) / (спостереження + 1))^2, критерій коду авторів. Інтервали: дільниці перевибрано з поверненням (мультиноміальна вибірка спостереженої гістограми), кожен повтор підігнано знову проти тих самих змодельованих дільниць. \(figures(l)).",
-            "Общие случайные числа: \(k) смоделированных участков на каждый наблюдаемый, их гистограмма поделена на \(k). Сетка: alpha от 0,5 до 4 с шагом 0,25, каждое подогнано отдельно (профиль); f_i от 0 до 1, f_e от 0 до 0,15, перебраны с шагом 0,01 и 0,005, затем с шагом 0,0025 вокруг лучшего. Расстояние: сумма по интервалам доли в 1% величины ((модель - наблюдение) / (наблюдение + 1))^2, критерий кода авторов. Интервалы: участки перевыбраны с возвращением (мультиномиальная выборка наблюдаемой гистограммы), каждый повтор подогнан заново против тех же смоделированных участков. \(figures(l))."
-        )
     }
 }

@@ -87,18 +87,22 @@ public enum KlimekModel {
     /// Turnout and share as the fit reads them: valid ballots over registered voters and the leader over
     /// valid ballots (the definitions of the authors' code) when every station has valid ballots, else
     /// the station's own turnout (B / V) and share (L / C).
-    static func figures(_ stations: [Station]) -> (turnout: [Double], share: [Double], description: String) {
+    static func figures(_ stations: [Station]) -> Figures {
         if stations.allSatisfy({ ($0.valid ?? 0) > 0 }) {
-            return (
-                stations.map { min(1, Double($0.valid!) / Double($0.registered)) },
-                stations.map { min(1, Double($0.leader) / Double($0.valid!)) },
-                "turnout = valid ballots over registered voters, share = the leader's votes over valid ballots (as in the authors' code)"
-            )
+            return Figures(
+                turnout: stations.map { min(1, Double($0.valid!) / Double($0.registered)) },
+                share: stations.map { min(1, Double($0.leader) / Double($0.valid!)) }, validBallots: true)
         }
-        return (
-            stations.map { min($0.turnout, 1) }, stations.map { min($0.share, 1) },
-            "turnout = ballots over registered voters, share = the leader's votes over counted ballots (the file has no valid-ballot figure)"
-        )
+        return Figures(turnout: stations.map { min($0.turnout, 1) }, share: stations.map { min($0.share, 1) }, validBallots: false)
+    }
+
+    /// The turnout and share the fit reads, and whether they come from valid ballots.
+    struct Figures {
+        var turnout: [Double]
+        var share: [Double]
+        var validBallots: Bool
+        /// Which they are, in English.
+        var description: String { KlimekModel.figuresWording(validBallots: validBallots, .en) }
     }
 
     /// Fits the model to the stations with ballots and counted ballots; nil with fewer than `minimumStations`.
@@ -112,7 +116,8 @@ public enum KlimekModel {
         let usable = withBallots.contains { $0.valid != nil } ? withBallots.filter { ($0.valid ?? 0) > 0 } : withBallots
         guard usable.count >= minimumStations else { return nil }
         let n = usable.count
-        let (turnout, share, figures) = figures(usable)
+        let read = figures(usable)
+        let (turnout, share) = (read.turnout, read.share)
         guard let fair = knownFair ?? FairStations(turnout: turnout, share: share) else { return nil }
         let simulation = Simulation(fair: fair, stations: n * simulatedPerStation, seed: seed, workers: workers)
         let observed = Grid.shareHistogram(share)
@@ -163,7 +168,7 @@ public enum KlimekModel {
         let valley = profile.filter { $0.distance - best.distance <= tolerance }
         var result = Result(
             assumptions: Result.assumptions(.en), method: "",
-            figures: figures, figuresUseValidBallots: usable.allSatisfy { ($0.valid ?? 0) > 0 }, stations: n,
+            figures: "", figuresUseValidBallots: read.validBallots, stations: n,
             simulatedPerStation: simulatedPerStation, fair: fair, fit: fit, incrementalInterval: ii,
             extremeInterval: ie, alphaInterval: ia, bootstrapReplicates: replicates, atGridEdge: edge, distance: best.distance,
             fairDistance: fairDistance,
@@ -175,7 +180,7 @@ public enum KlimekModel {
             modelGrid: simulation.fingerprint(fit, stations: n),
             fairGrid: simulation.fingerprint(Parameters(incremental: 0, extreme: 0, alpha: 1), stations: n),
             verdict: "")
-        (result.method, result.verdict) = (result.method(.en), result.verdict(.en))
+        (result.figures, result.method, result.verdict) = (result.figures(.en), result.method(.en), result.verdict(.en))
         return result
     }
 }

@@ -79,11 +79,4 @@ public enum ShpilkinEstimate {
         result.verdict = result.verdict(.en)
         return result
     }
-
-    static func grouped(_ n: Int) -> String {
-        let f = NumberFormatter()
-        f.numberStyle = .decimal
-        f.groupingSeparator = ","
-        return f.string(from: NSNumber(value: n)) ?? "\(n)"
-    }
 }

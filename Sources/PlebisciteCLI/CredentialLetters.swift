@@ -14,6 +14,8 @@ struct CredentialLetters {
         var voterId: String
         var precinct: String
         var credential: String
+        /// The credential's public key (hex), as the printed-letters list names it.
+        var publicCredential: String
     }
 
     /// Why letters cannot be made.
@@ -51,10 +53,11 @@ struct CredentialLetters {
             let f = row.split(separator: ",", omittingEmptySubsequences: false).map { $0.trimmingCharacters(in: .whitespaces) }
             guard f.count == 3, !f[0].isEmpty else { throw .badLine(file: file, line: i + 1, reason: "expected 3 fields") }
             guard manifest.precinct(f[1]) != nil else { throw .badLine(file: file, line: i + 1, reason: "unknown precinct \(f[1])") }
-            do { _ = try VoterCredential(text: f[2], electionId: manifest.electionId) } catch {
+            let credential: VoterCredential
+            do { credential = try VoterCredential(text: f[2], electionId: manifest.electionId) } catch {
                 throw .badLine(file: file, line: i + 1, reason: "\(error)")
             }
-            latest[f[0]] = Letter(voterId: f[0], precinct: f[1], credential: f[2])
+            latest[f[0]] = Letter(voterId: f[0], precinct: f[1], credential: f[2], publicCredential: credential.publicKey.hex)
         }
         guard !latest.isEmpty else { throw .emptyRoll(file) }
         let order = Dictionary(uniqueKeysWithValues: manifest.precincts.enumerated().map { ($1.id, $0) })
@@ -190,19 +193,12 @@ extension PlebisciteCommand.AuthorityCommand {
             // Public credentials, to skip letters already printed (unless --reprint).
             let ledger = PrintedLetters(besides: credentials)
             let printed = reprint ? [] : try ledger.publicCredentials()
-            let electionId = state.manifest.electionId
-            let publicKeys = Dictionary(
-                uniqueKeysWithValues: letters.letters.map { l in
-                    (l.voterId, (try? VoterCredential(text: l.credential, electionId: electionId))?.publicKey.hex ?? "")
-                })
             let all = letters.letters.count
-            letters.letters.removeAll { printed.contains(publicKeys[$0.voterId]!) }
+            letters.letters.removeAll { printed.contains($0.publicCredential) }
             let skipped = all - letters.letters.count
-            let skippedNote = "\(skipped) already printed (listed in \(ledger.path); --reprint prints them again)"
+            let listed = "listed in \(ledger.path); --reprint prints them again"
             guard !letters.letters.isEmpty else {
-                throw StepFailure(
-                    "no letters to write: every credential in \(credentials) was already printed (listed in \(ledger.path); --reprint prints them again)"
-                )
+                throw StepFailure("no letters to write: every credential in \(credentials) was already printed (\(listed))")
             }
             let html = try letters.html()
             do { try Data(html.utf8).write(to: URL(fileURLWithPath: out), options: .atomic) } catch {
@@ -213,11 +209,10 @@ extension PlebisciteCommand.AuthorityCommand {
                 try Chromium.printToPDF(html: html, to: pdf)
                 chmod(pdf, 0o600)
             }
-            try ledger.add(
-                letters.letters.map { (voterId: $0.voterId, precinct: $0.precinct, publicCredential: publicKeys[$0.voterId]!) }, to: out)
+            try ledger.add(letters.letters, to: out)
             print(
                 "Wrote \(letters.letters.count) letters in \(Set(letters.letters.map(\.precinct)).count) precincts to \(out)"
-                    + (pdf.map { " and \($0)" } ?? "") + (skipped == 0 ? "" : "; skipped \(skippedNote)") + ".")
+                    + (pdf.map { " and \($0)" } ?? "") + (skipped == 0 ? "" : "; skipped \(skipped) already printed (\(listed))") + ".")
             if destroySecrets {
                 try SecretFile.destroy(credentials)
                 print(
@@ -254,7 +249,7 @@ struct PrintedLetters {
     }
 
     /// Adds the letters just written to `file`.
-    func add(_ letters: [(voterId: String, precinct: String, publicCredential: String)], to file: String) throws {
+    func add(_ letters: [CredentialLetters.Letter], to file: String) throws {
         let name = file.replacingOccurrences(of: ",", with: " ")
         let header = FileManager.default.fileExists(atPath: path) ? "" : "voter_id,precinct,public_credential,letters_file\n"
         try AuthorityFiles.append(

@@ -11,16 +11,10 @@ extension DocumentLanguage: ExpressibleByArgument {
 
     /// How a channel is named.
     func channel(_ c: Channel) -> String {
-        switch (self, c) {
-        case (.en, .station): "polling station"
-        case (.en, .mobile): "mobile ballot box"
-        case (.en, .remote): "online"
-        case (.uk, .station): "виборча дільниця"
-        case (.uk, .mobile): "переносна скринька"
-        case (.uk, .remote): "онлайн"
-        case (.ru, .station): "избирательный участок"
-        case (.ru, .mobile): "переносной ящик"
-        case (.ru, .remote): "онлайн"
+        switch c {
+        case .station: pick("polling station", "виборча дільниця", "избирательный участок")
+        case .mobile: pick("mobile ballot box", "переносна скринька", "переносной ящик")
+        case .remote: pick("online", "онлайн", "онлайн")
         }
     }
 

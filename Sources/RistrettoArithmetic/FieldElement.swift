@@ -30,7 +30,8 @@ public struct FieldElement: Sendable, Equatable {
 
     /// Whether 32 bytes are the canonical encoding of a field element (below p, top bit clear).
     public static func isCanonical(_ bytes: some Collection<UInt8>) -> Bool {
-        FieldElement(littleEndian: bytes).bytes.elementsEqual(bytes.map { $0 }) && (bytes.map { $0 }[31] & 0x80) == 0
+        let given = Array(bytes)
+        return given.count == 32 && given[31] & 0x80 == 0 && FieldElement(littleEndian: given).bytes == given
     }
 
     /// The value fully reduced below p, in limbs below 2^51 (no allocation: equality and signs use it).
@@ -148,9 +149,6 @@ public struct FieldElement: Sendable, Equatable {
         for _ in 0..<n { r = r.squared }
         return r
     }
-
-    /// Returns `a` when `condition`, else `b`.
-    @inlinable public static func select(_ condition: Bool, _ a: FieldElement, _ b: FieldElement) -> FieldElement { condition ? a : b }
 
     /// The absolute value of RFC 9496: the non-negative one of x and -x.
     public var absolute: FieldElement { isNegative ? -self : self }
