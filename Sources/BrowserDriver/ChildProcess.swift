@@ -24,7 +24,9 @@ public final class ChildProcess: @unchecked Sendable {
         posix_spawn_file_actions_addopen(&actions, 1, outputPath, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         posix_spawn_file_actions_adddup2(&actions, 1, 2)
         posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
-        Self.closeOnExec()
+        // Only 0-2 reach the child: nothing of the test process (its listening sockets, its
+        // database connections, a record's locked log) leaks into a child and outlives it there.
+        _ = Self.addCloseFrom(&actions, 3)
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         var cargs = argv.map { strdup($0) } + [nil]
@@ -37,15 +39,14 @@ public final class ChildProcess: @unchecked Sendable {
         self.outputPath = outputPath
     }
 
-    /// Marks every descriptor above standard error close-on-exec, so nothing of the test process
-    /// (its listening sockets, its database connections) leaks into a child and outlives it there.
-    static func closeOnExec() {
-        let open = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []
-        for fd in open.compactMap({ Int32($0) }) where fd > 2 {
-            let flags = fcntl(fd, F_GETFD)
-            if flags >= 0 { _ = fcntl(fd, F_SETFD, flags | FD_CLOEXEC) }
+    /// glibc's posix_spawn_file_actions_addclosefrom_np (2.34 and later), which Swift's Glibc
+    /// module does not declare (it is a GNU extension), resolved once.
+    private static let addCloseFrom: @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32 = {
+        guard let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") else {
+            fatalError("glibc 2.34 or later is needed (posix_spawn_file_actions_addclosefrom_np)")
         }
-    }
+        return unsafeBitCast(symbol, to: (@convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32).self)
+    }()
 
     /// What it wrote so far.
     public var output: String { (try? String(contentsOfFile: outputPath, encoding: .utf8)) ?? "" }

@@ -166,10 +166,7 @@ struct RecordIndex {
     /// Appends whole records to the index.
     func append(raw: [UInt8]) throws {
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        if !FileManager.default.fileExists(atPath: ballotsURL.path) {
-            FileManager.default.createFile(atPath: ballotsURL.path, contents: nil)
-        }
-        guard let h = FileHandle(forWritingAtPath: ballotsURL.path) else { throw RecordError.io("cannot open \(ballotsURL.path)") }
+        let h = try FileHandle.forWritingRecord(ballotsURL, create: true)
         defer { try? h.close() }
         try h.seekToEnd()
         try h.write(contentsOf: Data(raw))

@@ -35,12 +35,7 @@ final class RecordWriter {
     /// Opens a record's log for appending; `lockExclusively`, then `resume` after what it holds.
     init(_ dir: RecordDirectory, durable: Bool = true) throws {
         directory = dir
-        // Close-on-exec: a child process started meanwhile (by this process or a thread of it) must
-        // not inherit the descriptor, or the log's lock (flock, held by the open file description)
-        // would outlive this writer for as long as that child lives.
-        let fd = open(dir.logURL.path, O_WRONLY | O_CLOEXEC)
-        guard fd >= 0 else { throw RecordError.io("cannot open \(dir.logURL.path) for writing") }
-        handle = FileHandle(fileDescriptor: fd, closeOnDealloc: true)
+        handle = try FileHandle.forWritingRecord(dir.logURL, create: false)
         endOffset = try handle.seekToEnd()
         count = 0
         lastHash = .zero
@@ -120,8 +115,7 @@ final class RecordWriter {
         {
             return stored.size == head.size ? stored : head
         }
-        if !FileManager.default.fileExists(atPath: url.path) { FileManager.default.createFile(atPath: url.path, contents: nil) }
-        guard let h = FileHandle(forWritingAtPath: url.path) else { throw RecordError.io("cannot open \(url.path)") }
+        let h = try FileHandle.forWritingRecord(url, create: true)
         defer { try? h.close() }
         try h.seekToEnd()
         try h.write(contentsOf: Data(try RecordCoding.encode(head) + [UInt8(ascii: "\n")]))

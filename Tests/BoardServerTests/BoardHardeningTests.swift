@@ -185,6 +185,18 @@ struct BoardHardeningTests {
         #expect(answer?.0.contains("200 OK") == true)
     }
 
+    @Test("The tests' ChildProcess passes a child only standard input, output and error, even descriptors opened without close-on-exec")
+    func childGetsNoDescriptors() throws {
+        let fd = open("/proc/self/exe", O_RDONLY)
+        #expect(fd > 3)
+        defer { close(fd) }
+        #expect(fcntl(fd, F_GETFD) & FD_CLOEXEC == 0)
+        let listed = try ChildProcess.run(["/bin/ls", "/proc/self/fd"]).split(separator: "\n").compactMap { Int32($0) }
+        // ls itself holds 0-2 and the directory it reads (3).
+        #expect(listed.contains(0) && listed.contains(2))
+        #expect(listed.allSatisfy { $0 <= 3 }, "the child got \(listed)")
+    }
+
     @Test(
         "The cause of 'I/O on closed channel': the live test client reuses a connection the board closed when idle; the pages' tests keep theirs open"
     )
