@@ -1,4 +1,5 @@
 import Ristretto
+import RistrettoArithmetic
 
 /// Proof of knowledge of x with X = x*B (Schnorr, Fiat-Shamir), in (challenge, response) form.
 ///
@@ -13,11 +14,11 @@ public struct SchnorrProof: Sendable, Equatable, Codable {
         self.response = response
     }
 
-    static func challenge(context: [UInt8], statement: Element, commitment: Element) -> Scalar {
+    static func challenge(context: [UInt8], statement: Element, commitment: [UInt8]) -> Scalar {
         var t = Transcript("schnorr-pok")
         t.append(bytes: context)
         t.append(statement)
-        t.append(commitment)
+        t.append(bytes: commitment)
         return t.challenge()
     }
 
@@ -25,13 +26,13 @@ public struct SchnorrProof: Sendable, Equatable, Codable {
     public static func prove(secret x: Scalar, statement: Element, context: [UInt8]) -> SchnorrProof {
         let w = Scalar.random()
         let a = Element.base(w)
-        let c = challenge(context: context, statement: statement, commitment: a)
+        let c = challenge(context: context, statement: statement, commitment: a.rawRepresentation)
         return SchnorrProof(challenge: c, response: w + c * x)
     }
 
     /// Checks the proof for `statement` under `context`.
     public func verify(statement: Element, context: [UInt8]) throws(ProofError) {
-        let a = Element.base(response) - challenge * statement
+        let a = schnorrCommitment(challenge: challenge, response: response, key: statement)
         guard SchnorrProof.challenge(context: context, statement: statement, commitment: a) == challenge else {
             throw .challengeMismatch
         }
@@ -51,11 +52,11 @@ public struct SchnorrSignature: Sendable, Equatable, Codable {
         self.response = response
     }
 
-    static func challenge(context: [UInt8], key: Element, commitment: Element, message: [UInt8]) -> Scalar {
+    static func challenge(context: [UInt8], key: Element, commitment: [UInt8], message: [UInt8]) -> Scalar {
         var t = Transcript("schnorr-signature")
         t.append(bytes: context)
         t.append(key)
-        t.append(commitment)
+        t.append(bytes: commitment)
         t.append(bytes: message)
         return t.challenge()
     }
@@ -64,16 +65,28 @@ public struct SchnorrSignature: Sendable, Equatable, Codable {
     public static func sign(message: [UInt8], secret x: Scalar, key: Element, context: [UInt8]) -> SchnorrSignature {
         let w = Scalar.random()
         let a = Element.base(w)
-        let c = challenge(context: context, key: key, commitment: a, message: message)
+        let c = challenge(context: context, key: key, commitment: a.rawRepresentation, message: message)
         return SchnorrSignature(challenge: c, response: w + c * x)
     }
 
     /// Checks the signature.
     public func verify(message: [UInt8], key: Element, context: [UInt8]) throws(ProofError) {
         guard !key.isIdentity else { throw .identityNotAllowed }
-        let a = Element.base(response) - challenge * key
+        let a = schnorrCommitment(challenge: challenge, response: response, key: key)
         guard SchnorrSignature.challenge(context: context, key: key, commitment: a, message: message) == challenge else {
             throw .challengeMismatch
         }
     }
 }
+
+/// A = s*B - c*X, encoded: the commitment a Schnorr proof or signature implies, in the project's
+/// own arithmetic (one Straus chain), or with libsodium should X not decode there.
+func schnorrCommitment(challenge c: Scalar, response s: Scalar, key: Element) -> [UInt8] {
+    guard let x = PublicArithmetic.point(key) else {
+        return referenceSchnorrCommitment(challenge: c, response: s, key: key).rawRepresentation
+    }
+    return PublicArithmetic.multiply([(c, -x)], fixed: [(s, EdwardsPoint.basepointTable)]).ristrettoBytes
+}
+
+/// The same with libsodium's API (one fixed-base, one variable-base multiplication): the reference.
+func referenceSchnorrCommitment(challenge c: Scalar, response s: Scalar, key: Element) -> Element { .base(s) - c * key }

@@ -33,9 +33,13 @@ public struct Transcript: Sendable {
     /// PROTOCOL.md for every non-negative value); never traps on hostile negative input.
     public mutating func append(_ value: Int) { append(UInt64(bitPattern: Int64(value))) }
 
-    public mutating func append(_ elements: [Element]) {
-        append(UInt64(elements.count))
-        for e in elements { append(e) }
+    /// A list of elements: its count, then each encoding.
+    public mutating func append(_ elements: [Element]) { append(encodings: elements.map(\.rawRepresentation)) }
+
+    /// A list of element encodings (computed by the own arithmetic): the same bytes as `append(_: [Element])`.
+    public mutating func append(encodings: [[UInt8]]) {
+        append(UInt64(encodings.count))
+        for e in encodings { append(bytes: e) }
     }
 
     /// The full 64-byte SHA-512 digest.

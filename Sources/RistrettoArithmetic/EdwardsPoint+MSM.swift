@@ -29,11 +29,16 @@ extension EdwardsPoint {
         return naf
     }
 
-    /// The odd multiples P, 3P, 5P, ..., (2^(w-1) - 1)P, for digits of a width-`w` NAF.
-    func oddMultiples(width w: Int) -> [EdwardsPoint] {
-        let double = doubled
-        var table = [self]
-        for _ in 1..<(1 << (w - 2)) { table.append(table[table.count - 1] + double) }
+    /// The odd multiples P, 3P, 5P, ..., (2^(w-1) - 1)P, for digits of a width-`w` NAF, ready to add.
+    func oddMultiples(width w: Int) -> [Cached] {
+        let double = doubled.cached
+        var point = self
+        var table = [cached]
+        table.reserveCapacity(1 << (w - 2))
+        for _ in 1..<(1 << (w - 2)) {
+            point = (point + double).extended
+            table.append(point.cached)
+        }
         return table
     }
 
@@ -56,7 +61,7 @@ extension EdwardsPoint {
     /// A point's odd multiples for width-8 NAF digits (64 points), kept for points used again and
     /// again (B, an election's key K): a term with such a table costs about 256/9 additions.
     public struct Table: Sendable {
-        let multiples: [EdwardsPoint]
+        let multiples: [Cached]
         public init(_ point: EdwardsPoint) { multiples = point.oddMultiples(width: 8) }
     }
 
@@ -73,14 +78,18 @@ extension EdwardsPoint {
             zip(scalars, points).map { (nonAdjacentForm($0, width: 5), $1.oddMultiples(width: 5)) }
             + fixed.map { (nonAdjacentForm($0.scalar, width: 8), $0.table.multiples) }
         guard let top = (0..<256).reversed().first(where: { i in terms.contains { $0.0[i] != 0 } }) else { return .identity }
-        var r = EdwardsPoint.identity
-        for i in (0...top).reversed() {
-            r = r.doubled
+        // Doubled in projective coordinates, converted to extended ones only where something is added.
+        var r = Projective.identity
+        var i = top
+        while true {
+            var t = r.doubled
             for (naf, table) in terms {
                 let digit = Int(naf[i])
-                if digit > 0 { r = r + table[digit / 2] } else if digit < 0 { r = r - table[-digit / 2] }
+                if digit > 0 { t = t.extended + table[digit / 2] } else if digit < 0 { t = t.extended - table[-digit / 2] }
             }
+            if i == 0 { return t.extended }
+            r = t.projective
+            i -= 1
         }
-        return r
     }
 }

@@ -49,24 +49,24 @@ struct ProtocolVectorTests {
         case "schnorrProofChallenge":
             let challenge = SchnorrProof.challenge(
                 context: try Hex.decode(c.string("context")), statement: try element(c.string("statement")),
-                commitment: try element(c.string("commitment")))
+                commitment: try element(c.string("commitment")).rawRepresentation)
             #expect(challenge.hex == expected)
         case "schnorrSignatureChallenge":
             let challenge = SchnorrSignature.challenge(
                 context: try Hex.decode(c.string("context")), key: try element(c.string("key")),
-                commitment: try element(c.string("commitment")), message: try Hex.decode(c.string("message")))
+                commitment: try element(c.string("commitment")).rawRepresentation, message: try Hex.decode(c.string("message")))
             #expect(challenge.hex == expected)
         case "chaumPedersenChallenge":
             let challenge = ChaumPedersenProof.challenge(
                 context: try Hex.decode(c.string("context")), g: try element(c.string("g")), x: try element(c.string("x")),
-                h: try element(c.string("h")), y: try element(c.string("y")), a1: try element(c.string("a1")),
-                a2: try element(c.string("a2")))
+                h: try element(c.string("h")), y: try element(c.string("y")), a1: try element(c.string("a1")).rawRepresentation,
+                a2: try element(c.string("a2")).rawRepresentation)
             #expect(challenge.hex == expected)
         case "rangeChallenge":
             let challenge = RangeProof.challenge(
                 context: try Hex.decode(c.string("context")), key: try element(c.string("key")),
                 ciphertext: Ciphertext(alpha: try element(c.string("alpha")), beta: try element(c.string("beta"))), lower: c.int("lower"),
-                upper: c.int("upper"), commitments: try elements(c.strings("commitments")))
+                upper: c.int("upper"), commitments: try elements(c.strings("commitments")).map(\.rawRepresentation))
             #expect(challenge.hex == expected)
         case "manifestHash":
             #expect(ProtocolHashes.manifestHash(try Hex.decode(c.string("bytes"))).hex == expected)
