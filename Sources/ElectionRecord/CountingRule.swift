@@ -62,14 +62,14 @@ public enum CountingRule {
             let style = manifest.precinct(key.precinct)!.questions
             let questions = style.map { qid -> QuestionSums in
                 let options = manifest.question(qid)?.options.count ?? 0
-                var sums = [Ciphertext](repeating: .zero, count: options)
+                var sums = [CiphertextSum](repeating: CiphertextSum(), count: options)
                 for b in ballots {
                     guard let answer = b.ballot.answers.first(where: { $0.question == qid }),
                         answer.selections.count == options
                     else { continue }
-                    for i in 0..<options { sums[i] += answer.selections[i].ciphertext }
+                    for i in 0..<options { sums[i].add(answer.selections[i].ciphertext) }
                 }
-                return QuestionSums(question: qid, sums: sums)
+                return QuestionSums(question: qid, sums: sums.map(\.value))
             }
             return TallyCell(precinct: key.precinct, channel: key.channel, day: key.day, ballots: ballots.count, questions: questions)
         }

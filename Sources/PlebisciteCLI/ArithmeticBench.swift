@@ -13,6 +13,7 @@ extension PlebisciteCommand {
         @Option(help: "Operations per timing round.") var iterations = 2000
         @Option(help: "Terms of the multi-scalar multiplication compared with as many libsodium multiplications and additions.")
         var terms = 16
+        @Option(help: "Terms of the large multi-scalar multiplication (Pippenger), as in batch verification.") var batchTerms = 4096
         @Flag(help: "Print the figures as JSON.") var json = false
 
         struct Figure: Codable {
@@ -25,11 +26,12 @@ extension PlebisciteCommand {
         func validate() throws {
             if iterations < 1 { throw ValidationError("--iterations must be at least 1") }
             if terms < 1 { throw ValidationError("--terms must be at least 1") }
+            if batchTerms < 16 { throw ValidationError("--batch-terms must be at least 16") }
         }
 
         func run() throws {
             BenchOutput.warnIfDebug("run `swift build -c release` and .build/release/plebiscite bench arithmetic for real figures")
-            let figures = try Self.measure(iterations: iterations, terms: terms)
+            let figures = try Self.measure(iterations: iterations, terms: terms, batchTerms: batchTerms)
             if json {
                 print(String(decoding: try JSONEncoder().encode(figures), as: UTF8.self))
                 return
@@ -43,7 +45,7 @@ extension PlebisciteCommand {
         }
 
         /// Each operation timed both ways on the same inputs.
-        static func measure(iterations n: Int, terms: Int) throws -> [Figure] {
+        static func measure(iterations n: Int, terms: Int, batchTerms: Int = 4096) throws -> [Figure] {
             let a = Element.random(), b = Element.random(), s = Scalar.random()
             let pa = try EdwardsPoint(ristretto: a.rawRepresentation), pb = try EdwardsPoint(ristretto: b.rawRepresentation)
             let bytes = a.rawRepresentation
@@ -54,6 +56,19 @@ extension PlebisciteCommand {
             let elements = (0..<terms).map { _ in Element.random() }, scalars = (0..<terms).map { _ in Scalar.random() }
             let points = try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) }
             let raw = scalars.map(\.rawRepresentation)
+            let batch = (0..<batchTerms).map { _ in Scalar.random().rawRepresentation }
+            let batchPoints = (0..<batchTerms).map { points[$0 % points.count] }
+            let pippenger = secondsPerCall(iterations: 1, rounds: 3) { _ = EdwardsPoint.pippenger(batch, batchPoints) } * 1e6
+            let ownDecode = try secondsPerCall(iterations: n) { _ = try EdwardsPoint(ristretto: bytes) } * 1e6
+            let variable = secondsPerCall(iterations: max(1, n / 10)) { _ = s * a } * 1e6
+            let fixed = secondsPerCall(iterations: max(1, n / 10)) { _ = Element.base(s) } * 1e6
+            let addition = secondsPerCall(iterations: n) { _ = a + b } * 1e6
+            // A yes/no ballot with commitments in its proofs (format v2 prototype): 16 points to
+            // decode (4 ciphertext components, the credential, 11 commitments), each one term of a
+            // batch's multi-scalar multiplication; against libsodium's API bound for checking the
+            // same ballot today (6F + 16V + 18A, PROTOCOL.md 8).
+            let perTerm = pippenger / Double(batchTerms)
+            let batchBallot = 16 * (ownDecode + perTerm), bound = 6 * fixed + 16 * variable + 18 * addition
             return try [
                 figure("decode", n, own: { _ = try EdwardsPoint(ristretto: bytes) }, sodium: { _ = try Element(rawRepresentation: bytes) }),
                 figure("encode", n, own: { _ = pa.ristrettoBytes }, sodium: { _ = a.rawRepresentation }),
@@ -65,6 +80,16 @@ extension PlebisciteCommand {
                     "multi-scalar multiplication, \(terms) terms (Straus)", max(1, n / 100),
                     own: { _ = EdwardsPoint.multiscalarMultiply(raw, points) },
                     sodium: { _ = zip(scalars, elements).reduce(Element.identity) { $0 + $1.0 * $1.1 } }),
+                figure(
+                    "fixed-base multiplication (own: B's width-8 table)", max(1, n / 20),
+                    own: { _ = EdwardsPoint.multiscalarMultiply([], [], fixed: [(s.rawRepresentation, EdwardsPoint.basepointTable)]) },
+                    sodium: { _ = Element.base(s) }),
+                Figure(
+                    operation: "multi-scalar multiplication, per term of \(batchTerms) (Pippenger)", ownMicroseconds: perTerm,
+                    libsodiumMicroseconds: variable + addition, ratio: perTerm / (variable + addition)),
+                Figure(
+                    operation: "yes/no ballot, batch verification with commitments (format v2 prototype)", ownMicroseconds: batchBallot,
+                    libsodiumMicroseconds: bound, ratio: batchBallot / bound),
             ]
         }
     }

@@ -48,10 +48,10 @@ public struct ChaumPedersenProof: Sendable, Equatable, Codable {
     /// A1 = s*G - c*X and A2 = s*H - c*Y, encoded, in the project's own arithmetic (one Straus chain
     /// each, G tabled when it is B or a key seen before); nil if an element does not decode.
     func ownCommitments(g: Element, x: Element, h: Element, y: Element) -> ([UInt8], [UInt8])? {
-        guard let gp = PublicArithmetic.point(g), let xp = PublicArithmetic.point(x), let hp = PublicArithmetic.point(h),
+        guard let gTable = PublicArithmetic.table(g), let xp = PublicArithmetic.point(x), let hp = PublicArithmetic.point(h),
             let yp = PublicArithmetic.point(y)
         else { return nil }
-        let a1 = PublicArithmetic.multiply([(challenge, -xp)], fixed: [(response, PublicArithmetic.table(g, point: gp))])
+        let a1 = PublicArithmetic.multiply([(challenge, -xp)], fixed: [(response, gTable)])
         let a2 = PublicArithmetic.multiply([(response, hp), (challenge, -yp)], fixed: [])
         return (a1.ristrettoBytes, a2.ristrettoBytes)
     }

@@ -15,10 +15,11 @@ enum PublicArithmetic {
     private static let tables = Mutex<[Element: EdwardsPoint.Table]>([:])
     private static let tableLimit = 64
 
-    /// The table of `key` (whose point is `point`), built on first use. Cost: 65 additions once.
-    static func table(_ key: Element, point: EdwardsPoint) -> EdwardsPoint.Table {
+    /// The table of `key`, built on first use (one decoding, 65 additions); nil if it does not decode.
+    static func table(_ key: Element) -> EdwardsPoint.Table? {
         if key == .generator { return EdwardsPoint.basepointTable }
         if let t = tables.withLock({ $0[key] }) { return t }
+        guard let point = point(key) else { return nil }
         let t = EdwardsPoint.Table(point)
         tables.withLock {
             if $0.count >= tableLimit { $0.removeAll() }

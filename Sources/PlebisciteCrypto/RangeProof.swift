@@ -104,9 +104,8 @@ public struct RangeProof: Sendable, Equatable, Codable {
     /// B_j = s_j*K - c_j*(beta - v_j*B), encoded; nil if an element does not decode.
     func ownCommitments(ciphertext: Ciphertext, key: Element, lower: Int) -> [[UInt8]]? {
         guard let alpha = PublicArithmetic.point(ciphertext.alpha), let beta = PublicArithmetic.point(ciphertext.beta),
-            let k = PublicArithmetic.point(key)
+            let kTable = PublicArithmetic.table(key)
         else { return nil }
-        let kTable = PublicArithmetic.table(key, point: k)
         var commitments = [[UInt8]]()
         commitments.reserveCapacity(2 * challenges.count)
         for (j, (c, s)) in zip(challenges, responses).enumerated() {

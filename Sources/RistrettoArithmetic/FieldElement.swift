@@ -21,17 +21,36 @@ public struct FieldElement: Sendable, Equatable {
     /// Reads 32 little-endian bytes, ignoring the top bit (RFC 7748); the value may be >= p.
     public init(littleEndian bytes: some Collection<UInt8>) {
         precondition(bytes.count == 32, "a field element is 32 bytes")
-        var words = [UInt64](repeating: 0, count: 4)
-        for (i, b) in bytes.enumerated() { words[i / 8] |= UInt64(b) << (8 * UInt64(i % 8)) }
+        let (w0, w1, w2, w3) = Self.words(bytes)
         self.init(
-            words[0] & Self.mask, (words[0] >> 51 | words[1] << 13) & Self.mask, (words[1] >> 38 | words[2] << 26) & Self.mask,
-            (words[2] >> 25 | words[3] << 39) & Self.mask, (words[3] >> 12) & Self.mask)
+            w0 & Self.mask, (w0 >> 51 | w1 << 13) & Self.mask, (w1 >> 38 | w2 << 26) & Self.mask, (w2 >> 25 | w3 << 39) & Self.mask,
+            (w3 >> 12) & Self.mask)
+    }
+
+    /// 32 bytes as four little-endian 64-bit words, without allocating.
+    static func words(_ bytes: some Collection<UInt8>) -> (UInt64, UInt64, UInt64, UInt64) {
+        var w: (UInt64, UInt64, UInt64, UInt64) = (0, 0, 0, 0)
+        var i: UInt64 = 0
+        for b in bytes {
+            let v = UInt64(b) << (8 * (i & 7))
+            switch i >> 3 {
+            case 0: w.0 |= v
+            case 1: w.1 |= v
+            case 2: w.2 |= v
+            default: w.3 |= v
+            }
+            i += 1
+        }
+        return w
     }
 
     /// Whether 32 bytes are the canonical encoding of a field element (below p, top bit clear).
     public static func isCanonical(_ bytes: some Collection<UInt8>) -> Bool {
-        let given = Array(bytes)
-        return given.count == 32 && given[31] & 0x80 == 0 && FieldElement(littleEndian: given).bytes == given
+        guard bytes.count == 32 else { return false }
+        let (w0, w1, w2, w3) = words(bytes)
+        // p = 2^255 - 19: words ffff...ffed, ffff...ffff, ffff...ffff, 7fff...ffff.
+        guard w3 >> 63 == 0 else { return false }
+        return !(w3 == UInt64.max >> 1 && w2 == .max && w1 == .max && w0 >= UInt64.max - 18)
     }
 
     /// The value fully reduced below p, in limbs below 2^51 (no allocation: equality and signs use it).
@@ -59,8 +78,16 @@ public struct FieldElement: Sendable, Equatable {
     /// The canonical encoding: 32 little-endian bytes of the value reduced below p.
     public var bytes: [UInt8] {
         let c = canonical
-        let words = [c.l0 | c.l1 << 51, c.l1 >> 13 | c.l2 << 38, c.l2 >> 26 | c.l3 << 25, c.l3 >> 39 | c.l4 << 12]
-        return (0..<32).map { UInt8(truncatingIfNeeded: words[$0 / 8] >> (8 * UInt64($0 % 8))) }
+        let words = (c.l0 | c.l1 << 51, c.l1 >> 13 | c.l2 << 38, c.l2 >> 26 | c.l3 << 25, c.l3 >> 39 | c.l4 << 12)
+        return [UInt8](unsafeUninitializedCapacity: 32) { out, count in
+            for i in 0..<8 {
+                out[i] = UInt8(truncatingIfNeeded: words.0 >> (8 * UInt64(i)))
+                out[8 + i] = UInt8(truncatingIfNeeded: words.1 >> (8 * UInt64(i)))
+                out[16 + i] = UInt8(truncatingIfNeeded: words.2 >> (8 * UInt64(i)))
+                out[24 + i] = UInt8(truncatingIfNeeded: words.3 >> (8 * UInt64(i)))
+            }
+            count = 32
+        }
     }
 
     /// The same value with every limb below 2^51 + 2^13 (one carry pass).

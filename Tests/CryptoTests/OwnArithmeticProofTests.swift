@@ -62,4 +62,16 @@ struct OwnArithmeticProofTests {
         try proof.verify(g: .generator, x: .base(secret), h: h, y: secret * h, context: context)
         #expect(throws: ProofError.challengeMismatch) { try proof.verify(g: .generator, x: .base(secret), h: h, y: h, context: context) }
     }
+
+    @Test("A ciphertext sum in the own arithmetic equals libsodium's, from 0 to 50 terms, the identity among them")
+    func ciphertextSums() {
+        for count in [0, 1, 2, 7, 50] {
+            let terms = (0..<count).map { i in
+                i % 5 == 3 ? Ciphertext.zero : Ciphertext.encrypt(Scalar(UInt64(i % 2)), nonce: Scalar.random(), key: .base(Scalar(9)))
+            }
+            var own = CiphertextSum()
+            for t in terms { own.add(t) }
+            #expect(own.value == terms.reduce(Ciphertext.zero, +), "\(count) terms")
+        }
+    }
 }

@@ -107,6 +107,10 @@ struct ArithmeticTests {
             let msm = EdwardsPoint.multiscalarMultiply(
                 scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) })
             #expect(msm.ristrettoBytes == expected.rawRepresentation)
+            #expect(
+                EdwardsPoint.pippenger(
+                    scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) }
+                ).ristrettoBytes == expected.rawRepresentation)
             // With B's table as a further term: + t*B.
             let t = Scalar.random()
             let withBase = EdwardsPoint.multiscalarMultiply(
@@ -117,6 +121,32 @@ struct ArithmeticTests {
             let bytes = Sodium.randomBytes(32)
             let ours = try? EdwardsPoint(ristretto: bytes), theirs = try? Element(rawRepresentation: bytes)
             #expect((ours == nil) == (theirs == nil) && ours?.ristrettoBytes == theirs?.rawRepresentation)
+        }
+    }
+
+    @Test("Pippenger: signed digits sum to the scalar; 0 to 600 terms (windows 4 to 8) equal Straus, edge scalars included")
+    func pippenger() throws {
+        for c in 2...16 {
+            for scalar in [
+                [UInt8](repeating: 0, count: 32), Scalar(UInt64.max).rawRepresentation, Scalar.random().rawRepresentation,
+                Scalar.random().rawRepresentation,
+            ] {
+                let digits = EdwardsPoint.signedDigits(scalar, width: c)
+                #expect(digits.allSatisfy { -(1 << (c - 1)) <= $0 && $0 < (1 << (c - 1)) }, "width \(c)")
+                // Horner's rule on libsodium scalars: sum of digit * 2^(c i).
+                var sum = Scalar.zero
+                let radix = Scalar(UInt64(1) << c)
+                for d in digits.reversed() { sum = sum * radix + Scalar(signed: Int64(d)) }
+                #expect(sum.rawRepresentation == scalar, "width \(c)")
+            }
+        }
+        let l1 = Scalar.zero - Scalar.one  // l - 1, the largest scalar
+        for n in [0, 1, 2, 17, 64, 200, 600] {
+            let points = (0..<n).map { _ in EdwardsPoint(fromUniformBytes: Sodium.randomBytes(64)) }
+            let scalars = (0..<n).map { i in
+                i % 7 == 0 ? l1.rawRepresentation : i % 11 == 0 ? Scalar.zero.rawRepresentation : Scalar.random().rawRepresentation
+            }
+            #expect(EdwardsPoint.pippenger(scalars, points) == EdwardsPoint.multiscalarMultiply(scalars, points), "\(n) terms")
         }
     }
 }
