@@ -8,7 +8,7 @@ extension EdwardsPoint {
     }
 
     /// DECODE of RFC 9496 4.3.1: the element whose canonical encoding is `bytes` (one inverse square root).
-    public init(ristretto bytes: some Collection<UInt8>) throws(DecodingError) {
+    public init(ristretto bytes: [UInt8]) throws(DecodingError) {
         guard bytes.count == 32, FieldElement.isCanonical(bytes) else { throw .nonCanonicalField }
         let s = FieldElement(littleEndian: bytes)
         guard !s.isNegative else { throw .nonCanonicalField }
