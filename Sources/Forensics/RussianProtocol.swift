@@ -88,7 +88,7 @@ public enum RussianProtocol {
         let indices = candidates.compactMap { table.column($0) }
         var totals = [Int](repeating: 0, count: indices.count)
         for row in table.rows {
-            for (k, i) in indices.enumerated() where i < row.count { totals[k] += Int(row[i].trimmingCharacters(in: .whitespaces)) ?? 0 }
+            for (k, i) in indices.enumerated() where i < row.count { totals[k] += StationTable.plausibleCount(row[i]) ?? 0 }
         }
         guard let best = totals.indices.max(by: { totals[$0] < totals[$1] }) else { throw .badMapping("no candidate column") }
         return candidates[best]

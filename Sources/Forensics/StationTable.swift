@@ -199,6 +199,17 @@ public struct StationTable: Sendable {
         self.roles = roles
     }
 
+    /// The largest count a field may hold: a station with more is implausible (its row is
+    /// excluded), and sums of such counts over any table cannot overflow.
+    static let largestCount = 1_000_000_000
+
+    /// A field's whole number if it is a plausible count (0 to `largestCount`), else nil: for the
+    /// totals that choose a leader, which skip what the rows' checks exclude.
+    static func plausibleCount(_ field: Substring) -> Int? {
+        guard let v = Int(field.trimmingCharacters(in: .whitespaces)), (0...largestCount).contains(v) else { return nil }
+        return v
+    }
+
     /// Reads a CSV (plain or gzip) with a mapping.
     public static func load(path: String, mapping: ColumnMapping) throws(ForensicsInputError) -> StationTable {
         try parse(InputBytes.read(path: path), mapping: mapping)
@@ -263,7 +274,7 @@ public struct StationTable: Sendable {
                 excluded.append(ExcludedRow(line: line, reason: "negative '\(name)': \(v)"))
                 return nil
             }
-            guard v <= 1_000_000_000 else {
+            guard v <= Self.largestCount else {
                 excluded.append(ExcludedRow(line: line, reason: "'\(name)' is implausibly large: \(v)"))
                 return nil
             }
@@ -314,7 +325,7 @@ public struct StationTable: Sendable {
             }
             var totals = [String: Int]()
             for (row, _) in usable where iCand < row.count && iL < row.count {
-                totals[String(row[iCand]), default: 0] += Int(row[iL].trimmingCharacters(in: .whitespaces)) ?? 0
+                totals[String(row[iCand]), default: 0] += Self.plausibleCount(row[iL]) ?? 0
             }
             leaderName = mapping.leaderName ?? totals.max { $0.value < $1.value }?.key ?? ""
             var order = [String]()

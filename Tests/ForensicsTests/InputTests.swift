@@ -8,6 +8,20 @@ import ZIPFoundation
 struct InputTests {
     let mapping = ColumnMapping(registered: "V", ballots: "B", leader: "L", id: ["id"], strata: ["region"])
 
+    @Test("Counts too large to be votes never overflow the totals that choose a leader (fuzzing finding, long and wide tables)")
+    func hugeCountsDoNotOverflow() throws {
+        let big = String(Int.max)
+        let long = "id,cand,V,B,L\n1,A,100,50,\(big)\n2,A,100,50,\(big)\n3,A,100,60,30\n3,B,100,60,20\n"
+        let table = try StationTable.parse(
+            Array(long.utf8), mapping: ColumnMapping(registered: ["V"], ballots: ["B"], leader: ["L"], id: ["id"], candidate: "cand"))
+        #expect(table.leaderName == "A")
+        #expect(table.stations.map(\.id) == ["3"] && table.stations.first?.leader == 30)
+        #expect(table.excluded.filter { $0.reason.contains("implausibly large") }.count == 2)
+        // The recognised (wide) table's leader: the huge column counts as nothing.
+        let wide = try CSVTable.parse(Array("A,B\n\(big),1\n\(big),1\n".utf8))
+        #expect(try RussianProtocol.leader(among: ["A", "B"], named: nil, table: wide) == "B")
+    }
+
     func parse(_ text: String, _ m: ColumnMapping? = nil) throws(ForensicsInputError) -> StationTable {
         try StationTable.parse(Array(text.utf8), mapping: m ?? mapping)
     }
