@@ -40,7 +40,7 @@ public struct ChaumPedersenProof: Sendable, Equatable, Codable {
     public func verify(g: Element, x: Element, h: Element, y: Element, context: [UInt8]) throws(ProofError) {
         let (a1, a2) =
             ownCommitments(g: g, x: x, h: h, y: y)
-            ?? referenceCommitments(g: g, x: x, h: h, y: y).map { ($0.rawRepresentation, $1.rawRepresentation) }!
+            ?? referenceCommitments(g: g, x: x, h: h, y: y).encoded
         guard ChaumPedersenProof.challenge(context: context, g: g, x: x, h: h, y: y, a1: a1, a2: a2) == challenge
         else { throw .challengeMismatch }
     }
@@ -57,7 +57,9 @@ public struct ChaumPedersenProof: Sendable, Equatable, Codable {
     }
 
     /// The same with libsodium's API: the reference (and the fallback).
-    func referenceCommitments(g: Element, x: Element, h: Element, y: Element) -> (Element, Element)? {
-        ((g == .generator ? Element.base(response) : response * g) - challenge * x, response * h - challenge * y)
+    func referenceCommitments(g: Element, x: Element, h: Element, y: Element) -> (a1: Element, a2: Element, encoded: ([UInt8], [UInt8])) {
+        let a1 = (g == .generator ? Element.base(response) : response * g) - challenge * x
+        let a2 = response * h - challenge * y
+        return (a1, a2, (a1.rawRepresentation, a2.rawRepresentation))
     }
 }
