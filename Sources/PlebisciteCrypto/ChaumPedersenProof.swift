@@ -38,28 +38,24 @@ public struct ChaumPedersenProof: Sendable, Equatable, Codable {
 
     /// Checks the proof.
     public func verify(g: Element, x: Element, h: Element, y: Element, context: [UInt8]) throws(ProofError) {
-        let (a1, a2) =
-            ownCommitments(g: g, x: x, h: h, y: y)
-            ?? referenceCommitments(g: g, x: x, h: h, y: y).encoded
-        guard ChaumPedersenProof.challenge(context: context, g: g, x: x, h: h, y: y, a1: a1, a2: a2) == challenge
+        let a = ownCommitments(g: g, x: x, h: h, y: y) ?? referenceCommitments(g: g, x: x, h: h, y: y).map(\.rawRepresentation)
+        guard ChaumPedersenProof.challenge(context: context, g: g, x: x, h: h, y: y, a1: a[0], a2: a[1]) == challenge
         else { throw .challengeMismatch }
     }
 
     /// A1 = s*G - c*X and A2 = s*H - c*Y, encoded, in the project's own arithmetic (one Straus chain
     /// each, G tabled when it is B or a key seen before); nil if an element does not decode.
-    func ownCommitments(g: Element, x: Element, h: Element, y: Element) -> ([UInt8], [UInt8])? {
+    func ownCommitments(g: Element, x: Element, h: Element, y: Element) -> [[UInt8]]? {
         guard let gTable = PublicArithmetic.table(g), let xp = PublicArithmetic.point(x), let hp = PublicArithmetic.point(h),
             let yp = PublicArithmetic.point(y)
         else { return nil }
         let a1 = PublicArithmetic.multiply([(challenge, -xp)], fixed: [(response, gTable)])
         let a2 = PublicArithmetic.multiply([(response, hp), (challenge, -yp)], fixed: [])
-        return (a1.ristrettoBytes, a2.ristrettoBytes)
+        return [a1.ristrettoBytes, a2.ristrettoBytes]
     }
 
     /// The same with libsodium's API: the reference (and the fallback).
-    func referenceCommitments(g: Element, x: Element, h: Element, y: Element) -> (a1: Element, a2: Element, encoded: ([UInt8], [UInt8])) {
-        let a1 = (g == .generator ? Element.base(response) : response * g) - challenge * x
-        let a2 = response * h - challenge * y
-        return (a1, a2, (a1.rawRepresentation, a2.rawRepresentation))
+    func referenceCommitments(g: Element, x: Element, h: Element, y: Element) -> [Element] {
+        [(g == .generator ? Element.base(response) : response * g) - challenge * x, response * h - challenge * y]
     }
 }

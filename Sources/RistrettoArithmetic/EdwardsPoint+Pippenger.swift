@@ -42,13 +42,9 @@ extension EdwardsPoint {
         let cached = points.map(\.cached)
         let windows = digits[0].count
         let bucketCount = 1 << (c - 1)
-        var result = Projective.identity
-        var resultExtended = EdwardsPoint.identity
+        var result = EdwardsPoint.identity
         for w in (0..<windows).reversed() {
-            if w < windows - 1 {
-                for _ in 0..<c - 1 { result = result.doubled.projective }
-                resultExtended = result.doubled.extended
-            }
+            if w < windows - 1 { result = result.doubled(times: c) }
             var buckets = [EdwardsPoint](repeating: .identity, count: bucketCount + 1)
             var used = [Bool](repeating: false, count: bucketCount + 1)
             for i in 0..<points.count {
@@ -71,9 +67,8 @@ extension EdwardsPoint {
                 }
                 if anything { total = (total + running.cached).extended }
             }
-            resultExtended = (resultExtended + total.cached).extended
-            result = Projective(x: resultExtended.x, y: resultExtended.y, z: resultExtended.z)
+            result = (result + total.cached).extended
         }
-        return resultExtended
+        return result
     }
 }

@@ -8,30 +8,25 @@ public struct EdwardsPoint: Sendable {
 
     public static let identity = EdwardsPoint(x: .zero, y: .one, z: .one, t: .zero)
 
-    /// The sum (add-2008-hwcd-3 with a = -1: 9 multiplications).
-    public static func + (p: EdwardsPoint, q: EdwardsPoint) -> EdwardsPoint {
-        let a = (p.y - p.x) * (q.y - q.x)
-        let b = (p.y + p.x) * (q.y + q.x)
-        let c = p.t * FieldElement.d2 * q.t
-        let d = (p.z + p.z) * q.z
-        let e = b - a, f = d - c, g = d + c, h = b + a
-        return EdwardsPoint(x: e * f, y: g * h, z: f * g, t: e * h)
-    }
+    /// The sum (add-2008-hwcd-3 with a = -1: 9 multiplications, through the cached form).
+    public static func + (p: EdwardsPoint, q: EdwardsPoint) -> EdwardsPoint { (p + q.cached).extended }
 
     public static prefix func - (p: EdwardsPoint) -> EdwardsPoint { EdwardsPoint(x: -p.x, y: p.y, z: p.z, t: -p.t) }
 
-    public static func - (p: EdwardsPoint, q: EdwardsPoint) -> EdwardsPoint { p + (-q) }
+    public static func - (p: EdwardsPoint, q: EdwardsPoint) -> EdwardsPoint { (p - q.cached).extended }
 
     /// The double (dbl-2008-hwcd with a = -1: 4 squarings, 4 multiplications).
-    public var doubled: EdwardsPoint {
-        let a = x.squared, b = y.squared
-        let c = z.squared + z.squared
-        let e = (x + y).squared - a - b
-        let g = b - a
-        let f = g - c
-        let h = -a - b
-        return EdwardsPoint(x: e * f, y: g * h, z: f * g, t: e * h)
+    public var doubled: EdwardsPoint { projective.doubled.extended }
+
+    /// The point doubled `n` times (n >= 1), in projective coordinates between the doublings.
+    func doubled(times n: Int) -> EdwardsPoint {
+        var p = projective
+        for _ in 1..<n { p = p.doubled.projective }
+        return p.doubled.extended
     }
+
+    /// (X : Y : Z), enough to double.
+    var projective: Projective { Projective(x: x, y: y, z: z) }
 }
 
 extension EdwardsPoint: Equatable {

@@ -54,7 +54,7 @@ struct OwnArithmeticProofTests {
             )
             let own = try #require(proof.ownCommitments(g: g, x: x, h: h, y: y))
             let reference = proof.referenceCommitments(g: g, x: x, h: h, y: y)
-            #expect(own.0 == reference.0.rawRepresentation && own.1 == reference.1.rawRepresentation, "round \(round)")
+            #expect(own == reference.map(\.rawRepresentation), "round \(round)")
         }
         // And honest proofs still verify through it, while a changed statement does not.
         let secret = Scalar.random(), h = Element.random()
