@@ -173,7 +173,7 @@ let package = Package(
             dependencies: [
                 "ElectionVerifier", "ElectionProtocol", "ElectionRecord", "ElectionRules", "PlebisciteCrypto", "Ristretto", "PlebisciteCLI",
                 "TestVectors", "TransparencyLog",
-            ], resources: [.copy("Golden"), .copy("Golden2")]
+            ], resources: [.copy("Golden"), .copy("Golden2"), .copy("GoldenV1")]
         ),
     ]
 )

@@ -93,7 +93,7 @@ public struct BallotEncryptor: Sendable {
         var ballot = EncryptedBallot(
             electionId: manifest.electionId, precinct: precinct, channel: channel, credential: credential.publicKey,
             device: device?.id, answers: answers,
-            signature: SchnorrSignature(challenge: .zero, response: .zero), deviceSignature: nil)
+            signature: SchnorrSignature(commitment: .identity, response: .zero), deviceSignature: nil)
         let hash = ballot.hash(contextHash: context.contextHash)
         ballot.signature = SchnorrSignature.sign(
             message: hash.bytes, secret: credential.secret, key: credential.publicKey, context: context.contextHash.bytes)

@@ -18,6 +18,8 @@ extension CanonicalJSON.Writer {
     mutating func write(_ p: RangeProof) {
         raw(#"{"challenges":"#)
         hexArray(p.challenges)
+        raw(#","commitments":"#)
+        hexArray(p.commitments)
         raw(#","responses":"#)
         hexArray(p.responses)
         raw("}")
@@ -37,10 +39,12 @@ extension CanonicalJSON.Reader {
     mutating func rangeProof() throws(CanonicalJSON.NotCanonical) -> RangeProof {
         try expect(#"{"challenges":"#)
         let challenges = try hexArray(Scalar.self)
+        try expect(#","commitments":"#)
+        let commitments = try hexArray(Element.self)
         try expect(#","responses":"#)
         let responses = try hexArray(Scalar.self)
         try expect("}")
-        return RangeProof(challenges: challenges, responses: responses)
+        return RangeProof(commitments: commitments, challenges: challenges, responses: responses)
     }
 }
 
@@ -78,8 +82,8 @@ extension EncryptedBallot: CanonicalJSONCodable {
         json.string(electionId)
         json.raw(#","precinct":"#)
         json.string(precinct)
-        json.raw(#","signature":{"challenge":"#)
-        json.hex(signature.challenge)
+        json.raw(#","signature":{"commitment":"#)
+        json.hex(signature.commitment)
         json.raw(#","response":"#)
         json.hex(signature.response)
         json.raw("}}")
@@ -114,14 +118,14 @@ extension EncryptedBallot: CanonicalJSONCodable {
         let electionId = try json.string()
         try json.expect(#","precinct":"#)
         let precinct = try json.string()
-        try json.expect(#","signature":{"challenge":"#)
-        let challenge = try json.hex(Scalar.self)
+        try json.expect(#","signature":{"commitment":"#)
+        let commitment = try json.hex(Element.self)
         try json.expect(#","response":"#)
         let response = try json.hex(Scalar.self)
         try json.expect("}}")
         self.init(
             electionId: electionId, precinct: precinct, channel: channel, credential: credential, device: device,
-            answers: answers, signature: SchnorrSignature(challenge: challenge, response: response),
+            answers: answers, signature: SchnorrSignature(commitment: commitment, response: response),
             deviceSignature: deviceSignature?.bytes)
     }
 }

@@ -139,7 +139,11 @@ public struct EncryptedAnswer: Codable, Sendable, Equatable {
     }
 
     /// The homomorphic sum of the selections: encrypts the number of options chosen.
-    public var sum: Ciphertext { selections.reduce(.zero) { $0 + $1.ciphertext } }
+    public var sum: Ciphertext {
+        var sum = CiphertextSum()
+        for s in selections { sum.add(s.ciphertext) }
+        return sum.value
+    }
 }
 
 /// A ballot as cast: encrypted answers, signed by the voter's credential and optionally by a device.

@@ -185,6 +185,9 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// local date of the counted ballot's entry. Absent: one cell per (precinct, channel).
     public var tallyDays: TallyDays?
 
+    /// The protocol version this code writes and reads (PROTOCOL.md 1): 2, proofs with commitments.
+    public static let protocolVersion = 2
+
     /// What `election init` writes when not told otherwise.
     public static let recommendedMinimumCell = 10
 
@@ -201,7 +204,7 @@ public struct Manifest: Codable, Sendable, Equatable {
         credentialAuthority: Ed25519.PublicKey, devices: [DeviceDescriptor], boardKey: Ed25519.PublicKey,
         countingRule: CountingRule.Kind? = nil, minimumCell: Int? = nil
     ) {
-        version = 1
+        version = Manifest.protocolVersion
         self.electionId = electionId
         self.title = title
         self.questions = questions
@@ -252,7 +255,13 @@ public struct Manifest: Codable, Sendable, Equatable {
     /// Structural problems, each a sentence; empty when the manifest is well-formed.
     public func problems() -> [String] {
         var out = [String]()
-        if version != 1 { out.append("unsupported manifest version \(version)") }
+        if version == 1 {
+            out.append(
+                "manifest version 1: its ballots' proofs carry no commitments; this verifier reads version \(Manifest.protocolVersion) only (PROTOCOL.md 1, 8.4)"
+            )
+        } else if version != Manifest.protocolVersion {
+            out.append("unsupported manifest version \(version): this verifier reads version \(Manifest.protocolVersion)")
+        }
         if !Manifest.isValidElectionId(electionId) {
             out.append("electionId \"\(electionId.prefix(80))\" is not 1 to 64 of a-z, 0-9 and '-', starting with a letter or digit")
         }

@@ -146,6 +146,7 @@ public enum ProtocolHashes {
     private static func appendRange(_ p: RangeProof, to t: inout Transcript) {
         t.append(p.challenges.count)
         for c in p.challenges { t.append(c) }
+        t.append(p.commitments)
         t.append(p.responses.count)
         for r in p.responses { t.append(r) }
     }

@@ -63,10 +63,10 @@ extension PlebisciteCommand {
             let variable = secondsPerCall(iterations: max(1, n / 10)) { _ = s * a } * 1e6
             let fixed = secondsPerCall(iterations: max(1, n / 10)) { _ = Element.base(s) } * 1e6
             let addition = secondsPerCall(iterations: n) { _ = a + b } * 1e6
-            // A yes/no ballot with commitments in its proofs (format v2 prototype): 16 points to
-            // decode (4 ciphertext components, the credential, 11 commitments), each one term of a
-            // batch's multi-scalar multiplication; against libsodium's API bound for checking the
-            // same ballot today (6F + 16V + 18A, PROTOCOL.md 8).
+            // A yes/no ballot of protocol version 2 in a batch across ballots (an estimate: the
+            // verifier batches per ballot, PROTOCOL.md 8.4): 16 points to decode (4 ciphertext
+            // components, the credential, 11 commitments), each one term of a large multi-scalar
+            // multiplication; against libsodium's API bound (6F + 16V + 18A, PROTOCOL.md 8).
             let perTerm = pippenger / Double(batchTerms)
             let batchBallot = 16 * (ownDecode + perTerm), bound = 6 * fixed + 16 * variable + 18 * addition
             return try [
@@ -92,7 +92,7 @@ extension PlebisciteCommand {
                     operation: "multi-scalar multiplication, per term of \(batchTerms) (Pippenger)", ownMicroseconds: perTerm,
                     libsodiumMicroseconds: variable + addition, ratio: perTerm / (variable + addition)),
                 Figure(
-                    operation: "yes/no ballot, batch verification with commitments (format v2 prototype)", ownMicroseconds: batchBallot,
+                    operation: "yes/no ballot, batch across ballots (estimate: 16 decodings + 16 terms)", ownMicroseconds: batchBallot,
                     libsodiumMicroseconds: bound, ratio: batchBallot / bound),
             ]
         }

@@ -39,16 +39,18 @@ public struct SchnorrProof: Sendable, Equatable, Codable {
     }
 }
 
-/// Schnorr signature on ristretto255 by a key X = x*B, over a 32- or 64-byte message digest.
+/// Schnorr signature on ristretto255 by a key X = x*B, over a 32- or 64-byte message digest, in
+/// (commitment, response) form (protocol version 2).
 ///
-/// c = H("schnorr-signature", context, X, A, message), s = w + c*x. Used for credential
-/// signatures on ballots (PROTOCOL.md 3.2).
+/// A = w*B, c = H("schnorr-signature", context, X, A, message), s = w + c*x. Verification
+/// recomputes c from the transmitted A and checks s*B = A + c*X. Used for credential signatures
+/// on ballots (PROTOCOL.md 3.2).
 public struct SchnorrSignature: Sendable, Equatable, Codable {
-    public var challenge: Scalar
+    public var commitment: Element
     public var response: Scalar
 
-    public init(challenge: Scalar, response: Scalar) {
-        self.challenge = challenge
+    public init(commitment: Element, response: Scalar) {
+        self.commitment = commitment
         self.response = response
     }
 
@@ -66,16 +68,34 @@ public struct SchnorrSignature: Sendable, Equatable, Codable {
         let w = Scalar.random()
         let a = Element.base(w)
         let c = challenge(context: context, key: key, commitment: a.rawRepresentation, message: message)
-        return SchnorrSignature(challenge: c, response: w + c * x)
+        return SchnorrSignature(commitment: a, response: w + c * x)
     }
 
-    /// Checks the signature.
+    /// Checks the signature (a batch of its own).
     public func verify(message: [UInt8], key: Element, context: [UInt8]) throws(ProofError) {
-        guard !key.isIdentity else { throw .identityNotAllowed }
-        let a = schnorrCommitment(challenge: challenge, response: response, key: key)
-        guard SchnorrSignature.challenge(context: context, key: key, commitment: a, message: message) == challenge else {
-            throw .challengeMismatch
+        var batch = ProofBatch()
+        try check(message: message, key: key, context: context, into: &batch)
+        guard batch.holds() else { throw .commitmentMismatch }
+    }
+
+    /// Checks the key now and adds the equation s*B - A - c*X = 0 to `batch` with a random weight.
+    public func check(message: [UInt8], key: Element, context: [UInt8], into batch: inout ProofBatch) throws(ProofError) {
+        guard !key.isIdentity, !commitment.isIdentity else { throw .identityNotAllowed }
+        let c = SchnorrSignature.challenge(context: context, key: key, commitment: commitment.rawRepresentation, message: message)
+        guard batch.admit([commitment, key]) else {
+            guard referenceEquationHolds(message: message, key: key, context: context) else { throw .commitmentMismatch }
+            return
         }
+        let z = ProofBatch.weight()
+        batch.addBase(z * response)
+        batch.add(-z, commitment)
+        batch.add(-(z * c), key)
+    }
+
+    /// The same equation with libsodium's API: the reference (and fallback) of `check`.
+    public func referenceEquationHolds(message: [UInt8], key: Element, context: [UInt8]) -> Bool {
+        let c = SchnorrSignature.challenge(context: context, key: key, commitment: commitment.rawRepresentation, message: message)
+        return Element.base(response) == commitment + c * key
     }
 }
 

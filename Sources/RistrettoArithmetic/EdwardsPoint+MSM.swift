@@ -61,8 +61,12 @@ extension EdwardsPoint {
     /// A point's odd multiples for width-8 NAF digits (64 points), kept for points used again and
     /// again (B, an election's key K): a term with such a table costs about 256/9 additions.
     public struct Table: Sendable {
+        public let point: EdwardsPoint
         let multiples: [Cached]
-        public init(_ point: EdwardsPoint) { multiples = point.oddMultiples(width: 8) }
+        public init(_ point: EdwardsPoint) {
+            self.point = point
+            multiples = point.oddMultiples(width: 8)
+        }
     }
 
     /// B's table, built once.

@@ -36,13 +36,22 @@ struct ProofTests {
         let message = Array("ballot hash".utf8)
         let sig = SchnorrSignature.sign(message: message, secret: x, key: X, context: context)
         try sig.verify(message: message, key: X, context: context)
-        #expect(throws: ProofError.challengeMismatch) { try sig.verify(message: Array("ballot hasi".utf8), key: X, context: context) }
-        #expect(throws: ProofError.challengeMismatch) { try sig.verify(message: message, key: Element.random(), context: context) }
-        #expect(throws: ProofError.challengeMismatch) { try sig.verify(message: message, key: X, context: otherContext) }
+        // Another message, key or context gives another challenge: the equation s*B = A + c*X fails.
+        #expect(throws: ProofError.commitmentMismatch) { try sig.verify(message: Array("ballot hasi".utf8), key: X, context: context) }
+        #expect(throws: ProofError.commitmentMismatch) { try sig.verify(message: message, key: Element.random(), context: context) }
+        #expect(throws: ProofError.commitmentMismatch) { try sig.verify(message: message, key: X, context: otherContext) }
         #expect(throws: ProofError.identityNotAllowed) { try sig.verify(message: message, key: .identity, context: context) }
         var bad = sig
         bad.response += .one
-        #expect(throws: ProofError.challengeMismatch) { try bad.verify(message: message, key: X, context: context) }
+        #expect(throws: ProofError.commitmentMismatch) { try bad.verify(message: message, key: X, context: context) }
+        bad = sig
+        bad.commitment = bad.commitment + .generator
+        #expect(throws: ProofError.commitmentMismatch) { try bad.verify(message: message, key: X, context: context) }
+        bad.commitment = .identity
+        #expect(throws: ProofError.identityNotAllowed) { try bad.verify(message: message, key: X, context: context) }
+        // The commitment and response of a signature by another key do not fit X.
+        let other = SchnorrSignature.sign(message: message, secret: Scalar.random(), key: X, context: context)
+        #expect(throws: ProofError.commitmentMismatch) { try other.verify(message: message, key: X, context: context) }
     }
 
     @Test("Chaum-Pedersen equality of discrete logs")
@@ -89,9 +98,18 @@ struct ProofTests {
         moved.alpha = moved.alpha + .generator
         #expect(throws: ProofError.challengeMismatch) { try proof.verify(ciphertext: moved, key: k, lower: 0, upper: 1, context: context) }
         #expect(throws: ProofError.wrongShape) { try proof.verify(ciphertext: ct, key: k, lower: 0, upper: 2, context: context) }
+        var zero = proof
+        zero.commitments[1] = .identity
+        #expect(throws: ProofError.identityNotAllowed) { try zero.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: context) }
+        var short = proof
+        short.commitments.removeLast()
+        #expect(throws: ProofError.wrongShape) { try short.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: context) }
         for j in 0..<2 {
             var bad = proof
             bad.responses[j] += .one
+            #expect(throws: ProofError.commitmentMismatch) { try bad.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: context) }
+            bad = proof
+            bad.commitments[2 * j + 1] = bad.commitments[2 * j + 1] + .generator
             #expect(throws: ProofError.challengeMismatch) { try bad.verify(ciphertext: ct, key: k, lower: 0, upper: 1, context: context) }
             bad = proof
             bad.challenges[j] += .one

@@ -1,3 +1,4 @@
+import ElectionProtocol
 import ElectionRecord
 import ElectionRules
 import Foundation
@@ -99,10 +100,22 @@ struct BoothCryptoTests {
         let b = try Self.makeBallot(f, precinct: "p1", credential: credential.text, choices: ["ref": [0]])
         #expect(a.hash != nil && a.hash != b.hash, "fresh nonces, a different ballot")
         #expect(a.publicKey == b.publicKey, "case does not matter")
-        var chars = Array(credential.text)
-        let i = chars.firstIndex { $0 != "-" }!
-        chars[i] = chars[i] == "0" ? "1" : "0"
-        let typo = try Self.makeBallot(f, precinct: "p1", credential: String(chars), choices: ["ref": [0]])
+        // A 10-bit checksum misses one single-character typo in 1,024 (PROTOCOL.md 4): the typo
+        // tried is the first one the Swift reader refuses, which the page must refuse too.
+        let typos = Array(credential.text).indices.lazy.compactMap { i -> String? in
+            var chars = Array(credential.text)
+            guard chars[i] != "-" else { return nil }
+            chars[i] = chars[i] == "0" ? "1" : "0"
+            return String(chars)
+        }
+        let mistyped = try #require(
+            typos.first { text in
+                do {
+                    _ = try VoterCredential(text: text, electionId: f.manifest.electionId)
+                    return false
+                } catch { return (error as? VoterCredential.ParseError) == .checksumMismatch }
+            })
+        let typo = try Self.makeBallot(f, precinct: "p1", credential: mistyped, choices: ["ref": [0]])
         #expect(typo.error == "checksumMismatch")
         #expect(try Self.makeBallot(f, precinct: "p1", credential: "ABC", choices: [:]).error == "wrongLength")
         #expect(

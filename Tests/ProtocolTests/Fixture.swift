@@ -127,7 +127,7 @@ final class Fixture {
         }
         var ballot = EncryptedBallot(
             electionId: manifest.electionId, precinct: precinct, channel: .remote, credential: credential.publicKey, device: nil,
-            answers: answers, signature: SchnorrSignature(challenge: .zero, response: .zero), deviceSignature: nil)
+            answers: answers, signature: SchnorrSignature(commitment: .identity, response: .zero), deviceSignature: nil)
         ballot.signature = SchnorrSignature.sign(
             message: ballot.hash(contextHash: context.contextHash).bytes, secret: credential.secret, key: credential.publicKey,
             context: context.contextHash.bytes)

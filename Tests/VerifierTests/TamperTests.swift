@@ -10,7 +10,7 @@ import Testing
 @Suite("Verifier rejects every tampered field")
 struct TamperTests {
     static let elementFields: Set<String> = [
-        "alpha", "beta", "credential", "credentials", "commitments", "jointKey", "verificationKeys", "share", "revoked", "replacement",
+        "alpha", "beta", "credential", "credentials", "commitment", "commitments", "jointKey", "verificationKeys", "share", "revoked", "replacement",
     ]
     static let scalarFields: Set<String> = ["challenge", "challenges", "response", "responses", "nonce"]
     static let digestFields: Set<String> = ["prev", "manifestHash", "contextHash", "tallyHash"]

@@ -92,7 +92,7 @@ function smallScalar(n) { const s = new Uint8Array(32); s[0] = n & 0xff; s[1] = 
 /** (r*B, m*B + r*K). */
 export function encrypt(na, m, r, key) { return { alpha: na.mulBase(r), beta: add(na, smallMultiple(na, m), na.mul(r, key)) }; }
 
-/** The range proof of PROTOCOL.md 3.4 that (alpha, beta) encrypts m in [lo, hi] with nonce r. */
+/** The range proof of PROTOCOL.md 3.4 that (alpha, beta) encrypts m in [lo, hi] with nonce r, with its commitments (version 2). */
 export function proveRange(na, { m, r, ct, key, lo, hi, context }) {
   const n = hi - lo + 1, ts = [], cs = [], commitments = [];
   for (let j = 0; j < n; j++) {
@@ -106,14 +106,14 @@ export function proveRange(na, { m, r, ct, key, lo, hi, context }) {
   let rest = c;
   cs.forEach((cj, j) => { if (j !== m - lo) rest = na.scalarSub(rest, cj); });
   cs[m - lo] = rest;
-  return { challenges: cs, responses: ts.map((t, j) => na.scalarAdd(t, na.scalarMul(cs[j], r))) };
+  return { challenges: cs, commitments, responses: ts.map((t, j) => na.scalarAdd(t, na.scalarMul(cs[j], r))) };
 }
 
 /** The ballot hash of PROTOCOL.md 4 (everything but the signatures). */
 export function ballotHash(na, contextHash, b) {
   const t = new Transcript(na, "ballot").bytes(contextHash).string(b.electionId).string(b.precinct).string(b.channel)
     .bytes(b.credential).string(b.device ?? "").int(b.answers.length);
-  const range = (p) => { t.int(p.challenges.length); p.challenges.forEach((c) => t.bytes(c)); t.int(p.responses.length); p.responses.forEach((s) => t.bytes(s)); };
+  const range = (p) => { t.int(p.challenges.length); p.challenges.forEach((c) => t.bytes(c)); t.elements(p.commitments); t.int(p.responses.length); p.responses.forEach((s) => t.bytes(s)); };
   for (const a of b.answers) {
     t.string(a.question).int(a.selections.length);
     for (const s of a.selections) { t.bytes(s.ciphertext.alpha).bytes(s.ciphertext.beta); range(s.proof); }
@@ -154,7 +154,7 @@ export function encryptBallot(na, election, credential, choices) {
   const hash = ballotHash(na, contextHash, ballot);
   const w = na.scalarRandom(), a = na.mulBase(w);
   const c = new Transcript(na, "schnorr-signature").bytes(contextHash).bytes(credential.publicKey).bytes(a).bytes(hash).challenge();
-  ballot.signature = { challenge: c, response: na.scalarAdd(w, na.scalarMul(c, credential.secret)) };
+  ballot.signature = { commitment: a, response: na.scalarAdd(w, na.scalarMul(c, credential.secret)) };
   return { ballot, hash, reveals };
 }
 

@@ -90,7 +90,9 @@ def lst(elements):
 
 
 def range_parts(p):
-    return [n(len(p["challenges"]))] + [x(c) for c in p["challenges"]] + [n(len(p["responses"]))] + [x(s) for s in p["responses"]]
+    """A range proof in the ballot hash (protocol version 2): challenges, commitments, responses, each a counted list."""
+    return ([n(len(p["challenges"]))] + [x(c) for c in p["challenges"]] + lst(p["commitments"])
+            + [n(len(p["responses"]))] + [x(s) for s in p["responses"]])
 
 
 def canonical(value):
@@ -188,7 +190,8 @@ case("count proof context", "countContext", {"contextHash": context_hash.hex(), 
 
 
 def rp(k, base):
-    return {"challenges": [S(base + j) for j in range(k)], "responses": [S(base + 50 + j) for j in range(k)]}
+    return {"challenges": [S(base + j) for j in range(k)], "commitments": [E(1 + (base + j) % 15) for j in range(2 * k)],
+            "responses": [S(base + 50 + j) for j in range(k)]}
 
 
 def ballot(device):
@@ -199,7 +202,7 @@ def ballot(device):
          "countProof": rp(3, 400)},
     ]
     b = {"electionId": "vectors", "precinct": "p2", "channel": "station" if device else "remote", "credential": E(7), "answers": answers,
-         "signature": {"challenge": S(500), "response": S(501)}}
+         "signature": {"commitment": E(12), "response": S(501)}}
     if device:
         b["device"] = device
         b["deviceSignature"] = BYTES(40, 64)
