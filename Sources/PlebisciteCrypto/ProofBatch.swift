@@ -20,9 +20,14 @@ public struct ProofBatch: Sendable {
 
     public init() {}
 
+    /// Random bytes for weights, drawn from libsodium's generator 32 weights at a time.
+    private var randomPool: [UInt8] = []
+
     /// A fresh random weight below 2^128, from libsodium's generator.
-    static func weight() -> Scalar {
-        let bytes = Sodium.randomBytes(16) + [UInt8](repeating: 0, count: 16)
+    mutating func weight() -> Scalar {
+        if randomPool.isEmpty { randomPool = Sodium.randomBytes(16 * 32) }
+        let bytes = randomPool.suffix(16) + [UInt8](repeating: 0, count: 16)
+        randomPool.removeLast(16)
         // Below 2^128 < l: always canonical.
         return try! Scalar(rawRepresentation: bytes)
     }
@@ -40,6 +45,17 @@ public struct ProofBatch: Sendable {
             coefficients.append(.zero)
         }
         return true
+    }
+
+    /// The sum of elements admitted before, encoded once (a question's summed selections); nil if
+    /// one was not admitted. Cost: one addition per element and one encoding per sum.
+    public func sum(_ elements: [Element]) -> Element? {
+        var total = EdwardsPoint.identity
+        for e in elements {
+            guard let i = index[e] else { return nil }
+            total = total + points[i]
+        }
+        return Element(ownEncoding: total.ristrettoBytes)
     }
 
     /// Adds `coefficient` times an element admitted before.

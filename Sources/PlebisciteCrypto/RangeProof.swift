@@ -123,7 +123,7 @@ public struct RangeProof: Sendable, Equatable, Codable {
         var alphaCoefficient = Scalar.zero, betaCoefficient = Scalar.zero
         var baseCoefficient = Scalar.zero, keyCoefficient = Scalar.zero
         for j in 0..<n {
-            let z1 = ProofBatch.weight(), z2 = ProofBatch.weight()
+            let z1 = batch.weight(), z2 = batch.weight()
             let c = challenges[j], s = responses[j]
             let z2c = z2 * c
             baseCoefficient += z1 * s + z2c * Scalar(UInt64(lower + j))

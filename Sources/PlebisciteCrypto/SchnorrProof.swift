@@ -86,7 +86,7 @@ public struct SchnorrSignature: Sendable, Equatable, Codable {
             guard referenceEquationHolds(message: message, key: key, context: context) else { throw .commitmentMismatch }
             return
         }
-        let z = ProofBatch.weight()
+        let z = batch.weight()
         batch.addBase(z * response)
         batch.add(-z, commitment)
         batch.add(-(z * c), key)

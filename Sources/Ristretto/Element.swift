@@ -18,6 +18,13 @@ public struct Element: Sendable, Hashable {
         try self.init(validating: candidate, allowIdentity: allowIdentity)
     }
 
+    /// An encoding the project's own arithmetic produced (RistrettoArithmetic's encoding: canonical
+    /// by construction, tested byte for byte against libsodium), taken without validating it again.
+    package init(ownEncoding bytes: [UInt8]) {
+        precondition(bytes.count == 32, "an encoding is 32 bytes")
+        raw = Raw32(bytes)
+    }
+
     init(validating candidate: Raw32, allowIdentity: Bool) throws(GroupError) {
         Sodium.ensureInitialised()
         // libsodium 1.0.18 masks the top bit before checking; RFC 9496 requires it clear.
