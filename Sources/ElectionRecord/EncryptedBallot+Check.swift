@@ -45,9 +45,20 @@ extension EncryptedBallot {
     /// except its position in the log. Returns every failure found (empty when valid).
     ///
     /// Complexity: one hash per proof, one decoding per point (commitments, ciphertexts, the
-    /// credential, each sum), and one multi-scalar multiplication over all of them (PROTOCOL.md 8.4);
-    /// should it fail, one more per proof to name the failing ones.
+    /// credential), two encodings per question, and one multi-scalar multiplication over all the
+    /// points (PROTOCOL.md 8.4); should it fail, one more per proof to name the failing ones.
     public func check(in context: ElectionContext, credentials: CredentialRegistry, hash ballotHash: Digest? = nil) -> [CheckFailure] {
+        var batch = ProofBatch()
+        let (failures, deferred) = check(in: context, credentials: credentials, hash: ballotHash, equationsInto: &batch)
+        return batch.holds() ? failures : failures + deferred.failures()
+    }
+
+    /// Checks 6.1 to 6.7 as `check(in:credentials:hash:)` does, except the proofs' equations, which
+    /// it adds to `batch` (shared by many ballots: PROTOCOL.md 8.4). Returns the failures found and
+    /// the proofs whose equations were added: should the batch not hold, they name the failing ones.
+    public func check(
+        in context: ElectionContext, credentials: CredentialRegistry, hash ballotHash: Digest?, equationsInto batch: inout ProofBatch
+    ) -> (failures: [CheckFailure], deferred: DeferredProofs) {
         var failures = [CheckFailure]()
         let manifest = context.manifest
         if electionId != manifest.electionId {
@@ -89,12 +100,11 @@ extension EncryptedBallot {
         // 6.5, 6.6 and 6.7: the credential's signature and the proofs. Their hashes are checked
         // one by one; their equations all together, as one batch (PROTOCOL.md 8.4). Should the
         // batch not hold, each proof is checked in a batch of its own, so every failing one is named.
-        var batch = ProofBatch()
-        var proofs: [(code: Check, what: String, check: (inout ProofBatch) throws(ProofError) -> Void)] = []
-        func check(_ code: Check, _ what: String, _ body: @escaping (inout ProofBatch) throws(ProofError) -> Void) {
+        var deferred = DeferredProofs()
+        func check(_ code: Check, _ what: String, _ body: @escaping DeferredProofs.Body) {
             do {
                 try body(&batch)
-                proofs.append((code, what, body))
+                deferred.items.append((code, what, body))
             } catch {
                 failures.append(CheckFailure(code, "\(what) fails (\(error))"))
             }
@@ -149,20 +159,41 @@ extension EncryptedBallot {
                 }
             }
         }
-        if !batch.holds() {
-            var named = false
-            for (code, what, body) in proofs {
-                var own = ProofBatch()
-                do {
-                    try body(&own)
-                    if !own.holds() { throw ProofError.commitmentMismatch }
-                } catch {
-                    failures.append(CheckFailure(code, "\(what) fails (\(error))"))
-                    named = true
-                }
+        return (failures, deferred)
+    }
+}
+
+/// A ballot's proofs whose equations went into a batch (PROTOCOL.md 8.4), kept to name the
+/// failing ones should the batch not hold.
+public struct DeferredProofs {
+    public typealias Body = (inout ProofBatch) throws(ProofError) -> Void
+    var items: [(check: Check, what: String, body: Body)] = []
+
+    /// Whether these equations hold in a batch of their own (one multi-scalar multiplication).
+    public func hold() -> Bool {
+        var batch = ProofBatch()
+        do {
+            for item in items { try item.body(&batch) }
+        } catch { return false }
+        return batch.holds()
+    }
+
+    /// Every proof whose equations fail, each checked in a batch of its own, with its check (6.5,
+    /// 6.6 or 6.7); called when a batch holding them does not hold.
+    public func failures() -> [CheckFailure] {
+        var failures = [CheckFailure]()
+        for item in items {
+            var own = ProofBatch()
+            do {
+                try item.body(&own)
+                if !own.holds() { throw ProofError.commitmentMismatch }
+            } catch {
+                failures.append(CheckFailure(item.check, "\(item.what) fails (\(error))"))
             }
-            // Only with probability 2^-128 does a batch fail while every proof holds alone.
-            if !named { failures.append(CheckFailure(.ballotSignature, "the ballot's proofs fail together, each holds alone")) }
+        }
+        // Only with probability 2^-128 does a batch fail while every proof holds alone.
+        if failures.isEmpty, let first = items.first {
+            failures.append(CheckFailure(first.check, "the ballot's proofs fail together, each holds alone"))
         }
         return failures
     }

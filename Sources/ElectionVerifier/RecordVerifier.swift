@@ -234,8 +234,15 @@ public final class RecordVerifier {
     }
 
     /// The expensive checks of a run of ballots and spoiled ballots, in parallel, against `ledger`.
+    /// Runs of up to `ballotsPerBatch` entries share one batch of proof equations (PROTOCOL.md 8.4):
+    /// Pippenger's method costs about a third of a ballot's own chain from 64 ballots on.
+    public static let ballotsPerBatch = 128
+
     private static func prechecks(_ batch: [RecordedEntry], against ledger: RecordLedger, workers: Int) -> [Precheck] {
-        Parallel.map(batch, workers: workers) { ledger.precheck($0.entry.payload) }
+        // Runs small enough that every worker gets several.
+        let size = max(1, min(ballotsPerBatch, batch.count / max(1, 4 * workers)))
+        let runs = stride(from: 0, to: batch.count, by: size).map { Array(batch[$0..<min($0 + size, batch.count)]) }
+        return Parallel.map(runs, workers: workers) { run in ledger.prechecks(run.map(\.entry.payload)) }.flatMap { $0 }
     }
 
     /// Checks buffered ballots and spoiled ballots: the expensive part in parallel against the

@@ -56,7 +56,9 @@ extension PlebisciteCommand {
         static let configuration = CommandConfiguration(
             abstract: "Benchmarks: ballots and records against libsodium (default), the board over HTTP, or the forensics analysis.",
             discussion: "Build with `swift build -c release` first: debug builds are many times slower.",
-            subcommands: [BallotBench.self, BoardBench.self, ReadLoadBench.self, ForensicsBench.self, BoothBench.self, ArithmeticBench.self],
+            subcommands: [
+                BallotBench.self, BoardBench.self, ReadLoadBench.self, ForensicsBench.self, BoothBench.self, ArithmeticBench.self,
+            ],
             defaultSubcommand: BallotBench.self)
     }
 
@@ -93,6 +95,8 @@ extension PlebisciteCommand {
             var primitivesMicroseconds: PrimitiveTimes
             var encryptYesNoBallot: Figure
             var verifyYesNoBallot: Figure
+            /// Verified in a batch of `RecordVerifier.ballotsPerBatch` distinct ballots (PROTOCOL.md 8.4), per ballot.
+            var verifyYesNoBallotInBatch: Figure
             var decodeAndVerifyYesNoBallotMicroseconds: Double
             var tallyMicrosecondsPerBallot: Double
             var record: RecordFigure?
@@ -129,6 +133,16 @@ extension PlebisciteCommand {
             let verifySeconds = secondsPerCall(iterations: n) {
                 failures += ballot.check(in: context, credentials: registryForCheck).count
             }
+            // As the verifier checks a run of ballots: their equations in one batch.
+            let run = try (0..<RecordVerifier.ballotsPerBatch).map { _ in try encryptOne() }
+            let batchSeconds =
+                secondsPerCall(iterations: max(1, n / run.count), rounds: 5) {
+                    var batch = ProofBatch()
+                    for b in run {
+                        failures += b.check(in: context, credentials: registryForCheck, hash: nil, equationsInto: &batch).failures.count
+                    }
+                    if !batch.holds() { failures += 1 }
+                } / Double(run.count)
             guard failures == 0 else { throw ValidationError("benchmark ballot failed verification") }
             let line = try RecordCoding.encode(ballot)
             let decodeVerifySeconds = try secondsPerCall(iterations: n) {
@@ -153,6 +167,7 @@ extension PlebisciteCommand {
                 primitivesMicroseconds: PrimitiveTimes(
                     fixedBase: p.fixedBase * us, variableBase: p.variableBase * us, addition: p.addition * us, decoding: p.decoding * us),
                 encryptYesNoBallot: figure(encryptSeconds, encOps), verifyYesNoBallot: figure(verifySeconds, verOps),
+                verifyYesNoBallotInBatch: figure(batchSeconds, verOps),
                 decodeAndVerifyYesNoBallotMicroseconds: decodeVerifySeconds * us, tallyMicrosecondsPerBallot: tallySeconds * us,
                 record: nil)
 
@@ -195,6 +210,7 @@ extension PlebisciteCommand {
             s += "Yes/no ballot (2 options, exactly 1 selected, 0/1 proofs, count proof, credential signature):\n"
             s += row("encrypt with proofs", r.encryptYesNoBallot)
             s += row("verify", r.verifyYesNoBallot)
+            s += row("verify, in a batch of \(RecordVerifier.ballotsPerBatch)", r.verifyYesNoBallotInBatch)
             s += String(
                 format: "  %@ %8.1f us\n", "decode JSON + verify".padding(toLength: 28, withPad: " ", startingAt: 0),
                 r.decodeAndVerifyYesNoBallotMicroseconds)
