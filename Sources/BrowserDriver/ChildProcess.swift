@@ -140,16 +140,39 @@ public final class ChildProcess: @unchecked Sendable {
         }
     }
 
-    /// A TCP port on 127.0.0.1 that was free a moment ago.
+    /// A TCP port on 127.0.0.1 that was free a moment ago, below the kernel's ephemeral range: the
+    /// kernel never hands such a port to a socket bound to port 0 or to an outgoing connection, so
+    /// a server stopped and started again on it (a crash test) finds it free, whatever other tests
+    /// opened meanwhile. (From the ephemeral range, another test's server took a stopped
+    /// PostgreSQL's port and the restart failed: "could not bind ... Address already in use".)
     public static func freePort() -> Int {
+        let below = ephemeralPorts.lowerBound
+        let range = max(1024, below - 12_000)..<below
+        while true {
+            let port = Int.random(in: range)
+            if bindablePort(port) != nil { return port }
+        }
+    }
+
+    /// The kernel's ephemeral port range (ip_local_port_range; Linux's default if unreadable).
+    public static var ephemeralPorts: ClosedRange<Int> {
+        let text = (try? String(contentsOfFile: "/proc/sys/net/ipv4/ip_local_port_range", encoding: .utf8)) ?? ""
+        let bounds = text.split(whereSeparator: \.isWhitespace).compactMap { Int($0) }
+        guard bounds.count == 2, bounds[0] <= bounds[1], bounds[0] > 2048 else { return 32768...60999 }
+        return bounds[0]...bounds[1]
+    }
+
+    /// The port a socket binds on 127.0.0.1 for `port` now (0: the kernel's choice), or nil if taken.
+    public static func bindablePort(_ port: Int) -> Int? {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var addr = sockaddr_in()
         addr.sin_family = sa_family_t(AF_INET)
         addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
+        addr.sin_port = UInt16(port).bigEndian
         var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } }
+        let ok = withUnsafePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) } } == 0
+        guard ok else { return nil }
         _ = withUnsafeMutablePointer(to: &addr) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &len) } }
         return Int(UInt16(bigEndian: addr.sin_port))
     }

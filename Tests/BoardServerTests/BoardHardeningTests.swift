@@ -185,6 +185,18 @@ struct BoardHardeningTests {
         #expect(answer?.0.contains("200 OK") == true)
     }
 
+    @Test("A port the tests hand a server is one the kernel never gives a socket bound to port 0, so a restart finds it free")
+    func freePortOutsideEphemeralRange() throws {
+        let ephemeral = ChildProcess.ephemeralPorts
+        let ports = (0..<50).map { _ in ChildProcess.freePort() }
+        #expect(ports.allSatisfy { $0 >= 1024 && $0 < ephemeral.lowerBound }, "\(ports) against \(ephemeral)")
+        // What the kernel picks for port 0 (servers of other tests, outgoing connections) lies in
+        // the ephemeral range, never on a port handed out.
+        let picked = (0..<200).compactMap { _ in ChildProcess.bindablePort(0) }
+        #expect(picked.count == 200 && picked.allSatisfy { ephemeral.contains($0) })
+        #expect(Set(picked).isDisjoint(with: ports))
+    }
+
     @Test("The tests' ChildProcess passes a child only standard input, output and error, even descriptors opened without close-on-exec")
     func childGetsNoDescriptors() throws {
         let fd = open("/proc/self/exe", O_RDONLY)
