@@ -122,7 +122,8 @@ let package = Package(
         // The one loader of test-vector files, and the protocol's known answers (protocol-hashes.json).
         .target(name: "TestVectors", path: "Tests/TestVectors", resources: [.copy("Vectors")]),
         .testTarget(
-            name: "RistrettoTests", dependencies: ["Ristretto", "RistrettoArithmetic", "TestVectors"], resources: [.copy("Vectors")]),
+            name: "RistrettoTests", dependencies: ["Ristretto", "RistrettoArithmetic", "PlebisciteCrypto", "TestVectors"],
+            resources: [.copy("Vectors")]),
         // What the board tests share: real PostgreSQL servers and child processes.
         .target(
             name: "BoardTestSupport",

@@ -58,6 +58,7 @@ extension PlebisciteCommand {
             discussion: "Build with `swift build -c release` first: debug builds are many times slower.",
             subcommands: [
                 BallotBench.self, BoardBench.self, ReadLoadBench.self, ForensicsBench.self, BoothBench.self, ArithmeticBench.self,
+                DifferentialBench.self,
             ],
             defaultSubcommand: BallotBench.self)
     }

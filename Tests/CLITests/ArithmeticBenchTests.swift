@@ -14,4 +14,10 @@ struct ArithmeticBenchTests {
         }
         #expect(figures[4].operation.contains("3 terms") && figures[6].operation.contains("of 32"))
     }
+
+    @Test("bench differential runs every operation against libsodium and succeeds when all agree; no rounds is a usage error")
+    func differential() async throws {
+        #expect(await CLIRunner.refusal(["bench", "differential", "--operations", "20"]) == nil)
+        #expect(await CLIRunner.exitStatus(["bench", "differential", "--operations", "0"]) == 64)
+    }
 }

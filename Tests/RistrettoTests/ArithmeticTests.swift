@@ -1,3 +1,4 @@
+import PlebisciteCrypto
 import TestVectors
 import Testing
 
@@ -87,40 +88,13 @@ struct ArithmeticTests {
         }
     }
 
-    @Test("Against libsodium: decode, encode, add, subtract, scalar multiplication and from_hash on random inputs")
+    @Test("Against libsodium: every operation of ArithmeticDifferential on random inputs (10^6 each: plebiscite bench differential)")
     func differential() throws {
-        for _ in 0..<Self.rounds {
-            let (a, b) = (Element.random(), Element.random())
-            let pa = try EdwardsPoint(ristretto: a.rawRepresentation), pb = try EdwardsPoint(ristretto: b.rawRepresentation)
-            #expect(pa.ristrettoBytes == a.rawRepresentation)
-            #expect((pa + pb).ristrettoBytes == (a + b).rawRepresentation)
-            #expect((pa - pb).ristrettoBytes == (a - b).rawRepresentation)
-            #expect(pa.doubled.ristrettoBytes == (a + a).rawRepresentation)
-            let s = Scalar.random()
-            #expect(pa.times(s.rawRepresentation).ristrettoBytes == (s * a).rawRepresentation)
-            let wide = Sodium.randomBytes(64)
-            #expect(EdwardsPoint(fromUniformBytes: wide).ristrettoBytes == Element(uniformBytes: wide).rawRepresentation)
-            // A multi-scalar multiplication of 1 to 9 terms against the sum libsodium computes term by term.
-            let n = Int.random(in: 1...9)
-            let elements = (0..<n).map { _ in Element.random() }, scalars = (0..<n).map { _ in Scalar.random() }
-            let expected = zip(scalars, elements).reduce(Element.identity) { $0 + $1.0 * $1.1 }
-            let msm = EdwardsPoint.multiscalarMultiply(
-                scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) })
-            #expect(msm.ristrettoBytes == expected.rawRepresentation)
-            #expect(
-                EdwardsPoint.pippenger(
-                    scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) }
-                ).ristrettoBytes == expected.rawRepresentation)
-            // With B's table as a further term: + t*B.
-            let t = Scalar.random()
-            let withBase = EdwardsPoint.multiscalarMultiply(
-                scalars.map(\.rawRepresentation), try elements.map { try EdwardsPoint(ristretto: $0.rawRepresentation) },
-                fixed: [(t.rawRepresentation, EdwardsPoint.basepointTable)])
-            #expect(withBase.ristrettoBytes == (expected + Element.base(t)).rawRepresentation)
-            // Random 32 bytes: both accept or both refuse.
-            let bytes = Sodium.randomBytes(32)
-            let ours = try? EdwardsPoint(ristretto: bytes), theirs = try? Element(rawRepresentation: bytes)
-            #expect((ours == nil) == (theirs == nil) && ours?.ristrettoBytes == theirs?.rawRepresentation)
+        for operation in ArithmeticDifferential.Operation.allCases {
+            for _ in 0..<Self.rounds {
+                let difference = ArithmeticDifferential.round(operation)
+                #expect(difference == nil, "\(operation): \(difference ?? "")")
+            }
         }
     }
 

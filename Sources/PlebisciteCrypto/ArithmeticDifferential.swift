@@ -1,0 +1,73 @@
+import Ristretto
+import RistrettoArithmetic
+
+/// The project's own ristretto255 arithmetic against libsodium on fresh random inputs, one
+/// operation at a time: the suite runs a few rounds of each, `plebiscite bench differential`
+/// millions in a release build.
+public enum ArithmeticDifferential {
+    public enum Operation: String, CaseIterable, Sendable {
+        /// Random 32 bytes: both accept or both refuse, and re-encode alike; and a valid element.
+        case decode
+        /// A valid element decoded and encoded again gives its bytes.
+        case encode
+        case add
+        case subtract
+        /// s*P by double-and-add against crypto_scalarmult_ristretto255.
+        case scalarMultiplication
+        /// RFC 9496's one-way map against crypto_core_ristretto255_from_hash.
+        case fromHash
+        /// Straus with 1 to 9 terms and B's table against libsodium's sum term by term.
+        case straus
+        /// Pippenger with 1 to 9 terms against libsodium's sum term by term.
+        case pippenger
+    }
+
+    /// One round of `operation` on fresh random inputs: nil when both agree, else what differs.
+    public static func round(_ operation: Operation) -> String? {
+        switch operation {
+        case .decode:
+            let bytes = Sodium.randomBytes(32)
+            let ours = try? EdwardsPoint(ristretto: bytes), theirs = try? Element(rawRepresentation: bytes)
+            guard (ours == nil) == (theirs == nil), ours?.ristrettoBytes == theirs?.rawRepresentation else {
+                return "decoding \(Hex.encode(bytes)): own \(ours != nil), libsodium \(theirs != nil)"
+            }
+            let valid = Element.random().rawRepresentation
+            return (try? EdwardsPoint(ristretto: valid)) == nil ? "a valid element \(Hex.encode(valid)) refused" : nil
+        case .encode:
+            let e = Element.random()
+            return point(e)?.ristrettoBytes == e.rawRepresentation ? nil : "re-encoding of \(e.hex)"
+        case .add, .subtract:
+            let a = Element.random(), b = Element.random()
+            guard let p = point(a), let q = point(b) else { return "\(a.hex) or \(b.hex) refused" }
+            let agree =
+                operation == .add
+                ? (p + q).ristrettoBytes == (a + b).rawRepresentation : (p - q).ristrettoBytes == (a - b).rawRepresentation
+            return agree ? nil : "\(operation) of \(a.hex) and \(b.hex)"
+        case .scalarMultiplication:
+            let e = Element.random(), s = Scalar.random()
+            return point(e)?.times(s.rawRepresentation).ristrettoBytes == (s * e).rawRepresentation ? nil : "\(s.hex) * \(e.hex)"
+        case .fromHash:
+            let wide = Sodium.randomBytes(64)
+            return EdwardsPoint(fromUniformBytes: wide).ristrettoBytes == Element(uniformBytes: wide).rawRepresentation
+                ? nil : "from_hash of \(Hex.encode(wide))"
+        case .straus, .pippenger:
+            let n = Int.random(in: 1...9)
+            let elements = (0..<n).map { _ in Element.random() }, scalars = (0..<n).map { _ in Scalar.random() }
+            let points = elements.compactMap(point)
+            guard points.count == n else { return "an element refused" }
+            var expected = zip(scalars, elements).reduce(Element.identity) { $0 + $1.0 * $1.1 }
+            let sum: EdwardsPoint
+            if operation == .straus {
+                let t = Scalar.random()
+                expected = expected + Element.base(t)
+                sum = EdwardsPoint.multiscalarMultiply(
+                    scalars.map(\.rawRepresentation), points, fixed: [(t.rawRepresentation, EdwardsPoint.basepointTable)])
+            } else {
+                sum = EdwardsPoint.pippenger(scalars.map(\.rawRepresentation), points)
+            }
+            return sum.ristrettoBytes == expected.rawRepresentation ? nil : "\(operation) of \(n) terms"
+        }
+    }
+
+    private static func point(_ e: Element) -> EdwardsPoint? { try? EdwardsPoint(ristretto: e.rawRepresentation) }
+}
