@@ -34,8 +34,11 @@ public enum CountingRule {
     }
 
     /// The same, from ballots already counted (`counted`), for a caller that needs them too.
-    public static func tally(manifest: Manifest, counted: [Cast], workers: Int = 1) -> EncryptedTally {
-        mergingSmallCells(aggregate(manifest: manifest, counted: counted, workers: workers), manifest: manifest)
+    /// `points` holds ballots' selections decoded by verification, by the ballot's `seq`.
+    public static func tally(
+        manifest: Manifest, counted: [Cast], workers: Int = 1, points: [Int: [[CiphertextPoints]]] = [:]
+    ) -> EncryptedTally {
+        mergingSmallCells(aggregate(manifest: manifest, counted: counted, workers: workers, points: points), manifest: manifest)
     }
 
     /// Where cell `key` sorts: manifest precinct order, then channel order, then day.
@@ -49,8 +52,11 @@ public enum CountingRule {
     /// `tallyDays`), per question and option. Cells come in manifest precinct order, then manifest
     /// channel order, then day; empty cells are left out.
     ///
-    /// Complexity: O(ballots x options) group additions, spread over `workers` threads.
-    public static func aggregate(manifest: Manifest, counted: [Cast], workers: Int = 1) -> EncryptedTally {
+    /// Complexity: O(ballots x options) group additions, spread over `workers` threads; two
+    /// decodings per selection, except for ballots whose selections `points` holds (by `seq`).
+    public static func aggregate(
+        manifest: Manifest, counted: [Cast], workers: Int = 1, points: [Int: [[CiphertextPoints]]] = [:]
+    ) -> EncryptedTally {
         let grouped = Dictionary(grouping: counted) {
             CellKey(precinct: $0.ballot.precinct, channel: $0.ballot.channel, day: manifest.tallyDay($0.at))
         }
@@ -64,10 +70,14 @@ public enum CountingRule {
                 let options = manifest.question(qid)?.options.count ?? 0
                 var sums = [CiphertextSum](repeating: CiphertextSum(), count: options)
                 for b in ballots {
-                    guard let answer = b.ballot.answers.first(where: { $0.question == qid }),
-                        answer.selections.count == options
+                    guard let a = b.ballot.answers.firstIndex(where: { $0.question == qid }),
+                        b.ballot.answers[a].selections.count == options
                     else { continue }
-                    for i in 0..<options { sums[i].add(answer.selections[i].ciphertext) }
+                    if let decoded = points[b.seq], decoded.count == b.ballot.answers.count, decoded[a].count == options {
+                        for i in 0..<options { sums[i].add(decoded[a][i]) }
+                    } else {
+                        for i in 0..<options { sums[i].add(b.ballot.answers[a].selections[i].ciphertext) }
+                    }
                 }
                 return QuestionSums(question: qid, sums: sums.map(\.value))
             }

@@ -12,6 +12,9 @@ public struct Precheck: Sendable {
     public var code: RefusalCode?
     /// A ballot's or spoiled ballot's hash.
     public var ballotHash: Digest?
+    /// A cast ballot's selections as the batch decoded them (per answer, per selection), so the
+    /// recount adds them without decoding them again; nil where not decoded.
+    public var selectionPoints: [[CiphertextPoints]]?
 
     public init(failures: [CheckFailure] = [], code: RefusalCode? = nil, ballotHash: Digest? = nil) {
         self.failures = failures
@@ -94,16 +97,21 @@ extension RecordLedger {
             return (ballot, hash, failures, deferred)
         }
         let holds = batch.holds()
+        let points = checked.map { c in
+            c.ballot.answers.map { answer in answer.selections.compactMap { batch.points($0.ciphertext) } }
+        }
         // A batch that fails while each ballot holds alone (probability 2^-128): every ballot is
         // then refused with its proofs named, rather than any accepted unchecked.
         let failsAlone = holds ? [] : checked.map { !$0.deferred.hold() }
         let noneAlone = !holds && !failsAlone.contains(true)
-        return zip(payloads, checked).enumerated().map { i, item in
-            let (payload, c) = item
+        return zip(payloads, zip(checked, points)).enumerated().map { i, item in
+            let (payload, (c, selectionPoints)) = item
             var found = c.failures
             if !holds && (failsAlone[i] || noneAlone) { found += c.deferred.failures() }
             guard case .spoiledBallot(let s) = payload else {
-                return Precheck(failures: found, code: Refusal.ballot(found)?.code, ballotHash: c.hash)
+                var precheck = Precheck(failures: found, code: Refusal.ballot(found)?.code, ballotHash: c.hash)
+                if found.isEmpty { precheck.selectionPoints = selectionPoints }
+                return precheck
             }
             let reveal = s.checkReveal(in: context)
             let code = Refusal.ballot(found)?.code ?? Refusal.ballot(reveal)?.code

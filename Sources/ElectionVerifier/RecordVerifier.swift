@@ -29,6 +29,8 @@ public final class RecordVerifier {
     private var pending = [RecordedEntry]()
     private var ballots = [CountingRule.Cast]()
     private var countedBallots = 0
+    /// Accepted ballots' selections as verification decoded them, by `seq`: the recount adds them.
+    private var ballotPoints: [Int: [[CiphertextPoints]]] = [:]
     private var supersededBallots = 0
     private var revokedBallots = 0
     private var resultVerified = false
@@ -187,7 +189,10 @@ public final class RecordVerifier {
         switch e.entry.payload {
         case .ballot(let b):
             count(.selectionProofs, b.answers.reduce(0) { $0 + $1.selections.count })
-            if decision == .append { ballots.append((seq, e.entry.at, b)) }
+            if decision == .append {
+                ballots.append((seq, e.entry.at, b))
+                if let points = pre.selectionPoints { ballotPoints[seq] = points }
+            }
         case .result where decision == .append:
             resultVerified = true
         default: break
@@ -217,7 +222,7 @@ public final class RecordVerifier {
                 let voters = Set(ballots.map(\.ballot.credential)).count
                 supersededBallots = ballots.count - voters
                 revokedBallots = voters - counted.count
-                recount = CountingRule.tally(manifest: l.manifest, counted: counted, workers: workers)
+                recount = CountingRule.tally(manifest: l.manifest, counted: counted, workers: workers, points: ballotPoints)
             }
             decide(e, l.precheck(e.entry.payload, recount: recount, workers: workers), ledger: &l)
         }

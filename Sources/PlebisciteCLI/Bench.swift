@@ -100,6 +100,8 @@ extension PlebisciteCommand {
             var verifyYesNoBallotInBatch: Figure
             var decodeAndVerifyYesNoBallotMicroseconds: Double
             var tallyMicrosecondsPerBallot: Double
+            /// The same from the selections' points as verification decoded them (the verifier's recount).
+            var tallyFromVerifiedPointsMicrosecondsPerBallot: Double
             var record: RecordFigure?
         }
 
@@ -155,6 +157,12 @@ extension PlebisciteCommand {
                 secondsPerCall(iterations: 1) {
                     _ = CountingRule.aggregate(manifest: context.manifest, counted: copies, workers: 1)
                 } / Double(copies.count)
+            let decoded = ballot.answers.map { $0.selections.compactMap { CiphertextPoints($0.ciphertext) } }
+            let points = Dictionary(uniqueKeysWithValues: copies.map { ($0.seq, decoded) })
+            let tallyFromPointsSeconds =
+                secondsPerCall(iterations: 1) {
+                    _ = CountingRule.aggregate(manifest: context.manifest, counted: copies, workers: 1, points: points)
+                } / Double(copies.count)
 
             let encOps = OperationCount.encryption(options: 2, width: 1)
             let verOps = OperationCount.verification(options: 2, width: 1)
@@ -170,6 +178,7 @@ extension PlebisciteCommand {
                 encryptYesNoBallot: figure(encryptSeconds, encOps), verifyYesNoBallot: figure(verifySeconds, verOps),
                 verifyYesNoBallotInBatch: figure(batchSeconds, verOps),
                 decodeAndVerifyYesNoBallotMicroseconds: decodeVerifySeconds * us, tallyMicrosecondsPerBallot: tallySeconds * us,
+                tallyFromVerifiedPointsMicrosecondsPerBallot: tallyFromPointsSeconds * us,
                 record: nil)
 
             if voters > 0 {
@@ -218,6 +227,9 @@ extension PlebisciteCommand {
             s += String(
                 format: "  %@ %8.1f us\n", "tally, per ballot".padding(toLength: 28, withPad: " ", startingAt: 0),
                 r.tallyMicrosecondsPerBallot)
+            s += String(
+                format: "  %@ %8.1f us\n", "tally from verified points".padding(toLength: 28, withPad: " ", startingAt: 0),
+                r.tallyFromVerifiedPointsMicrosecondsPerBallot)
             if let rec = r.record {
                 s += String(
                     format:

@@ -38,6 +38,20 @@ public struct Ciphertext: Sendable, Hashable, Codable {
     }
 }
 
+/// A ciphertext's two components as points of the own arithmetic, decoded once (by verification)
+/// and added again by tallying without decoding them a second time.
+public struct CiphertextPoints: Sendable {
+    let alpha: EdwardsPoint, beta: EdwardsPoint
+
+    init(alpha: EdwardsPoint, beta: EdwardsPoint) { (self.alpha, self.beta) = (alpha, beta) }
+
+    /// Decodes a ciphertext's components (nil should the own arithmetic refuse one).
+    public init?(_ c: Ciphertext) {
+        guard let a = PublicArithmetic.point(c.alpha), let b = PublicArithmetic.point(c.beta) else { return nil }
+        (alpha, beta) = (a, b)
+    }
+}
+
 /// A homomorphic sum of many ciphertexts in the project's own arithmetic (public data): each
 /// addition in extended coordinates (9 multiplications), encoded once at the end, instead of
 /// libsodium's decode-add-encode per addition.
@@ -56,6 +70,12 @@ public struct CiphertextSum: Sendable {
         }
         alpha = alpha + a
         beta = beta + b
+    }
+
+    /// Adds a ciphertext decoded before. Cost: two additions.
+    public mutating func add(_ c: CiphertextPoints) {
+        alpha = alpha + c.alpha
+        beta = beta + c.beta
     }
 
     /// The sum so far.

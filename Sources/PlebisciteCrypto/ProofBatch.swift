@@ -58,6 +58,12 @@ public struct ProofBatch: Sendable {
         return Element(ownEncoding: total.ristrettoBytes)
     }
 
+    /// A ciphertext's points, if both components were admitted (for tallying without decoding again).
+    public func points(_ c: Ciphertext) -> CiphertextPoints? {
+        guard let a = index[c.alpha], let b = index[c.beta] else { return nil }
+        return CiphertextPoints(alpha: points[a], beta: points[b])
+    }
+
     /// Adds `coefficient` times an element admitted before.
     mutating func add(_ coefficient: Scalar, _ element: Element) {
         let i = index[element]!

@@ -70,6 +70,25 @@ struct BatchVerificationTests {
         #expect(run[14].contains { $0.message.hasPrefix("6.6:") })
     }
 
+    @Test("The recount from the points verification decoded equals the recount from the ciphertexts; failing ballots give none")
+    func recountFromPoints() throws {
+        let record = DemoRecord.record()
+        let cast = record.entries.compactMap { e -> CountingRule.Cast? in
+            if case .ballot(let b) = e.entry.payload { (e.entry.seq, e.entry.at, b) } else { nil }
+        }
+        let prechecks = Self.demo.ledger.prechecks(cast.map { .ballot($0.ballot) })
+        let points = Dictionary(uniqueKeysWithValues: zip(cast, prechecks).compactMap { c, p in p.selectionPoints.map { (c.seq, $0) } })
+        #expect(points.count == cast.count)
+        let manifest = Self.demo.ledger.manifest
+        let fromPoints = CountingRule.aggregate(manifest: manifest, counted: cast, workers: 2, points: points)
+        #expect(fromPoints == CountingRule.aggregate(manifest: manifest, counted: cast, workers: 2))
+        #expect(fromPoints.cells.count > 1)
+        // A ballot that fails keeps no points (its recount, were it counted, decodes).
+        var bad = cast[0].ballot
+        bad.answers[0].selections[0].proof.responses[0] += .one
+        #expect(Self.demo.ledger.prechecks([.ballot(bad)])[0].selectionPoints == nil)
+    }
+
     @Test("A whole record with one ballot changed in its equations: the verifier names that entry alone")
     func recordWithOneBadBallot() throws {
         let lines = DemoRecord.lines.log
