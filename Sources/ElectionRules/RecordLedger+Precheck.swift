@@ -62,7 +62,7 @@ extension RecordLedger {
     /// proofs of each ballot that fails alone one by one, so the failures named are the same.
     ///
     /// Complexity: per ballot its hashes and decodings; one multi-scalar multiplication for the
-    /// run (Pippenger's method from 64 points on: about a third of a ballot's own Straus chain).
+    /// run (Pippenger's method: from 64 ballots on, less than half of a ballot's own Straus chain).
     public func prechecks(_ payloads: [EntryPayload]) -> [Precheck] {
         let ballots = payloads.indices.filter {
             switch payloads[$0] {

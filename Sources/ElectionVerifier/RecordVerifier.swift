@@ -240,7 +240,7 @@ public final class RecordVerifier {
 
     /// The expensive checks of a run of ballots and spoiled ballots, in parallel, against `ledger`.
     /// Runs of up to `ballotsPerBatch` entries share one batch of proof equations (PROTOCOL.md 8.4):
-    /// Pippenger's method costs about a third of a ballot's own chain from 64 ballots on.
+    /// Pippenger's method costs less than half of a ballot's own chain from 64 ballots on.
     public static let ballotsPerBatch = 128
 
     private static func prechecks(_ batch: [RecordedEntry], against ledger: RecordLedger, workers: Int) -> [Precheck] {
