@@ -149,9 +149,9 @@ extension EncryptedBallot {
                 let ctx = ProtocolHashes.countContext(contextHash: contextHash, credential: credential, question: q.id)
                 let parts = answer.selections.map(\.ciphertext)
                 // The selections' points are in the batch already (unless a proof failed before them).
-                let sum =
-                    batch.sum(parts.map(\.alpha)).flatMap { a in batch.sum(parts.map(\.beta)).map { Ciphertext(alpha: a, beta: $0) } }
-                    ?? answer.sum
+                var summed = CiphertextSum()
+                for part in parts { summed.add(part, decodedIn: batch) }
+                let sum = summed.value
                 check(.countProofs, "question \(q.id): selection-count proof") { (batch: inout ProofBatch) throws(ProofError) in
                     try answer.countProof.check(
                         ciphertext: sum, parts: parts, key: key, lower: q.minSelections, upper: q.maxSelections, context: ctx,

@@ -97,20 +97,19 @@ extension RecordLedger {
             return (ballot, hash, failures, deferred)
         }
         let holds = batch.holds()
-        let points = checked.map { c in
-            c.ballot.answers.map { answer in answer.selections.compactMap { batch.points($0.ciphertext) } }
-        }
         // A batch that fails while each ballot holds alone (probability 2^-128): every ballot is
         // then refused with its proofs named, rather than any accepted unchecked.
         let failsAlone = holds ? [] : checked.map { !$0.deferred.hold() }
         let noneAlone = !holds && !failsAlone.contains(true)
-        return zip(payloads, zip(checked, points)).enumerated().map { i, item in
-            let (payload, (c, selectionPoints)) = item
+        return zip(payloads, checked).enumerated().map { i, item in
+            let (payload, c) = item
             var found = c.failures
             if !holds && (failsAlone[i] || noneAlone) { found += c.deferred.failures() }
             guard case .spoiledBallot(let s) = payload else {
                 var precheck = Precheck(failures: found, code: Refusal.ballot(found)?.code, ballotHash: c.hash)
-                if found.isEmpty { precheck.selectionPoints = selectionPoints }
+                if found.isEmpty {
+                    precheck.selectionPoints = c.ballot.answers.map { $0.selections.compactMap { batch.points($0.ciphertext) } }
+                }
                 return precheck
             }
             let reveal = s.checkReveal(in: context)

@@ -64,12 +64,16 @@ public struct CiphertextSum: Sendable {
 
     /// Adds a ciphertext. Cost: two decodings and two additions.
     public mutating func add(_ c: Ciphertext) {
-        guard let a = PublicArithmetic.point(c.alpha), let b = PublicArithmetic.point(c.beta) else {
+        guard let points = CiphertextPoints(c) else {
             rest += c
             return
         }
-        alpha = alpha + a
-        beta = beta + b
+        add(points)
+    }
+
+    /// Adds a ciphertext whose points `batch` decoded already (two additions), or decodes it.
+    public mutating func add(_ c: Ciphertext, decodedIn batch: ProofBatch) {
+        if let points = batch.points(c) { add(points) } else { add(c) }
     }
 
     /// Adds a ciphertext decoded before. Cost: two additions.
@@ -78,11 +82,10 @@ public struct CiphertextSum: Sendable {
         beta = beta + c.beta
     }
 
-    /// The sum so far.
+    /// The sum so far: one encoding per component (canonical by construction, tested byte for
+    /// byte against libsodium, so not validated again).
     public var value: Ciphertext {
-        // The encodings of points are valid elements; libsodium checks them once more here.
-        guard let a = try? Element(rawRepresentation: alpha.ristrettoBytes), let b = try? Element(rawRepresentation: beta.ristrettoBytes)
-        else { preconditionFailure("the own arithmetic encoded a point libsodium refuses") }
-        return Ciphertext(alpha: a, beta: b) + rest
+        let sum = Ciphertext(alpha: Element(ownEncoding: alpha.ristrettoBytes), beta: Element(ownEncoding: beta.ristrettoBytes))
+        return rest == .zero ? sum : sum + rest
     }
 }

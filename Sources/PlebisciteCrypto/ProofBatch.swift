@@ -47,17 +47,6 @@ public struct ProofBatch: Sendable {
         return true
     }
 
-    /// The sum of elements admitted before, encoded once (a question's summed selections); nil if
-    /// one was not admitted. Cost: one addition per element and one encoding per sum.
-    public func sum(_ elements: [Element]) -> Element? {
-        var total = EdwardsPoint.identity
-        for e in elements {
-            guard let i = index[e] else { return nil }
-            total = total + points[i]
-        }
-        return Element(ownEncoding: total.ristrettoBytes)
-    }
-
     /// A ciphertext's points, if both components were admitted (for tallying without decoding again).
     public func points(_ c: Ciphertext) -> CiphertextPoints? {
         guard let a = index[c.alpha], let b = index[c.beta] else { return nil }
