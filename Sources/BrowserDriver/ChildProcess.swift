@@ -32,8 +32,20 @@ public final class ChildProcess: @unchecked Sendable {
         var cargs = argv.map { strdup($0) } + [nil]
         var cenv = env.map { strdup("\($0)=\($1)") } + [nil]
         defer { for p in cargs + cenv { free(p) } }
+        // A clean signal state: the spawning thread may be one of libdispatch's workers, which block
+        // every asynchronous signal, and a child inherits that mask (a `sleep` then ignored SIGTERM).
+        var attributes = posix_spawnattr_t()
+        posix_spawnattr_init(&attributes)
+        defer { posix_spawnattr_destroy(&attributes) }
+        var none = sigset_t(), defaults = sigset_t()
+        sigemptyset(&none)
+        sigemptyset(&defaults)
+        for signal in [SIGTERM, SIGINT, SIGHUP, SIGPIPE] { sigaddset(&defaults, signal) }
+        posix_spawnattr_setsigmask(&attributes, &none)
+        posix_spawnattr_setsigdefault(&attributes, &defaults)
+        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
         var pid: pid_t = 0
-        let spawned = posix_spawn(&pid, argv[0], &actions, nil, &cargs, &cenv)
+        let spawned = posix_spawn(&pid, argv[0], &actions, &attributes, &cargs, &cenv)
         guard spawned == 0 else { throw Failure(command: argv[0], output: "posix_spawn failed: \(spawned)") }
         self.pid = pid
         self.outputPath = outputPath

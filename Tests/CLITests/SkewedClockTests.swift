@@ -18,12 +18,20 @@ struct SkewedClockTests {
 
     static let faketime = "/usr/bin/faketime"
 
-    /// Stops a server started by `serve`: SIGTERM to the server (the wrapper's child, if any), then
-    /// waits for the process the test started.
+    /// Stops a server started by `serve`: `signal` to the server alone (the `faketime` wrapper's child,
+    /// if there is a wrapper), then waits for the process the test started. Never the wrapper: once its
+    /// child is gone it removes its semaphore and shared memory (/dev/shm/sem.faketime_sem_PID,
+    /// faketime_shm_PID) and exits, while a wrapper killed leaves them behind, and a later wrapper
+    /// given the same PID then fails at start with "faketime: sem_open: File exists".
     static func stop(_ process: ChildProcess, signal: Int32 = SIGTERM) {
         let children = (try? String(contentsOfFile: "/proc/\(process.pid)/task/\(process.pid)/children", encoding: .utf8)) ?? ""
-        for child in children.split(separator: " ").compactMap({ pid_t($0) }) { _ = kill(child, signal) }
-        process.kill(signal)
+        let servers = children.split(separator: " ").compactMap { pid_t($0) }
+        if servers.isEmpty {
+            process.kill(signal)
+        } else {
+            for server in servers { _ = kill(server, signal) }
+            _ = process.wait()
+        }
     }
 
     /// `plebiscite serve` on `database`, its clock shifted by `skew` (a faketime offset such as
@@ -128,5 +136,33 @@ struct SkewedClockTests {
         let stored = try await behind.storedTreeHeads(id)
         #expect(stored == [closeHead])
         #expect(await CLIRunner.exitStatus(["verify", "\(behindURL)/elections/\(id)"]) == 0)
+    }
+
+    @Test("A server behind faketime, stopped even by SIGKILL, leaves no semaphore that a later wrapper with its PID would trip on")
+    func stoppedWrapperCleansUp() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.faketime), "scripts/install-deps --test installs faketime")
+        let log = NSTemporaryDirectory() + "plebiscite-faketime-\(UUID().uuidString).log"
+        defer { try? FileManager.default.removeItem(atPath: log) }
+        func wrapped() async throws -> (ChildProcess, [String]) {
+            let p = try ChildProcess([Self.faketime, "-f", "+10m", "/bin/sh", "-c", "echo ready; exec sleep 600"], outputPath: log)
+            _ = try await p.waitForLine(startingWith: "ready")
+            let files = ["/dev/shm/sem.faketime_sem_\(p.pid)", "/dev/shm/faketime_shm_\(p.pid)"]
+            #expect(files.allSatisfy { FileManager.default.fileExists(atPath: $0) }, "the wrapper's semaphore and shared memory")
+            return (p, files)
+        }
+        // The cause: a wrapper killed keeps them (as `stop` did before it signalled the server alone).
+        let (killed, left) = try await wrapped()
+        let children = try String(contentsOfFile: "/proc/\(killed.pid)/task/\(killed.pid)/children", encoding: .utf8)
+        killed.kill(SIGKILL)
+        for child in children.split(separator: " ").compactMap({ pid_t($0) }) { _ = kill(child, SIGKILL) }
+        #expect(left.allSatisfy { FileManager.default.fileExists(atPath: $0) })
+        for f in left { try? FileManager.default.removeItem(atPath: f) }
+        // The fix: the server alone is signalled; its wrapper removes both and exits.
+        for signal in [SIGKILL, SIGTERM] {
+            let (stopped, files) = try await wrapped()
+            Self.stop(stopped, signal: signal)
+            #expect(stopped.hasEnded)
+            #expect(files.allSatisfy { !FileManager.default.fileExists(atPath: $0) }, "signal \(signal)")
+        }
     }
 }
