@@ -1,4 +1,5 @@
 import Foundation
+import PlebisciteCrypto
 import Ristretto
 
 /// A value whose canonical JSON (RecordCoding's form: sorted keys, no whitespace) is written and
@@ -191,6 +192,23 @@ public enum CanonicalJSON {
         /// An array of hex-coded values.
         public mutating func hexArray<T: HexCodable>(_ type: T.Type) throws(NotCanonical) -> [T] {
             try array { (r: inout Reader) throws(NotCanonical) in try r.hex(T.self) }
+        }
+
+        /// A group element, validated by the own decoding, which keeps what verification needs to
+        /// decode it again cheaply (`Element(received:)`); it accepts what `Element(hex:)` accepts.
+        public mutating func hex(_ type: Element.Type) throws(NotCanonical) -> Element {
+            let (start, end, escaped) = try stringSpan()
+            guard !escaped, let raw = try? Hex.decode(utf8: UnsafeBufferPointer(rebasing: bytes[start..<end])),
+                let value = try? Element(received: raw)
+            else {
+                throw NotCanonical()
+            }
+            return value
+        }
+
+        /// An array of group elements, each read as `hex(Element.self)` reads one.
+        public mutating func hexArray(_ type: Element.Type) throws(NotCanonical) -> [Element] {
+            try array { (r: inout Reader) throws(NotCanonical) in try r.hex(Element.self) }
         }
 
         /// An integer written as JSON writes one (no sign on zero, no leading zero, no fraction).

@@ -6,7 +6,8 @@ import RistrettoArithmetic
 /// millions in a release build.
 public enum ArithmeticDifferential {
     public enum Operation: String, CaseIterable, Sendable {
-        /// Random 32 bytes: both accept or both refuse, and re-encode alike; and a valid element.
+        /// Random 32 bytes: both accept or both refuse (also `Element(received:)`), and re-encode alike;
+        /// a valid element decodes alike alone, with the hint its decoding found, and with a wrong hint.
         case decode
         /// A valid element decoded and encoded again gives its bytes.
         case encode
@@ -28,11 +29,19 @@ public enum ArithmeticDifferential {
         case .decode:
             let bytes = Sodium.randomBytes(32)
             let ours = try? EdwardsPoint(ristretto: bytes), theirs = try? Element(rawRepresentation: bytes)
-            guard (ours == nil) == (theirs == nil), ours?.ristrettoBytes == theirs?.rawRepresentation else {
-                return "decoding \(Hex.encode(bytes)): own \(ours != nil), libsodium \(theirs != nil)"
+            let received = try? Element(received: bytes)
+            guard (ours == nil) == (theirs == nil), (received == nil) == (theirs == nil), ours?.ristrettoBytes == theirs?.rawRepresentation
+            else {
+                return "decoding \(Hex.encode(bytes)): own \(ours != nil), libsodium \(theirs != nil), received \(received != nil)"
             }
             let valid = Element.random().rawRepresentation
-            return (try? EdwardsPoint(ristretto: valid)) == nil ? "a valid element \(Hex.encode(valid)) refused" : nil
+            guard let (point, hint) = try? EdwardsPoint.decodedWithHint(ristretto: valid) else {
+                return "a valid element \(Hex.encode(valid)) refused"
+            }
+            let hinted = try? EdwardsPoint(ristretto: valid, hint: hint)
+            let misled = try? EdwardsPoint(ristretto: valid, hint: Sodium.randomBytes(32))
+            let agree = [point, hinted, misled].allSatisfy { $0?.ristrettoBytes == valid } && hinted == point && misled == point
+            return agree ? nil : "decoding \(Hex.encode(valid)) with its hint or a wrong one"
         case .encode:
             let e = Element.random()
             return point(e)?.ristrettoBytes == e.rawRepresentation ? nil : "re-encoding of \(e.hex)"

@@ -6,10 +6,15 @@ import Synchronization
 /// arithmetic (variable time, public data only: SPEC.md 2), and tables of the points used in
 /// proof after proof. Proving stays in libsodium.
 enum PublicArithmetic {
-    /// The point an element encodes. Elements are valid by construction (libsodium decoded them),
-    /// so this is nil only if the two implementations disagree, which the differential tests and
-    /// the `arithmetic` fuzz target rule out; callers then compute with libsodium.
-    static func point(_ e: Element) -> EdwardsPoint? { try? EdwardsPoint(ristretto: e.rawRepresentation) }
+    /// The point an element encodes: in a few multiplications if it came through `Element(received:)`
+    /// (its hint checked first), else by a full decoding. Elements are valid by construction (one of
+    /// the two decodings validated them), so this is nil only if the two implementations disagree,
+    /// which the differential tests and the `arithmetic` fuzz target rule out; callers then compute
+    /// with libsodium.
+    static func point(_ e: Element) -> EdwardsPoint? {
+        if let hint = e.decodingHint { return try? EdwardsPoint(ristretto: e.rawRepresentation, hint: hint) }
+        return try? EdwardsPoint(ristretto: e.rawRepresentation)
+    }
 
     /// The points' tables, for up to `tableLimit` keys (an election's joint key, trustees' keys).
     private static let tables = Mutex<[Element: EdwardsPoint.Table]>([:])
@@ -42,5 +47,19 @@ enum PublicArithmetic {
     static func multiply(_ terms: [(Scalar, EdwardsPoint)] = [], fixed: [(Scalar, EdwardsPoint.Table)]) -> EdwardsPoint {
         EdwardsPoint.multiscalarMultiply(
             terms.map(\.0.rawRepresentation), terms.map(\.1), fixed: fixed.map { (scalar: $0.0.rawRepresentation, table: $0.1) })
+    }
+}
+
+extension Element {
+    /// Validates an encoding received from outside (a record, a request) by the project's own RFC 9496
+    /// decoding, which accepts exactly the encodings libsodium's validation accepts with the top bit
+    /// clear (the RFC's vectors, the differential tests, the `arithmetic` fuzz target), and keeps the
+    /// inverse square root it found: verification then decodes the element in a few multiplications
+    /// instead of a second square root. Public data only (SPEC.md 2).
+    public init(received bytes: [UInt8], allowIdentity: Bool = true) throws(GroupError) {
+        guard bytes.count == 32 else { throw .wrongLength(expected: 32, actual: bytes.count) }
+        guard let (_, hint) = try? EdwardsPoint.decodedWithHint(ristretto: bytes) else { throw .nonCanonicalElement }
+        self.init(ownDecoding: bytes, hint: hint)
+        if isIdentity && !allowIdentity { throw .identityElement }
     }
 }

@@ -6,8 +6,15 @@ import CSodium
 /// canonical encoding; the identity is the all-zero encoding.
 public struct Element: Sendable, Hashable {
     @usableFromInline var raw: Raw32
+    /// The inverse square root the project's own decoding found when it validated this encoding
+    /// (PlebisciteCrypto's `Element(received:)`), all zero if none: verification then decodes the
+    /// element again in a few multiplications, checking the hint first. Not part of the value.
+    var hint = Raw32()
 
     init(raw: Raw32) { self.raw = raw }
+
+    public static func == (a: Element, b: Element) -> Bool { a.raw == b.raw }
+    public func hash(into hasher: inout Hasher) { hasher.combine(raw) }
 
     /// Decodes a canonical encoding. Rejects non-canonical encodings, including ones libsodium
     /// 1.0.18 would accept with the top bit set. Accepts the identity unless `allowIdentity` is false.
@@ -24,6 +31,17 @@ public struct Element: Sendable, Hashable {
         precondition(bytes.count == 32, "an encoding is 32 bytes")
         raw = Raw32(bytes)
     }
+
+    /// An encoding the project's own decoding validated (RFC 9496 DECODE, tested against libsodium's
+    /// validation), with the inverse square root it computed.
+    package init(ownDecoding bytes: [UInt8], hint: [UInt8]) {
+        precondition(bytes.count == 32 && hint.count == 32, "an encoding and its hint are 32 bytes each")
+        raw = Raw32(bytes)
+        self.hint = Raw32(hint)
+    }
+
+    /// The inverse square root kept from the own decoding, if any.
+    package var decodingHint: [UInt8]? { hint.isZero ? nil : hint.bytes }
 
     init(validating candidate: Raw32, allowIdentity: Bool) throws(GroupError) {
         Sodium.ensureInitialised()

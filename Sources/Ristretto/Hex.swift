@@ -15,15 +15,18 @@ public enum Hex {
 
     /// Decodes hex (either case); throws `GroupError.invalidHex` on anything else.
     public static func decode(_ string: String) throws(GroupError) -> [UInt8] {
-        let utf8 = Array(string.utf8)
+        try Array(string.utf8).withUnsafeBufferPointer { (utf8) throws(GroupError) in try decode(utf8: utf8) }
+    }
+
+    /// Decodes hex given as its UTF-8 bytes, as `decode(_:)` decodes the same text.
+    public static func decode(utf8: UnsafeBufferPointer<UInt8>) throws(GroupError) -> [UInt8] {
         guard utf8.count % 2 == 0 else { throw .invalidHex }
         var out = [UInt8]()
         out.reserveCapacity(utf8.count / 2)
-        var i = 0
-        while i < utf8.count {
-            guard let hi = value(utf8[i]), let lo = value(utf8[i + 1]) else { throw .invalidHex }
+        var digits = utf8.makeIterator()
+        while let h = digits.next(), let l = digits.next() {
+            guard let hi = value(h), let lo = value(l) else { throw .invalidHex }
             out.append(hi << 4 | lo)
-            i += 2
         }
         return out
     }

@@ -9,6 +9,29 @@ extension EdwardsPoint {
 
     /// DECODE of RFC 9496 4.3.1: the element whose canonical encoding is `bytes` (one inverse square root).
     public init(ristretto bytes: [UInt8]) throws(DecodingError) {
+        self = try Self.decoded(bytes, invsqrt: nil).point
+    }
+
+    /// DECODE, also returning the inverse square root it computed (32 canonical bytes), with which
+    /// `init(ristretto:hint:)` decodes the same bytes again in a few multiplications.
+    public static func decodedWithHint(ristretto bytes: [UInt8]) throws(DecodingError) -> (point: EdwardsPoint, hint: [UInt8]) {
+        let (point, invsqrt) = try decoded(bytes, invsqrt: nil)
+        return (point, invsqrt.bytes)
+    }
+
+    /// DECODE given the inverse square root a former decoding of the same bytes returned. The hint is
+    /// checked, never trusted: it is used only if it is the non-negative root r with r^2 v u2^2 = 1,
+    /// the one root DECODE finds; otherwise this is the full decoding. Either way, the result and the
+    /// errors are DECODE's.
+    public init(ristretto bytes: [UInt8], hint: [UInt8]) throws(DecodingError) {
+        let root = hint.count == 32 && FieldElement.isCanonical(hint) ? FieldElement(littleEndian: hint) : nil
+        self = try Self.decoded(bytes, invsqrt: root).point
+    }
+
+    /// DECODE's steps, taking the inverse square root from `invsqrt` when it is the right one.
+    private static func decoded(_ bytes: [UInt8], invsqrt given: FieldElement?) throws(DecodingError) -> (
+        point: EdwardsPoint, invsqrt: FieldElement
+    ) {
         guard bytes.count == 32, FieldElement.isCanonical(bytes) else { throw .nonCanonicalField }
         let s = FieldElement(littleEndian: bytes)
         guard !s.isNegative else { throw .nonCanonicalField }
@@ -16,14 +39,21 @@ extension EdwardsPoint {
         let u1 = FieldElement.one - ss, u2 = FieldElement.one + ss
         let u2Squared = u2.squared
         let v = -(FieldElement.d * u1.squared) - u2Squared
-        let (wasSquare, invsqrt) = FieldElement.sqrtRatioM1(.one, v * u2Squared)
+        let radicand = v * u2Squared
+        let wasSquare: Bool
+        let invsqrt: FieldElement
+        if let r = given, r == r.absolute, r.squared * radicand == .one {
+            (wasSquare, invsqrt) = (true, r)
+        } else {
+            (wasSquare, invsqrt) = FieldElement.sqrtRatioM1(.one, radicand)
+        }
         let denX = invsqrt * u2
         let denY = invsqrt * denX * v
         let x = ((s + s) * denX).absolute
         let y = u1 * denY
         let t = x * y
         guard wasSquare, !t.isNegative, !y.isZero else { throw .notAnElement }
-        self.init(x: x, y: y, z: .one, t: t)
+        return (EdwardsPoint(x: x, y: y, z: .one, t: t), invsqrt)
     }
 
     /// ENCODE of RFC 9496 4.3.2: the canonical 32 bytes of the element (one inverse square root).

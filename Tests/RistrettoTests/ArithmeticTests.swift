@@ -61,7 +61,39 @@ struct ArithmeticTests {
         #expect(invalid.count == 29)
         for hex in invalid {
             #expect(throws: EdwardsPoint.DecodingError.self, "must refuse \(hex)") { try EdwardsPoint(ristretto: Hex.decode(hex)) }
+            #expect(throws: GroupError.nonCanonicalElement, "must refuse \(hex)") { try Element(received: Hex.decode(hex)) }
+            // A hint cannot make an invalid encoding valid.
+            for hint in [Sodium.randomBytes(32), [UInt8](repeating: 0, count: 32), FieldElement.one.bytes, (-FieldElement.one).bytes] {
+                #expect(throws: EdwardsPoint.DecodingError.self) { try EdwardsPoint(ristretto: Hex.decode(hex), hint: hint) }
+            }
         }
+    }
+
+    @Test("A hint from a decoding decodes the same bytes again to the same point; a wrong hint is never taken")
+    func decodingHints() throws {
+        let multiples = try TestVectors.load("rfc9496-a1-generator-multiples", as: GeneratorMultiples.self, bundle: .module).multiples
+        let encodings = try multiples.map { try Hex.decode($0) } + (0..<Self.rounds).map { _ in Element.random().rawRepresentation }
+        for bytes in encodings {
+            let (point, hint) = try EdwardsPoint.decodedWithHint(ristretto: bytes)
+            #expect(try EdwardsPoint(ristretto: bytes) == point && point.ristrettoBytes == bytes)
+            #expect(try EdwardsPoint(ristretto: bytes, hint: hint).ristrettoBytes == bytes)
+            // The other root, a random value, bytes that are no canonical field element, too short: the full decoding.
+            let wrongHints = [
+                (-FieldElement(littleEndian: hint)).bytes, Sodium.randomBytes(32), [UInt8](repeating: 0xff, count: 32),
+                Array(hint.prefix(31)),
+            ]
+            for wrong in wrongHints { #expect(try EdwardsPoint(ristretto: bytes, hint: wrong).ristrettoBytes == bytes) }
+            // Received elements keep the hint; equality and hashing see only the encoding.
+            let received = try Element(received: bytes), validated = try Element(rawRepresentation: bytes)
+            #expect(received == validated && Set([received, validated]).count == 1)
+            #expect(received.decodingHint == hint && validated.decodingHint == nil)
+        }
+        #expect(throws: GroupError.identityElement) { try Element(received: [UInt8](repeating: 0, count: 32), allowIdentity: false) }
+        #expect(try Element(received: [UInt8](repeating: 0, count: 32)).isIdentity)
+        var topBit = Element.generator.rawRepresentation
+        topBit[31] |= 0x80
+        #expect(throws: GroupError.nonCanonicalElement) { try Element(received: topBit) }
+        #expect(throws: GroupError.wrongLength(expected: 32, actual: 31)) { try Element(received: Array(topBit.prefix(31))) }
     }
 
     @Test("Width-w NAF: odd digits below 2^(w-1), w apart, summing to the scalar")
