@@ -141,37 +141,45 @@ public actor BoardService {
             if !ballotHashes.isEmpty {
                 do { stored = try await store.sequences(electionId: id, ballotHashes: ballotHashes) } catch { throw .storage("\(error)") }
             }
-            let cache: ElectionCache
-            let caughtUp: Bool
-            // A ballot stored beyond the cache's end: catch up, so that the ledger tells a spoiled one.
-            if attempt == 0, let cached = elections[id], stored.values.allSatisfy({ $0 < cached.tree.size }) {
-                (cache, caughtUp) = (cached, false)
-            } else {
-                (cache, caughtUp) = (try await synced(id), true)
-            }
-            let known = KnownBallots(
-                stored.reduce(into: [:]) { $0[$1.key] = BallotSighting(seq: $1.value, spoiled: cache.ledger.spoiled[$1.key] == $1.value) })
-            let time = max(now(), cache.lastTime ?? .distantPast)
             let decision: Decision
+            let entries: [RecordedEntry]
             let payloads: [(payload: EntryPayload, ballotHash: Digest?)]
-            // A cache that may be behind decides only what an append confirms (the store appends
-            // only at the tail the cache ends at); a refusal, or nothing to append, is decided
-            // again on the caught-up log.
-            do { (decision, payloads) = try choose(cache, time, known) } catch  where !caughtUp { continue }
-            if payloads.isEmpty {
-                if caughtUp { return (decision, []) }
-                continue
-            }
-            var entries = [RecordedEntry]()
-            var prev = cache.lastHash
-            for (offset, p) in payloads.enumerated() {
-                let entry = LogEntry(seq: cache.tree.size + offset, prev: prev, at: time, payload: p.payload)
-                do { entries.append(RecordedEntry(entry: entry, line: try RecordCoding.encode(entry))) } catch {
-                    throw .malformed("cannot encode the entry: \(error)")
+            let expected: Int
+            // The cache's copy lives only in this block: held while the entries are absorbed below,
+            // it would make the absorb copy the cache's dictionaries whole (O(ballots) per commit).
+            do {
+                let cache: ElectionCache
+                let caughtUp: Bool
+                // A ballot stored beyond the cache's end: catch up, so that the ledger tells a spoiled one.
+                if attempt == 0, let cached = elections[id], stored.values.allSatisfy({ $0 < cached.tree.size }) {
+                    (cache, caughtUp) = (cached, false)
+                } else {
+                    (cache, caughtUp) = (try await synced(id), true)
                 }
-                prev = entries[offset].hash
+                let known = KnownBallots(
+                    stored.reduce(into: [:]) {
+                        $0[$1.key] = BallotSighting(seq: $1.value, spoiled: cache.ledger.spoiled[$1.key] == $1.value)
+                    })
+                let time = max(now(), cache.lastTime ?? .distantPast)
+                // A cache that may be behind decides only what an append confirms (the store appends
+                // only at the tail the cache ends at); a refusal, or nothing to append, is decided
+                // again on the caught-up log.
+                do { (decision, payloads) = try choose(cache, time, known) } catch  where !caughtUp { continue }
+                if payloads.isEmpty {
+                    if caughtUp { return (decision, []) }
+                    continue
+                }
+                var made = [RecordedEntry]()
+                var prev = cache.lastHash
+                for (offset, p) in payloads.enumerated() {
+                    let entry = LogEntry(seq: cache.tree.size + offset, prev: prev, at: time, payload: p.payload)
+                    do { made.append(RecordedEntry(entry: entry, line: try RecordCoding.encode(entry))) } catch {
+                        throw .malformed("cannot encode the entry: \(error)")
+                    }
+                    prev = made[offset].hash
+                }
+                (entries, expected) = (made, cache.tree.size)
             }
-            let expected = cache.tree.size
             let lines = zip(entries, payloads).map { StoredLine(line: $0.line, ballotHash: $1.ballotHash) }
             do {
                 _ = try await store.appendBatch(electionId: id) { tail in
@@ -257,20 +265,21 @@ public actor BoardService {
         return (c, ledger.registry)
     }
 
-    /// The ledger as cached, without asking the store, once the key ceremony is done: the context
-    /// never changes once set and the credentials only grow, so a stale copy can only refuse a
-    /// credential wrongly.
-    private func cachedLedger(_ id: String) async throws(BoardError) -> RecordLedger {
-        if let cache = elections[id], cache.ledger.context != nil { return cache.ledger }
-        return try await syncedLedger(id)
+    /// The ledger for prechecks (`RecordLedger.forPrechecks`, made here: no fold can come between),
+    /// as cached without asking the store once the key ceremony is done (the context never changes
+    /// once set and the credentials only grow, so a stale copy can only refuse a credential wrongly),
+    /// or, `caughtUp`, as of the store's tail.
+    private func prechecksLedger(_ id: String, caughtUp: Bool) async throws(BoardError) -> RecordLedger {
+        if !caughtUp, let cache = elections[id], cache.ledger.context != nil { return cache.ledger.forPrechecks }
+        return try await synced(id).ledger.forPrechecks
     }
 
     /// The expensive checks of a ballot or spoiled ballot (6.1-6.7, 7.1, 7.2) in the caller's task,
     /// in parallel with other requests. A credential the cache does not know yet is looked up again
     /// after catching up with the store.
     private nonisolated func prechecked(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Precheck {
-        var pre = try await cachedLedger(id).precheck(payload)
-        if pre.code == .invalidCredential { pre = try await syncedLedger(id).precheck(payload) }
+        var pre = try await prechecksLedger(id, caughtUp: false).precheck(payload)
+        if pre.code == .invalidCredential { pre = try await prechecksLedger(id, caughtUp: true).precheck(payload) }
         if let code = pre.code { throw .refused(Refusal(code, pre.failures)) }
         return pre
     }
@@ -393,33 +402,35 @@ public actor BoardService {
     /// voter's receipt), a consistency proof from it. A tracking code that names several ballots
     /// (80 bits: it does not happen by chance) is refused as ambiguous.
     public func track(_ id: String, _ reference: BallotReference, since: Int? = nil) async throws(BoardError) -> BallotTrack {
-        let cache = try await synced(id)
-        guard let contextHash = cache.ledger.context?.contextHash else {
+        guard let contextHash = try await synced(id).ledger.context?.contextHash else {
             throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)")
         }
         let found: [(seq: Int, ballotHash: Digest)]
         do { found = try await store.ballots(electionId: id, hashPrefix: reference.prefix, limit: 2) } catch { throw .storage("\(error)") }
-        let size = cache.tree.size
-        guard let (seq, hash) = found.first, seq < size else {
+        guard let (seq, hash) = found.first else { throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)") }
+        guard found.count == 1 else { throw .malformed("tracking code \(reference) names several ballots: give the whole ballot hash") }
+        let line = try await storedLine(id, seq)
+        let payload = try Self.decodeStored(LogEntry.self, line).payload
+        var credential: Element?
+        if case .ballot(let b) = payload { credential = b.credential }
+        // One view of the log, caught up past `seq`, taken without an await between its parts.
+        let view = try await trackingView(id, credential: credential)
+        guard seq < view.tree.size else {
             throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)")
         }
-        guard found.count == 1 else { throw .malformed("tracking code \(reference) names several ballots: give the whole ballot hash") }
+        let size = view.tree.size
         if let since, !(0...size).contains(since) {
             throw .malformed("since=\(since): the log has \(size) entries, and a receipt's head cannot be larger")
         }
-        let head = cache.signedHead(boardKey)
-        let line = try await storedLine(id, seq)
         let status: BallotTrack.Status
         var laterSeq: Int?
-        switch try Self.decodeStored(LogEntry.self, line).payload {
+        switch payload {
         case .spoiledBallot: status = .spoiled
-        case .ballot(let b):
-            (status, laterSeq) = BallotTrack.Status.ofCast(
-                at: seq, revocation: cache.ledger.revocations[b.credential]?.seq, latestBallot: cache.latestBallot[b.credential])
+        case .ballot: (status, laterSeq) = BallotTrack.Status.ofCast(at: seq, revocation: view.revocation, latestBallot: view.latestBallot)
         default: throw .storage("entry \(seq) is stored under a ballot hash but holds no ballot")
         }
         func proof(_ index: Int) async throws(BoardError) -> [String] {
-            try await inclusionProof(id, cache.tree, index: index, size: head.size)
+            try await inclusionProof(id, view.tree, index: index, size: view.head.size)
         }
         var later: BallotTrack.Evidence?
         if let laterSeq {
@@ -428,10 +439,24 @@ public actor BoardService {
                 inclusionProof: try await proof(laterSeq))
         }
         var consistency: [String]?
-        if let since { consistency = try await consistencyProof(id, from: since, to: head.size) }
+        if let since { consistency = try await consistencyProof(id, from: since, to: view.head.size) }
         return BallotTrack(
             ballotHash: hash, contextHash: contextHash, index: seq, line: String(decoding: line, as: UTF8.self), status: status,
-            treeHead: head, inclusionProof: try await proof(seq), since: since, consistencyProof: consistency, later: later)
+            treeHead: view.head, inclusionProof: try await proof(seq), since: since, consistencyProof: consistency, later: later)
+    }
+
+    /// What tracking a ballot needs of the log as of the store's tail: the tree and its signed head,
+    /// and the revocation and latest ballot of `credential`. Only these are kept across the awaits
+    /// that follow (the tree forgets old blocks, so it stays small), never the cache's dictionaries:
+    /// a copy of them held there would be copied whole by the next commit's absorb.
+    private func trackingView(_ id: String, credential: Element?) async throws(BoardError) -> (
+        tree: MerkleTree, head: SignedTreeHead, revocation: Int?, latestBallot: Int?
+    ) {
+        let cache = try await synced(id)
+        return (
+            cache.tree, cache.signedHead(boardKey), credential.flatMap { cache.ledger.revocations[$0]?.seq },
+            credential.flatMap { cache.latestBallot[$0] }
+        )
     }
 
     /// What observers see of the election now (counts, never contents).

@@ -115,6 +115,18 @@ public struct RecordLedger: Sendable {
         }
     }
 
+    /// This ledger without its indexes of ballots (each credential's final ballot, cast and spoiled
+    /// ballots' hashes), which only the decisions at the tail read: what `precheck` needs, for a task
+    /// to hold while the board folds new ballots into its own ledger (shared, an index would be
+    /// copied whole at the next fold: O(ballots) per group commit).
+    public var forPrechecks: RecordLedger {
+        var copy = self
+        copy.finalBallots = [:]
+        copy.spoiled = [:]
+        if copy.ballots != nil { copy.ballots = [:] }
+        return copy
+    }
+
     /// How far the record has come (the verifier's report and the board's status name it alike).
     public var stage: ElectionStage {
         result != nil ? .decrypted : tally != nil ? .tallied : close != nil ? .closed : context != nil ? .voting : .setup
