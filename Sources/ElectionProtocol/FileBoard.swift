@@ -109,7 +109,7 @@ public final class FileBoard {
             var runEnd = i
             while runEnd < entries.count, Self.ballot(of: entries[runEnd].entry.payload) != nil { runEnd += 1 }
             let run = runEnd > i ? Array(entries[i..<runEnd]) : [entries[i]]
-            let ledger = l
+            let ledger = l.forPrechecks  // sharing no index with `l`, which the folds below change
             let prechecks: [Precheck]
             if runEnd > i {
                 prechecks = Parallel.map(run, workers: Parallel.cores) { ledger.precheck($0.entry.payload) }
@@ -257,7 +257,8 @@ public final class FileBoard {
 
     /// Casts many ballots: their checks on `workers` threads, then each decided and appended in order.
     public func castBatch(_ batch: [(EncryptedBallot, Date)], workers: Int) -> [Result<CastReceipt, any Error>] {
-        let ledger = self.ledger
+        // Without the ballot indexes: a copy sharing them would make each fold below copy them whole.
+        let ledger = self.ledger.forPrechecks
         let checked = Parallel.map(batch.map(\.0), workers: workers) { ledger.precheck(.ballot($0)) }
         return zip(batch, checked).map { item, pre in Result { try cast(item.0, pre, at: item.1) } }
     }

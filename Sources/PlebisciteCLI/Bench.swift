@@ -99,6 +99,10 @@ extension PlebisciteCommand {
             /// Verified in a batch of `RecordVerifier.ballotsPerBatch` distinct ballots (PROTOCOL.md 8.4), per ballot.
             var verifyYesNoBallotInBatch: Figure
             var decodeAndVerifyYesNoBallotMicroseconds: Double
+            /// From the ballot's JSON bytes to the verdict, against the bound plus one libsodium validation
+            /// per element the JSON holds (a verifier on libsodium's API must validate each once too).
+            var decodeAndVerifyYesNoBallot: Figure
+            var elementsPerYesNoBallot: Int
             var tallyMicrosecondsPerBallot: Double
             /// The same from the selections' points as verification decoded them (the verifier's recount).
             var tallyFromVerifiedPointsMicrosecondsPerBallot: Double
@@ -171,13 +175,24 @@ extension PlebisciteCommand {
                     microseconds: seconds * us, boundMicroseconds: ops.seconds(p) * us, ratioToBound: seconds / ops.seconds(p),
                     operations: ops)
             }
+            // The elements of the ballot's JSON: each selection's ciphertext and proof commitments,
+            // each count proof's commitments, the credential and the signature's commitment.
+            let elements =
+                ballot.answers.reduce(0) { sum, a in
+                    sum + a.countProof.commitments.count + a.selections.reduce(0) { $0 + 2 + $1.proof.commitments.count }
+                } + 2
+            let decodeBound = verOps.seconds(p) + Double(elements) * p.decoding
             var report = Report(
                 libsodium: Sodium.version,
                 primitivesMicroseconds: PrimitiveTimes(
                     fixedBase: p.fixedBase * us, variableBase: p.variableBase * us, addition: p.addition * us, decoding: p.decoding * us),
                 encryptYesNoBallot: figure(encryptSeconds, encOps), verifyYesNoBallot: figure(verifySeconds, verOps),
                 verifyYesNoBallotInBatch: figure(batchSeconds, verOps),
-                decodeAndVerifyYesNoBallotMicroseconds: decodeVerifySeconds * us, tallyMicrosecondsPerBallot: tallySeconds * us,
+                decodeAndVerifyYesNoBallotMicroseconds: decodeVerifySeconds * us,
+                decodeAndVerifyYesNoBallot: Figure(
+                    microseconds: decodeVerifySeconds * us, boundMicroseconds: decodeBound * us,
+                    ratioToBound: decodeVerifySeconds / decodeBound, operations: verOps),
+                elementsPerYesNoBallot: elements, tallyMicrosecondsPerBallot: tallySeconds * us,
                 tallyFromVerifiedPointsMicrosecondsPerBallot: tallyFromPointsSeconds * us,
                 record: nil)
 
@@ -222,8 +237,9 @@ extension PlebisciteCommand {
             s += row("verify", r.verifyYesNoBallot)
             s += row("verify, in a batch of \(RecordVerifier.ballotsPerBatch)", r.verifyYesNoBallotInBatch)
             s += String(
-                format: "  %@ %8.1f us\n", "decode JSON + verify".padding(toLength: 28, withPad: " ", startingAt: 0),
-                r.decodeAndVerifyYesNoBallotMicroseconds)
+                format: "  %@ %8.1f us   bound %8.1f us (the same + %d decodings)      ratio %.2fx\n",
+                "decode JSON + verify".padding(toLength: 28, withPad: " ", startingAt: 0), r.decodeAndVerifyYesNoBallot.microseconds,
+                r.decodeAndVerifyYesNoBallot.boundMicroseconds, r.elementsPerYesNoBallot, r.decodeAndVerifyYesNoBallot.ratioToBound)
             s += String(
                 format: "  %@ %8.1f us\n", "tally, per ballot".padding(toLength: 28, withPad: " ", startingAt: 0),
                 r.tallyMicrosecondsPerBallot)
