@@ -14,13 +14,13 @@ import TransparencyLog
 /// several board servers can share one database.
 public actor BoardService {
     /// Reached only through `appendAtTail` for appends: nothing else writes the log.
-    private let store: any BoardStore
+    let store: any BoardStore
     public nonisolated let boardKey: Ed25519.SigningKey
-    private let clock: @Sendable () -> Date
-    private var elections: [String: ElectionCache] = [:]
+    let clock: @Sendable () -> Date
+    var elections: [String: ElectionCache] = [:]
     /// Ballots checked and waiting for their election's next group commit.
-    private var pending: [String: [PendingBallot]] = [:]
-    private var flushing: Set<String> = []
+    var pending: [String: [PendingBallot]] = [:]
+    var flushing: Set<String> = []
 
     /// What the board needs from an election's log so far to check and place the next entry: the
     /// acceptance rules' ledger (setup, phase, spoiled hashes, tally, share sets) and the tree, but
@@ -61,7 +61,7 @@ public actor BoardService {
     /// The cached trees forget hashes inside blocks of `treeBlock` leaves (a power of two, at least
     /// the largest batch) once two blocks behind the end: a batch's receipts never need the store,
     /// older proofs read one block from it.
-    private let treeBlock: Int
+    let treeBlock: Int
 
     public init(
         store: any BoardStore, boardKey: Ed25519.SigningKey, treeBlock: Int = 1024, clock: @escaping @Sendable () -> Date = { Date() }
@@ -72,7 +72,7 @@ public actor BoardService {
         self.clock = clock
     }
 
-    private func now() -> Date { Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down)) }
+    func now() -> Date { Date(timeIntervalSince1970: clock().timeIntervalSince1970.rounded(.down)) }
 
     // MARK: - Elections
 
@@ -97,7 +97,7 @@ public actor BoardService {
 
     /// Brings the cache up to the store's tail (entries appended by other board servers). The cache
     /// is changed in place after each await, so concurrent calls never put back an older copy.
-    private func synced(_ id: String) async throws(BoardError) -> ElectionCache {
+    func synced(_ id: String) async throws(BoardError) -> ElectionCache {
         if elections[id] == nil {
             let bytes = try await manifest(id)
             guard let m = try? RecordCoding.decode(Manifest.self, from: bytes) else {
@@ -132,7 +132,7 @@ public actor BoardService {
     /// Entry times never go back: each is at least the time of the entry before it. A storage
     /// failure is never taken for a duplicate: it is answered as `storageUnavailable`. Returns what
     /// `choose` decided and the appended entries.
-    private func appendAtTail<Decision>(
+    func appendAtTail<Decision>(
         _ id: String, ballotHashes: [Digest] = [],
         _ choose: (ElectionCache, Date, KnownBallots) throws(BoardError) -> (Decision, [(payload: EntryPayload, ballotHash: Digest?)])
     ) async throws(BoardError) -> (Decision, [RecordedEntry]) {
@@ -201,7 +201,7 @@ public actor BoardService {
     /// The payloads to append for `payload` at `time` by the acceptance rules, as `appendAtTail`'s
     /// `choose` wants them: the entry's index and the entry, or the index of the same entry already
     /// there and nothing; a refusal throws.
-    private static func decided(
+    static func decided(
         _ cache: ElectionCache, _ payload: EntryPayload, _ pre: Precheck, at time: Date, ballots: KnownBallots
     ) throws(BoardError) -> (Int, [(payload: EntryPayload, ballotHash: Digest?)]) {
         switch cache.ledger.decide(payload, pre, at: time, ballots: ballots) {
@@ -213,8 +213,7 @@ public actor BoardService {
 
     /// Appends `payload`, whose expensive checks gave `pre`, if the rules accept it at the tail.
     /// Returns its index, or that of the same entry posted before (`appended` false).
-    private func commitEntry(_ id: String, _ payload: EntryPayload, _ pre: Precheck) async throws(BoardError) -> (seq: Int, appended: Bool)
-    {
+    func commitEntry(_ id: String, _ payload: EntryPayload, _ pre: Precheck) async throws(BoardError) -> (seq: Int, appended: Bool) {
         let (seq, entries) = try await appendAtTail(id, ballotHashes: pre.ballotHash.map { [$0] } ?? []) {
             cache, time, known throws(BoardError) in
             try Self.decided(cache, payload, pre, at: time, ballots: known)
@@ -223,7 +222,7 @@ public actor BoardService {
     }
 
     /// The ledger as of the store's tail.
-    private func syncedLedger(_ id: String) async throws(BoardError) -> RecordLedger { try await synced(id).ledger }
+    func syncedLedger(_ id: String) async throws(BoardError) -> RecordLedger { try await synced(id).ledger }
 
     // MARK: - Entries from the administrator and trustees
 
@@ -250,7 +249,7 @@ public actor BoardService {
         return seq
     }
 
-    // MARK: - Ballots
+    // MARK: - Setup as clients see it
 
     /// The trustees' indices (1...n), for telling whose token a request carries.
     public func trusteeIndices(_ id: String) async throws(BoardError) -> [Int] {
@@ -263,122 +262,6 @@ public actor BoardService {
         let ledger = try await syncedLedger(id)
         guard let c = ledger.context else { throw .wrongPhase("the key ceremony is not finished") }
         return (c, ledger.registry)
-    }
-
-    /// The ledger for prechecks (`RecordLedger.forPrechecks`, made here: no fold can come between),
-    /// as cached without asking the store once the key ceremony is done (the context never changes
-    /// once set and the credentials only grow, so a stale copy can only refuse a credential wrongly),
-    /// or, `caughtUp`, as of the store's tail.
-    private func prechecksLedger(_ id: String, caughtUp: Bool) async throws(BoardError) -> RecordLedger {
-        if !caughtUp, let cache = elections[id], cache.ledger.context != nil { return cache.ledger.forPrechecks }
-        return try await synced(id).ledger.forPrechecks
-    }
-
-    /// The expensive checks of a ballot or spoiled ballot (6.1-6.7, 7.1, 7.2) in the caller's task,
-    /// in parallel with other requests. A credential the cache does not know yet is looked up again
-    /// after catching up with the store.
-    private nonisolated func prechecked(_ id: String, _ payload: EntryPayload) async throws(BoardError) -> Precheck {
-        var pre = try await prechecksLedger(id, caughtUp: false).precheck(payload)
-        if pre.code == .invalidCredential { pre = try await prechecksLedger(id, caughtUp: true).precheck(payload) }
-        if let code = pre.code { throw .refused(Refusal(code, pre.failures)) }
-        return pre
-    }
-
-    /// Casts a ballot: its checks run in the caller's task, then the rules of its place in the log
-    /// and the append run on the board in a group commit. Casting the same ballot again returns a
-    /// receipt for the first one.
-    public nonisolated func cast(_ id: String, _ ballot: EncryptedBallot) async throws(BoardError) -> BoardReceipt {
-        let pre = try await prechecked(id, .ballot(ballot))
-        return try await commit(id, ballot: ballot, precheck: pre)
-    }
-
-    /// A checked ballot waiting for the next group commit.
-    struct PendingBallot {
-        var ballot: EncryptedBallot
-        var precheck: Precheck
-        var hash: Digest { precheck.ballotHash ?? .zero }
-        var reply: CheckedContinuation<BoardReceipt, any Error>
-    }
-
-    /// Queues a checked ballot for the election's next group commit and waits for its receipt.
-    /// While one batch is being written, the ballots that arrive form the next: one transaction
-    /// and one flush to disk per batch, and the receipt only after the flush.
-    private func commit(_ id: String, ballot: EncryptedBallot, precheck: Precheck) async throws(BoardError) -> BoardReceipt {
-        do {
-            return try await withCheckedThrowingContinuation { reply in
-                pending[id, default: []].append(PendingBallot(ballot: ballot, precheck: precheck, reply: reply))
-                if !flushing.contains(id) {
-                    flushing.insert(id)
-                    Task { await self.flush(id) }
-                }
-            }
-        } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
-    }
-
-    /// Writes queued ballots in batches until none are left. A batch that fails as a whole failed
-    /// in the store (a ballot already there is found by the rules, never by a failed write): every
-    /// ballot in it is answered with that failure, and nothing of it was stored.
-    private func flush(_ id: String) async {
-        while let queue = pending[id], !queue.isEmpty {
-            let batch = queue.prefix(Self.maxBatch)
-            pending[id] = Array(queue.dropFirst(Self.maxBatch))
-            do { try await commitBatch(id, batch) } catch { for b in batch { b.reply.resume(throwing: error) } }
-        }
-        flushing.remove(id)
-    }
-
-    static let maxBatch = 512
-
-    /// Appends a batch in one store transaction and answers every ballot in it: a receipt (also for
-    /// a ballot already on the board: the rules find it through the store's index, in any phase) or
-    /// its refusal by the rules. Throws, answering none, only if the store failed.
-    private func commitBatch(_ id: String, _ batch: ArraySlice<PendingBallot>) async throws(BoardError) {
-        let (answers, appended) = try await appendAtTail(id, ballotHashes: batch.map(\.hash)) { cache, time, known in
-            var answers = [(PendingBallot, Result<Int, BoardError>)]()
-            var payloads = [(payload: EntryPayload, ballotHash: Digest?)]()
-            var decided = PendingBallots()
-            for b in batch {
-                switch cache.ledger.decide(.ballot(b.ballot), b.precheck, at: time, ballots: known, pending: decided) {
-                case .refuse(let r): answers.append((b, .failure(.refused(r))))
-                case .alreadyThere(let seq, _): answers.append((b, .success(seq)))
-                case .append:
-                    let seq = cache.tree.size + payloads.count
-                    decided.add(b.ballot, hash: b.hash, seq: seq, under: cache.manifest)
-                    answers.append((b, .success(seq)))
-                    payloads.append((.ballot(b.ballot), b.hash))
-                }
-            }
-            return (answers, payloads)
-        }
-        guard let cache = elections[id] else { throw .storage("election \(id) is not loaded") }
-        let (tree, head) = (cache.tree, cache.signedHead(boardKey))
-        var lines = [Int: [UInt8]]()
-        for e in appended { lines[e.entry.seq] = e.line }
-        for (b, answer) in answers {
-            switch answer {
-            case .success(let seq):
-                // A ballot cast before (a retry) needs its line, perhaps its block's leaves, from the store.
-                do {
-                    var line = lines[seq] ?? []
-                    if line.isEmpty { line = try await storedLine(id, seq) }
-                    let proof = try await inclusionProof(id, tree, index: seq, size: head.size)
-                    b.reply.resume(
-                        returning: BoardReceipt(
-                            ballotHash: b.hash, trackingCode: ProtocolHashes.trackingCode(b.hash), index: seq,
-                            line: String(decoding: line, as: UTF8.self), treeHead: head, inclusionProof: proof))
-                } catch { b.reply.resume(throwing: error) }
-            case .failure(let e): b.reply.resume(throwing: e)
-            }
-        }
-    }
-
-    /// Publishes a challenged ballot with its reveal (checks 7.1, 7.2); it can never be cast. Its
-    /// line goes into the store under its ballot hash, so the store's unique index refuses a cast
-    /// of it and it after a cast, whichever comes second, also from another board server at once.
-    /// The same spoiled ballot posted again gets its first index.
-    public nonisolated func spoil(_ id: String, _ spoiled: SpoiledBallot) async throws(BoardError) -> Int {
-        let pre = try await prechecked(id, .spoiledBallot(spoiled))
-        return try await commitEntry(id, .spoiledBallot(spoiled), pre).seq
     }
 
     // MARK: - Close
@@ -395,69 +278,7 @@ public actor BoardService {
         return try await signTreeHead(id)
     }
 
-    // MARK: - Tree heads, proofs, entries
-
-    /// What became of a ballot named by its hash or tracking code (PROTOCOL.md 6.2): its line, the
-    /// status, proofs to a freshly signed head and, given `since` (the size of the head in the
-    /// voter's receipt), a consistency proof from it. A tracking code that names several ballots
-    /// (80 bits: it does not happen by chance) is refused as ambiguous.
-    public func track(_ id: String, _ reference: BallotReference, since: Int? = nil) async throws(BoardError) -> BallotTrack {
-        guard let contextHash = try await synced(id).ledger.context?.contextHash else {
-            throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)")
-        }
-        let found: [(seq: Int, ballotHash: Digest)]
-        do { found = try await store.ballots(electionId: id, hashPrefix: reference.prefix, limit: 2) } catch { throw .storage("\(error)") }
-        guard let (seq, hash) = found.first else { throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)") }
-        guard found.count == 1 else { throw .malformed("tracking code \(reference) names several ballots: give the whole ballot hash") }
-        let line = try await storedLine(id, seq)
-        let payload = try Self.decodeStored(LogEntry.self, line).payload
-        var credential: Element?
-        if case .ballot(let b) = payload { credential = b.credential }
-        // One view of the log, caught up past `seq`, taken without an await between its parts.
-        let view = try await trackingView(id, credential: credential)
-        guard seq < view.tree.size else {
-            throw BoardError(.unknownBallot, "no ballot \(reference) in election \(id)")
-        }
-        let size = view.tree.size
-        if let since, !(0...size).contains(since) {
-            throw .malformed("since=\(since): the log has \(size) entries, and a receipt's head cannot be larger")
-        }
-        let status: BallotTrack.Status
-        var laterSeq: Int?
-        switch payload {
-        case .spoiledBallot: status = .spoiled
-        case .ballot: (status, laterSeq) = BallotTrack.Status.ofCast(at: seq, revocation: view.revocation, latestBallot: view.latestBallot)
-        default: throw .storage("entry \(seq) is stored under a ballot hash but holds no ballot")
-        }
-        func proof(_ index: Int) async throws(BoardError) -> [String] {
-            try await inclusionProof(id, view.tree, index: index, size: view.head.size)
-        }
-        var later: BallotTrack.Evidence?
-        if let laterSeq {
-            later = BallotTrack.Evidence(
-                index: laterSeq, line: String(decoding: try await storedLine(id, laterSeq), as: UTF8.self),
-                inclusionProof: try await proof(laterSeq))
-        }
-        var consistency: [String]?
-        if let since { consistency = try await consistencyProof(id, from: since, to: view.head.size) }
-        return BallotTrack(
-            ballotHash: hash, contextHash: contextHash, index: seq, line: String(decoding: line, as: UTF8.self), status: status,
-            treeHead: view.head, inclusionProof: try await proof(seq), since: since, consistencyProof: consistency, later: later)
-    }
-
-    /// What tracking a ballot needs of the log as of the store's tail: the tree and its signed head,
-    /// and the revocation and latest ballot of `credential`. Only these are kept across the awaits
-    /// that follow (the tree forgets old blocks, so it stays small), never the cache's dictionaries:
-    /// a copy of them held there would be copied whole by the next commit's absorb.
-    private func trackingView(_ id: String, credential: Element?) async throws(BoardError) -> (
-        tree: MerkleTree, head: SignedTreeHead, revocation: Int?, latestBallot: Int?
-    ) {
-        let cache = try await synced(id)
-        return (
-            cache.tree, cache.signedHead(boardKey), credential.flatMap { cache.ledger.revocations[$0]?.seq },
-            credential.flatMap { cache.latestBallot[$0] }
-        )
-    }
+    // MARK: - Status and entries (tree heads and proofs: BoardService+Proofs)
 
     /// What observers see of the election now (counts, never contents).
     public func status(_ id: String) async throws(BoardError) -> ElectionStatus {
@@ -468,124 +289,6 @@ public actor BoardService {
             counts: cache.counts.keys.sorted().flatMap { p in cache.counts[p]!.keys.sorted().map { cache.counts[p]![$0]! } },
             result: ledger.result?.value.summary, questions: ledger.result?.value.questionScopes(manifest: cache.manifest),
             boardTime: now())
-    }
-
-    /// Signs the current tree head and stores it, unless a head as large is stored already (by
-    /// this server or another: then the stored heads cover this one's entries).
-    public func signTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        let head = try await synced(id).signedHead(boardKey)
-        do { try await store.saveTreeHead(electionId: id, head) } catch { throw .storage("\(error)") }
-        return head
-    }
-
-    /// A freshly signed head of the current tree (not stored).
-    public func currentTreeHead(_ id: String) async throws(BoardError) -> SignedTreeHead {
-        try await synced(id).signedHead(boardKey)
-    }
-
-    /// RFC 9162 consistency proof between two sizes.
-    public func consistencyProof(_ id: String, from m: Int, to n: Int) async throws(BoardError) -> [String] {
-        let tree = try await synced(id).tree
-        guard m >= 0, m <= n, n <= tree.size else {
-            throw .malformed("no consistency proof from \(m) to \(n): the log has \(tree.size) entries")
-        }
-        return try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
-            try tree.consistencyProof(from: m, to: n, leaves: leaves)
-        }.map(Hex.encode)
-    }
-
-    /// The RFC 9162 inclusion proof (hex) of entry `index` in the first `size` leaves of `tree`.
-    private func inclusionProof(_ id: String, _ tree: MerkleTree, index: Int, size: Int) async throws(BoardError) -> [String] {
-        try await withStoredLeaves(id, tree) { leaves throws(ProofFailure) in
-            try tree.inclusionProof(index: index, size: size, leaves: leaves)
-        }.map(Hex.encode)
-    }
-
-    /// Runs a proof over `tree`, reading from the store the leaves of each block the tree has
-    /// forgotten and the proof asks for (at most a few blocks of `treeBlock` lines).
-    private func withStoredLeaves<T>(
-        _ id: String, _ tree: MerkleTree, _ proof: (MerkleTree.Leaves) throws(ProofFailure) -> T
-    ) async throws(BoardError) -> T {
-        var blocks = [Int: [[UInt8]]]()
-        while true {
-            do { return try proof { blocks[$0] } } catch .missingLeaves(let b) {
-                guard blocks[b] == nil else { throw .storage("the stored lines of block \(b) do not make the tree's hashes") }
-                let range = b * tree.blockSize..<(b + 1) * tree.blockSize
-                do { blocks[b] = try await store.lines(electionId: id, range: range).map(MerkleHash.leaf) } catch {
-                    throw .storage("\(error)")
-                }
-            } catch { throw .storage("no proof: \(error)") }
-        }
-    }
-
-    /// The stored line at `seq`.
-    private func storedLine(_ id: String, _ seq: Int) async throws(BoardError) -> [UInt8] {
-        do {
-            guard let line = try await store.lines(electionId: id, range: seq..<seq + 1).first else {
-                throw BoardError.storage("entry \(seq) is missing")
-            }
-            return line
-        } catch let e as BoardError { throw e } catch { throw .storage("\(error)") }
-    }
-
-    /// The tally of the counted ballots (each credential's last, none revoked; small cells merged)
-    /// of the log `ledger` folds, read from the store a page at a time in two passes: where each
-    /// credential last voted (the credential alone is decoded), then the sums page by page. Memory:
-    /// one page and one position per credential, never every ballot.
-    private func recount(_ id: String, ledger: RecordLedger) async throws(BoardError) -> EncryptedTally {
-        let (size, manifest, revoked) = (ledger.size, ledger.manifest, ledger.registry.revoked)
-        var last = [Element: Int]()
-        try await forEachStoredPage(id, size: size) { lines throws(BoardError) in
-            for line in lines {
-                let voter = try Self.decodeStored(BallotCredential.self, line)
-                if let credential = voter.credential { last[credential] = voter.seq }
-            }
-        }
-        var tally = EncryptedTally(cells: [])
-        try await forEachStoredPage(id, size: size) { lines throws(BoardError) in
-            var counted = [CountingRule.Cast]()
-            for line in lines {
-                let entry = try Self.decodeStored(LogEntry.self, line)
-                if case .ballot(let b) = entry.payload, last[b.credential] == entry.seq, !revoked.contains(b.credential) {
-                    counted.append((entry.seq, entry.at, b))
-                }
-            }
-            tally = CountingRule.merge(
-                tally, CountingRule.aggregate(manifest: manifest, counted: counted, workers: Parallel.cores), manifest: manifest)
-        }
-        return CountingRule.mergingSmallCells(tally, manifest: manifest)
-    }
-
-    /// A log line read only as far as a ballot's credential: no ciphertext or proof is decoded.
-    private struct BallotCredential: Decodable {
-        var seq: Int
-        var credential: Element?
-
-        enum CodingKeys: String, CodingKey { case seq, kind, data, credential }
-
-        init(from decoder: any Decoder) throws {
-            let c = try decoder.container(keyedBy: CodingKeys.self)
-            seq = try c.decode(Int.self, forKey: .seq)
-            credential =
-                try c.decode(String.self, forKey: .kind) == "ballot"
-                ? try c.nestedContainer(keyedBy: CodingKeys.self, forKey: .data).decode(Element.self, forKey: .credential) : nil
-        }
-    }
-
-    /// A stored line decoded; a line that does not decode is the store's fault.
-    private static func decodeStored<T: Decodable>(_ type: T.Type, _ line: [UInt8]) throws(BoardError) -> T {
-        do { return try RecordCoding.decode(T.self, from: line) } catch { throw .storage("a stored line does not decode: \(error)") }
-    }
-
-    /// Calls `body` with each page of the first `size` stored lines, in log order.
-    private func forEachStoredPage(
-        _ id: String, size: Int, _ body: ([[UInt8]]) throws(BoardError) -> Void
-    ) async throws(BoardError) {
-        for start in stride(from: 0, to: size, by: Self.pageSize) {
-            do { try body(try await store.lines(electionId: id, range: start..<min(size, start + Self.pageSize))) } catch let e
-                as BoardError
-            { throw e } catch { throw .storage("\(error)") }
-        }
     }
 
     /// Lines read from the store at a time.
