@@ -17,6 +17,10 @@ extension PlebisciteCommand {
                 """)
 
         @Option(help: "Rounds per operation.") var operations = 1_000_000
+        @Option(
+            name: .customLong("only"), parsing: .upToNextOption,
+            help: "Only these operations (\(ArithmeticDifferential.Operation.allCases.map(\.rawValue).joined(separator: ", "))).")
+        var only: [ArithmeticDifferential.Operation] = ArithmeticDifferential.Operation.allCases
         @OptionGroup var workers: WorkerOptions
 
         func validate() throws {
@@ -27,7 +31,7 @@ extension PlebisciteCommand {
             BenchOutput.warnIfDebug("run `swift build -c release` and .build/release/plebiscite bench differential")
             var disagreements = 0
             print("Own arithmetic against libsodium, \(operations) random rounds per operation, \(workers.count) thread(s):")
-            for operation in ArithmeticDifferential.Operation.allCases {
+            for operation in ArithmeticDifferential.Operation.allCases where only.contains(operation) {
                 let found = Mutex<(count: Int, first: [String])>((0, []))
                 let start = DispatchTime.now().uptimeNanoseconds
                 let chunks = workers.count * 8
@@ -54,3 +58,5 @@ extension PlebisciteCommand {
     }
 
 }
+
+extension ArithmeticDifferential.Operation: ExpressibleByArgument {}
