@@ -149,7 +149,7 @@ let package = Package(
             ]),
         .testTarget(
             name: "TransparencyLogTests", dependencies: ["TransparencyLog", "Ristretto", "TestVectors"], resources: [.copy("Vectors")]),
-        .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto"]),
+        .testTarget(name: "CryptoTests", dependencies: ["PlebisciteCrypto", "Ristretto", "RistrettoArithmetic"]),
         .testTarget(
             name: "ProtocolTests",
             dependencies: [

@@ -52,7 +52,8 @@ public enum TallyDecryption {
 
     /// Decrypts every tally ciphertext with the shares of at least k trustees (all assumed valid).
     ///
-    /// Complexity: per ciphertext, k variable-base multiplications and an O(sqrt(ballots)) search.
+    /// Complexity: per ciphertext, one multi-scalar multiplication of k terms and an O(sqrt(ballots))
+    /// search, in the own arithmetic (public data).
     public static func decrypt(
         tally: EncryptedTally, shares: [DecryptionShares], threshold: Int, workers: Int = 1
     ) throws(Failure) -> [ResultCell] {
@@ -72,9 +73,8 @@ public enum TallyDecryption {
         }
         let ciphertexts = tally.ciphertexts
         let counts = Parallel.map(positions, workers: workers) { p -> Int? in
-            var combined = Element.identity
-            for (share, lambda) in zip(used, lambdas) { combined += lambda * share.partials[p.position].share }
-            return DiscreteLog.solve(ciphertexts[p.position].beta - combined, bound: p.bound)
+            DiscreteLog.solve(
+                ciphertexts[p.position].beta, minus: zip(lambdas, used).map { ($0, $1.partials[p.position].share) }, bound: p.bound)
         }
         var cells = tally.cells.map { cell in
             ResultCell(

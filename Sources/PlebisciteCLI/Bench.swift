@@ -106,6 +106,11 @@ extension PlebisciteCommand {
             var tallyMicrosecondsPerBallot: Double
             /// The same from the selections' points as verification decoded them (the verifier's recount).
             var tallyFromVerifiedPointsMicrosecondsPerBallot: Double
+            /// A tally ciphertext's count from 3 decryption shares (Lagrange at 0, then the bounded
+            /// discrete log of a cell of `combineBound` ballots): own arithmetic, and through libsodium's API.
+            var combineMicrosecondsPerCiphertext: Double
+            var combineLibsodiumMicrosecondsPerCiphertext: Double
+            var combineBound: Int
             var record: RecordFigure?
         }
 
@@ -168,6 +173,25 @@ extension PlebisciteCommand {
                     _ = CountingRule.aggregate(manifest: context.manifest, counted: copies, workers: 1, points: points)
                 } / Double(copies.count)
 
+            // Combining: a cell of 10,000 ballots with 6,180 for the option, three trustees' shares.
+            let combineBound = 10_000
+            let polynomial = Polynomial.random(threshold: 3)
+            let alpha = Element.base(.random())
+            let beta = Element.base(Scalar(UInt64(6_180))) + polynomial.coefficients[0] * alpha
+            let trustees: [UInt64] = [1, 2, 3]
+            let shares = trustees.map {
+                (lambda: ThresholdSharing.lagrangeCoefficient(for: $0, among: trustees), share: polynomial.evaluate(at: $0) * alpha)
+            }
+            _ = DiscreteLog.solve(beta, minus: shares, bound: combineBound)  // the baby steps, once
+            let combineSeconds = secondsPerCall(iterations: n) {
+                if DiscreteLog.solve(beta, minus: shares, bound: combineBound) != 6_180 { failures += 1 }
+            }
+            let combineLibsodiumSeconds = secondsPerCall(iterations: max(1, n / 10)) {
+                let target = shares.reduce(beta) { $0 - $1.lambda * $1.share }
+                if DiscreteLog.reference(target, bound: combineBound) != 6_180 { failures += 1 }
+            }
+            guard failures == 0 else { throw ValidationError("benchmark shares did not combine") }
+
             let encOps = OperationCount.encryption(options: 2, width: 1)
             let verOps = OperationCount.verification(options: 2, width: 1)
             func figure(_ seconds: Double, _ ops: OperationCount) -> Figure {
@@ -194,6 +218,9 @@ extension PlebisciteCommand {
                     ratioToBound: decodeVerifySeconds / decodeBound, operations: verOps),
                 elementsPerYesNoBallot: elements, tallyMicrosecondsPerBallot: tallySeconds * us,
                 tallyFromVerifiedPointsMicrosecondsPerBallot: tallyFromPointsSeconds * us,
+                combineMicrosecondsPerCiphertext: combineSeconds * us,
+                combineLibsodiumMicrosecondsPerCiphertext: combineLibsodiumSeconds * us,
+                combineBound: combineBound,
                 record: nil)
 
             if voters > 0 {
@@ -246,6 +273,11 @@ extension PlebisciteCommand {
             s += String(
                 format: "  %@ %8.1f us\n", "tally from verified points".padding(toLength: 28, withPad: " ", startingAt: 0),
                 r.tallyFromVerifiedPointsMicrosecondsPerBallot)
+            s += String(
+                format: "  %@ %8.1f us   libsodium %8.1f us (3 shares, a cell of %d ballots)   ratio %.2fx\n",
+                "combine shares, per count".padding(toLength: 28, withPad: " ", startingAt: 0), r.combineMicrosecondsPerCiphertext,
+                r.combineLibsodiumMicrosecondsPerCiphertext, r.combineBound,
+                r.combineMicrosecondsPerCiphertext / r.combineLibsodiumMicrosecondsPerCiphertext)
             if let rec = r.record {
                 s += String(
                     format:
