@@ -142,7 +142,7 @@ let package = Package(
         .testTarget(
             name: "BoardServerTests",
             dependencies: [
-                "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "Ristretto",
+                "BoardAPI", "BoardServer", "BoardService", "BoardStorage", "ElectionProtocol", "ElectionRecord", "ElectionRules", "Ristretto",
                 "BoardTestSupport", "TestVectors", "TransparencyLog", "ElectionVerifier",
                 .product(name: "HummingbirdTesting", package: "hummingbird"), .product(name: "ZIPFoundation", package: "ZIPFoundation"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"), .product(name: "NIOSSL", package: "swift-nio-ssl"),

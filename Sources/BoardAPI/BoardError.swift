@@ -1,7 +1,7 @@
 import ElectionRecord
 import ElectionRules
 
-/// Every code the board answers an error with (docs/openapi.yaml): the HTTP layer's, the
+/// Every code the board answers an error with (Sources/BoardServer/openapi.yaml, served at /openapi.yaml): the HTTP layer's, the
 /// board's own, and the acceptance rules' refusal codes (PROTOCOL.md 6.4). The server alone maps
 /// them to HTTP statuses.
 public enum BoardErrorCode: String, Codable, Sendable, CaseIterable {

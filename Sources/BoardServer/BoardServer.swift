@@ -188,7 +188,7 @@ func authorize(_ request: Request, accept: [String], what: String) throws -> Int
     return match
 }
 
-/// The board's HTTP API (docs/openapi.yaml, also served at /openapi.yaml).
+/// The board's HTTP API (Sources/BoardServer/openapi.yaml, also served at /openapi.yaml).
 public func buildRouter(
     service: BoardService, configuration config: BoardServerConfiguration, metrics: BoardMetrics = BoardMetrics(),
     reports: VerificationReports? = nil

@@ -3,6 +3,7 @@ import BoardService
 import BoardStorage
 import BoardTestSupport
 import ElectionRecord
+import ElectionRules
 import Foundation
 import Hummingbird
 import HummingbirdTesting
@@ -183,6 +184,15 @@ struct BoardHardeningTests {
         prompt.send("GET /health HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n")
         let answer = try await offThePool { prompt.readUntilClosed() }
         #expect(answer?.0.contains("200 OK") == true)
+    }
+
+    @Test("Every refusal code of the acceptance rules is a board error code of the same name, answered as a client error")
+    func everyRefusalHasItsBoardCode() throws {
+        for refusal in RefusalCode.allCases {
+            let code = try #require(BoardErrorCode(rawValue: refusal.rawValue), "\(refusal) has no board error code")
+            #expect(BoardErrorCode(refusal) == code)
+            #expect((400..<500).contains(code.httpStatus.code), "\(refusal) answered with \(code.httpStatus)")
+        }
     }
 
     @Test("A port the tests hand a server is one the kernel never gives a socket bound to port 0, so a restart finds it free")
