@@ -1,9 +1,9 @@
 import ElectionRecord
 import ElectionRules
 
-/// Every code the board answers an error with (Sources/BoardServer/openapi.yaml, served at /openapi.yaml): the HTTP layer's, the
-/// board's own, and the acceptance rules' refusal codes (PROTOCOL.md 6.4). The server alone maps
-/// them to HTTP statuses.
+/// Every code the board answers an error with (Sources/BoardServer/openapi.yaml, served at
+/// /openapi.yaml): the HTTP layer's, the board's own, and the acceptance rules' refusal codes
+/// (PROTOCOL.md 6.4). The server alone maps them to HTTP statuses.
 public enum BoardErrorCode: String, Codable, Sendable, CaseIterable {
     // The request itself.
     case malformed, unsupportedMediaType, bodyTooLarge, requestTimeout, unauthorized, forbidden, notFound, methodNotAllowed, rateLimited

@@ -60,8 +60,9 @@ public struct ElectionLocation: Sendable, Equatable, CustomStringConvertible {
     public var description: String { "\(board)/elections/\(electionId)" }
 }
 
-/// A client of the board's HTTP API (Sources/BoardServer/openapi.yaml, served at /openapi.yaml). Every call either returns the documented
-/// answer or throws a `BoardClientError` that says what went wrong.
+/// A client of the board's HTTP API (Sources/BoardServer/openapi.yaml, served at /openapi.yaml).
+/// Every call either returns the documented answer or throws a `BoardClientError` that says what
+/// went wrong.
 public final class BoardClient: Sendable {
     public let board: String
     private let http: HTTPClient
