@@ -92,7 +92,7 @@ public enum DiscreteLog {
         // m from the bound rounded up to a power of two, so that cells of similar sizes share baby steps.
         let m = Int(Double(1 << (Int.bitWidth - bound.leadingZeroBitCount)).squareRoot().rounded(.up))
         let baby = BabySteps.of(m)
-        let giant = PublicArithmetic.smallMultiple(m)
+        let giant = baby.giant
         var y = target
         var i = 0
         let last = bound / m
@@ -159,8 +159,9 @@ public enum DiscreteLog {
         return keys
     }
 
-    /// The keys of j*B for j in 0..<m, kept per m (a few sizes at a time).
+    /// The keys of j*B for j in 0..<m and the giant step m*B, kept per m (a few sizes at a time).
     final class BabySteps: Sendable {
+        let giant: EdwardsPoint
         private let first: [UInt64: Int]
         /// The rare j whose key an earlier j already has.
         private let more: [UInt64: [Int]]
@@ -180,7 +181,7 @@ public enum DiscreteLog {
                     if first[key] == nil { first[key] = start + k } else { more[key, default: []].append(start + k) }
                 }
             }
-            (self.first, self.more) = (first, more)
+            (self.first, self.more, giant) = (first, more, p)
         }
 
         /// The j whose j*B may be the point of this key.

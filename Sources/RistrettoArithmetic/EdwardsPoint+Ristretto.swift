@@ -24,7 +24,7 @@ extension EdwardsPoint {
     /// the one root DECODE finds; otherwise this is the full decoding. Either way, the result and the
     /// errors are DECODE's.
     public init(ristretto bytes: [UInt8], hint: [UInt8]) throws(DecodingError) {
-        let root = hint.count == 32 && FieldElement.isCanonical(hint) ? FieldElement(littleEndian: hint) : nil
+        let root = FieldElement.isCanonical(hint) ? FieldElement(littleEndian: hint) : nil
         self = try Self.decoded(bytes, invsqrt: root).point
     }
 
